@@ -1,0 +1,47 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Response } from 'express';
+import { DataSource } from 'typeorm';
+import type IORedis from 'ioredis';
+import { JobProducer, REDIS_CONNECTION } from '@selfeval/jobs';
+
+type Check = { ok: boolean; error?: string; [k: string]: unknown };
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  /** 200 when the database and Redis answer, 503 otherwise; queue counts for operators. */
+  @Get()
+  async health(@Res({ passthrough: true }) res: Response) {
+    const database = await check(async () => {
+      await this.db.query('SELECT 1');
+      return { driver: this.db.options.type };
+    });
+    const redis = await check(async () => ({ pong: await this.redis.ping() }));
+    const queues = redis.ok
+      ? await check(async () => ({ workers: await this.jobs.workerCounts(), counts: await this.jobs.counts() }))
+      : { ok: false, error: 'redis unavailable' };
+    const ok = database.ok && redis.ok;
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ok ? 'ok' : 'error', database, redis, queues };
+  }
+}
+
+async function check(fn: () => Promise<Record<string, unknown>>, timeoutMs = 2_000): Promise<Check> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    return { ok: true, ...(await Promise.race([fn(), timeout])) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}

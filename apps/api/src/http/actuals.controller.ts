@@ -1,0 +1,148 @@
+import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import type { Response } from 'express';
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsDateString, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ActualsService } from '@selfeval/actuals';
+import { EvaluationService } from '@selfeval/evaluation';
+import { DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
+import { Actor } from './actor';
+
+const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
+
+class SpendingDto {
+  @IsString() source!: string;
+  @Transform(asString) @IsString() amount!: string;
+}
+class AdjustmentDto {
+  @Transform(asString) @IsString() amount!: string;
+  @IsString() @MaxLength(1000) reason!: string;
+}
+class ValueDto {
+  @IsString() indicatorId!: string;
+  @IsOptional() @Transform(asString) @IsString() @MaxLength(200) value?: string;
+  @IsOptional() @IsString() grade?: string;
+  @IsOptional() @IsString() likelihood?: string;
+  @IsOptional() @IsString() causeCategory?: string;
+  @IsOptional() @IsString() @MaxLength(2000) causeText?: string;
+}
+class SaveReportDto {
+  @IsArray() @ValidateNested({ each: true }) @Type(() => SpendingDto) spending!: SpendingDto[];
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AdjustmentDto) adjustments?: AdjustmentDto[];
+  @IsOptional() @IsString() @MaxLength(2000) overspendExplanation?: string;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => ValueDto) values!: ValueDto[];
+}
+class ReasonDto {
+  @IsString() @MaxLength(2000) reason!: string;
+}
+class PeriodDto {
+  @IsDateString() opensAt!: string;
+  @IsDateString() closesAt!: string;
+}
+class ReopenDto {
+  @IsString() unitCode!: string;
+  @IsString() @MaxLength(2000) reason!: string;
+  @IsDateString() until!: string;
+}
+
+// TODO(issue 7): role guards (填报人 saves/submits, 单位负责人 confirms/returns, administrators set periods and reopen) and unit scope.
+@Controller('actuals')
+export class ActualsController {
+  constructor(private readonly actuals: ActualsService, private readonly evaluations: EvaluationService) {}
+
+  @Put('periods/:year/:period')
+  setPeriod(@Param('year', ParseIntPipe) year: number, @Param('period') period: string, @Body() dto: PeriodDto, @Actor() actor: string) {
+    return this.actuals.setPeriod(year, period, new Date(dto.opensAt), new Date(dto.closesAt), actor);
+  }
+
+  @Post('periods/:year/:period/reopen')
+  reopen(@Param('year', ParseIntPipe) year: number, @Param('period') period: string, @Body() dto: ReopenDto, @Actor() actor: string) {
+    return this.actuals.reopen(dto.unitCode, year, period, dto.reason, new Date(dto.until), actor);
+  }
+
+  @Get('sheets/:sheetId/periods/:period')
+  async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
+    const report = await this.actuals.getReport(sheetId, period);
+    if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
+    return report;
+  }
+
+  @Put('sheets/:sheetId/periods/:period')
+  save(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() dto: SaveReportDto, @Actor() actor: string) {
+    return this.actuals.saveDraft(sheetId, period, dto, actor);
+  }
+
+  @Post('sheets/:sheetId/periods/:period/submit')
+  async submit(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
+    const report = await this.actuals.submit(sheetId, period, actor);
+    // the year-end report starts the self-evaluation: score it now
+    if (report.period === 'Q4') await this.evaluations.requestScoring(sheetId);
+    return report;
+  }
+
+  @Post('sheets/:sheetId/periods/:period/confirm')
+  confirm(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
+    return this.actuals.confirm(sheetId, period, actor);
+  }
+
+  @Post('sheets/:sheetId/periods/:period/return')
+  returnReport(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() dto: ReasonDto, @Actor() actor: string) {
+    return this.actuals.returnReport(sheetId, period, dto.reason, actor);
+  }
+
+  @Get('sheets/:sheetId/periods/:period/workbook.xlsx')
+  async workbook(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Res() res: Response) {
+    const { bytes, fileName } = await this.actuals.fillInWorkbook(sheetId, period);
+    res
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+      .send(bytes);
+  }
+
+  @Post('sheets/:sheetId/periods/:period/workbook')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
+  upload(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @UploadedFile() file: Express.Multer.File | undefined, @Actor() actor: string) {
+    if (!file) throw new DomainError('VALIDATION_FAILED', '请选择填报文件（字段名 file）', { field: 'file' });
+    return this.actuals.uploadWorkbook(sheetId, period, file.buffer, Buffer.from(file.originalname, 'latin1').toString('utf8'), actor);
+  }
+
+  @Post('sheets/:sheetId/periods/:period/evidence')
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
+  addEvidence(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Query('indicatorId') indicatorId: string | undefined,
+    @Actor() actor: string,
+  ) {
+    if (!file) throw new DomainError('VALIDATION_FAILED', '请选择佐证材料文件（字段名 file）', { field: 'file' });
+    return this.actuals.addEvidence(sheetId, period, file.buffer, Buffer.from(file.originalname, 'latin1').toString('utf8'), indicatorId ?? null, actor);
+  }
+
+  @Get('sheets/:sheetId/periods/:period/evidence')
+  listEvidence(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
+    return this.actuals.listEvidence(sheetId, period);
+  }
+
+  /** Always a download with the sniffed type, never rendered inline (no stored HTML can run in the app's origin). */
+  @Get('evidence/:id')
+  async downloadEvidence(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
+    const { row, bytes } = await this.actuals.readEvidence(id);
+    res
+      .type(row.mime)
+      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.fileName)}`)
+      .setHeader('X-Content-Type-Options', 'nosniff')
+      .setHeader('Content-Security-Policy', "default-src 'none'; sandbox")
+      .send(bytes);
+  }
+
+  @Get('audit/:entityId')
+  audit(@Param('entityId', ParseUUIDPipe) entityId: string) {
+    return this.actuals.auditTrail(entityId);
+  }
+
+  @Get('board')
+  board(@Query('year', ParseIntPipe) year: number, @Query('period') period: string) {
+    return this.actuals.board(year, period);
+  }
+}

@@ -1,0 +1,19 @@
+import { Body, Controller, Param, Put } from '@nestjs/common';
+import { IsEmail, IsOptional } from 'class-validator';
+import { TargetsService } from '@selfeval/targets';
+
+class ContactDto {
+  @IsOptional() @IsEmail() email?: string;
+}
+
+// TODO(issue 7): administrators only.
+@Controller('units')
+export class UnitsController {
+  constructor(private readonly targets: TargetsService) {}
+
+  /** Where deadline reminders for the unit go. */
+  @Put(':code/contact')
+  setContact(@Param('code') code: string, @Body() dto: ContactDto) {
+    return this.targets.setContactEmail(code, dto.email ?? null);
+  }
+}

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import type { AppConfig } from '@selfeval/config';
+import { createDataSource } from '@selfeval/db';
+import { createRedisConnection } from '@selfeval/jobs';
+import { chromiumLaunchOptions } from '@selfeval/reports';
+
+export interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const APT = 'apt-get update && apt-get install -y';
+
+export async function runDoctor(config: AppConfig): Promise<DoctorCheck[]> {
+  const checks: DoctorCheck[] = [];
+  const add = async (name: string, fix: string, fn: () => Promise<string> | string) => {
+    try {
+      checks.push({ name, ok: true, detail: await fn() });
+    } catch (e) {
+      checks.push({ name, ok: false, detail: (e as Error).message.split('\n')[0], fix });
+    }
+  };
+
+  await add('Node.js', '安装 Node.js 20 或更高版本', () => {
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major < 20) throw new Error(`当前 ${process.version}，需要 ≥ 20`);
+    return process.version;
+  });
+  await add('数据库', config.database.driver === 'postgres' ? '检查 DATABASE_URL 与 PostgreSQL 服务是否运行' : '检查 DATA_DIR 是否可写', async () => {
+    const ds = createDataSource(config.database);
+    await ds.initialize();
+    try {
+      const pending = await ds.showMigrations();
+      return `${config.database.driver} 可连接${pending ? '（有待执行的迁移：运行 selfeval migrate）' : '，迁移已是最新'}`;
+    } finally {
+      await ds.destroy();
+    }
+  });
+  await add('Redis', config.redisUrl ? '检查 REDIS_URL 与 Redis 服务' : `${APT} redis-server`, async () => {
+    if (!config.redisUrl) {
+      const version = execFileSync(config.redisServerBin, ['--version'], { encoding: 'utf8' }).trim();
+      return `未设置 REDIS_URL，将自动启动私有 redis-server（${version.split(' ').slice(0, 3).join(' ')}）`;
+    }
+    const client = createRedisConnection(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    try {
+      await client.connect();
+      return `${config.redisUrl} → ${await client.ping()}`;
+    } finally {
+      client.disconnect();
+    }
+  });
+  await add('Chromium', `${APT} chromium   （或设置 CHROMIUM_PATH）`, async () => {
+    if (!fs.existsSync(config.chromiumPath)) throw new Error(`${config.chromiumPath} 不存在`);
+    const puppeteer = await import('puppeteer-core');
+    const browser = await puppeteer.launch(chromiumLaunchOptions(config.chromiumPath));
+    try {
+      return `${config.chromiumPath}（${await browser.version()}）可启动`;
+    } finally {
+      await browser.close();
+    }
+  });
+  await add('中文字体', `${APT} fonts-wqy-zenhei fonts-arphic-uming`, () => {
+    const families = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+    const wanted = ['WenQuanYi Zen Hei', 'AR PL UMing'];
+    const missing = wanted.filter((f) => !families.includes(f));
+    if (missing.length) throw new Error(`缺少可嵌入为 TrueType 的字体：${missing.join('、')}`);
+    return `${wanted.join('（黑体）、')}（宋体/明体）`;
+  });
+  await add('PDF 工具 (poppler)', `${APT} poppler-utils`, () => {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return 'pdftotext / pdffonts 可用（测试用）';
+  });
+  return checks;
+}
+
+export async function doctorCommand(config: AppConfig): Promise<number> {
+  const checks = await runDoctor(config);
+  for (const c of checks) {
+    console.log(`${c.ok ? '✓' : '✗'} ${c.name}：${c.detail}`);
+    if (!c.ok && c.fix) console.log(`    修复：${c.fix}`);
+  }
+  const failed = checks.filter((c) => !c.ok).length;
+  console.log(failed ? `\n${failed} 项需要处理。` : '\n一切就绪。');
+  return failed ? 1 : 0;
+}

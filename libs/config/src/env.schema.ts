@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const trimmedOrUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable selfeval reads. Defaults boot with nothing set: SQLite file and a
+ * private redis-server under DATA_DIR, .eml files instead of SMTP.
+ */
+export class Env {
+  @IsIn(['development', 'production', 'test'], { message: '应为 development、production 或 test' })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: '必须是 1–65535 的整数' })
+  @Min(1, { message: '必须是 1–65535 的整数' })
+  @Max(65535, { message: '必须是 1–65535 的整数' })
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @IsString()
+  DATA_DIR = 'data';
+
+  /** Empty: SQLite at DATA_DIR/selfeval.sqlite. `sqlite:<path>` or `postgres://…`. */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @Matches(/^(postgres(ql)?:\/\/.+|sqlite:.+)$/, { message: '应为 postgres://… 或 sqlite:<文件路径>' })
+  DATABASE_URL?: string;
+
+  /** Empty: start a private redis-server on a free loopback port. */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: '应为 redis://… 或 rediss://…' })
+  REDIS_URL?: string;
+
+  @IsString()
+  REDIS_SERVER_BIN = 'redis-server';
+
+  /** BullMQ key prefix. Braces make it a Redis Cluster hash tag, so one queue's keys share a slot. */
+  @Matches(/^[A-Za-z0-9_{}-]+$/, { message: '只能包含字母、数字、_ - { }' })
+  QUEUE_PREFIX = '{selfeval}';
+
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: '应为 smtp://… 或 smtps://…' })
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'selfeval <selfeval@localhost>';
+
+  @IsString()
+  CHROMIUM_PATH = '/usr/bin/chromium';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: '应为 fatal、error、warn、info、debug、trace 或 silent' })
+  LOG_LEVEL = 'info';
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: '必须是 0–60 的整数' })
+  @Min(0, { message: '必须是 0–60 的整数' })
+  @Max(60, { message: '必须是 0–60 的整数' })
+  REMINDER_DAYS = 3;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: '必须是 1–64 的整数' })
+  @Min(1, { message: '必须是 1–64 的整数' })
+  @Max(64, { message: '必须是 1–64 的整数' })
+  WORKER_CONCURRENCY = 2;
+}

@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('boots with nothing set: SQLite under DATA_DIR, embedded Redis, .eml outbox', () => {
+    const c = loadConfig({});
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(c.database).toEqual({ driver: 'sqlite', file: path.resolve('data/selfeval.sqlite') });
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.mail.smtpUrl).toBeUndefined();
+    expect(c.mail.outboxDir).toBe(path.resolve('data/outbox'));
+    expect(c.queuePrefix).toBe('{selfeval}');
+  });
+
+  it('reads PostgreSQL, Redis and SMTP URLs and numbers', () => {
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/selfeval',
+      REDIS_URL: 'redis://redis:6379',
+      SMTP_URL: 'smtp://relay:25',
+      PORT: '8080',
+      WORKER_CONCURRENCY: '4',
+    });
+    expect(c.database).toEqual({ driver: 'postgres', url: 'postgres://u@db:5432/selfeval' });
+    expect(c.redisUrl).toBe('redis://redis:6379');
+    expect(c.mail.smtpUrl).toBe('smtp://relay:25');
+    expect(c.http.port).toBe(8080);
+    expect(c.workerConcurrency).toBe(4);
+  });
+
+  it('accepts sqlite:<file> and treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db', REDIS_URL: '' })).toMatchObject({
+      database: { driver: 'sqlite', file: '/tmp/x.db' },
+      redisUrl: undefined,
+    });
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', QUEUE_PREFIX: 'a:b', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.variable).sort();
+    expect(problems).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'QUEUE_PREFIX']);
+    expect((error as Error).message).toContain('PORT="eighty"');
+    expect((error as Error).message).toContain('必须是 1–65535 的整数');
+  });
+});

@@ -1,0 +1,56 @@
+import { Column, Entity, Index } from 'typeorm';
+import { decimalString } from '../decimal.transformer';
+import { WithUuid } from './with-uuid';
+
+/** The year-end self-evaluation of one target sheet: scores are derived from data at data_version. */
+@Entity('self_evaluation')
+export class SelfEvaluationEntity extends WithUuid {
+  @Column({ type: 'varchar', length: 36, name: 'sheet_id', unique: true }) sheetId!: string;
+  @Column({ type: 'varchar', length: 36, name: 'unit_id' }) unitId!: string;
+  @Column({ type: 'varchar', length: 40, name: 'profile_id' }) profileId!: string;
+  @Column({ type: 'integer', name: 'profile_version' }) profileVersion!: number;
+  /** bumped by every change of inputs (actuals, weights, explanations, profile) */
+  @Column({ type: 'integer', name: 'data_version' }) dataVersion!: number;
+  @Column({ type: 'integer', nullable: true, name: 'scored_version' }) scoredVersion!: number | null;
+  /** stale: inputs changed and a scoring job is queued; failed: see score_error */
+  @Column({ type: 'varchar', length: 10, name: 'score_state' }) scoreState!: 'stale' | 'scored' | 'failed';
+  @Column({ type: 'text', nullable: true, name: 'score_error' }) scoreError!: string | null;
+  @Column({ type: 'varchar', length: 12, nullable: true }) total!: string | null;
+  @Column({ type: 'varchar', length: 60, nullable: true, name: 'total_exact' }) totalExact!: string | null;
+  @Column({ type: 'varchar', length: 4, nullable: true }) grade!: string | null;
+  @Column({ type: 'simple-json', nullable: true }) result!: Record<string, unknown> | null;
+  @Column({ type: 'text', nullable: true, name: 'execution_explanation' }) executionExplanation!: string | null;
+  @Column({ type: Date, nullable: true, name: 'scored_at' }) scoredAt!: Date | null;
+}
+
+/** Per indicator: unit weight and texts (inputs), rule score and draft (outputs), reviewer score beside them. */
+@Entity('indicator_score')
+@Index('uq_indicator_score', ['evaluationId', 'indicatorId'], { unique: true })
+export class IndicatorScoreEntity extends WithUuid {
+  @Column({ type: 'varchar', length: 36, name: 'evaluation_id' }) evaluationId!: string;
+  @Column({ type: 'varchar', length: 36, name: 'indicator_id' }) indicatorId!: string;
+  @Column({ type: 'decimal', precision: 9, scale: 4, nullable: true, name: 'unit_weight', transformer: decimalString }) unitWeight!: string | null;
+  @Column({ type: 'boolean', name: 'not_applicable', default: false }) notApplicable!: boolean;
+  @Column({ type: 'text', nullable: true, name: 'explanation_text' }) explanationText!: string | null;
+  @Column({ type: 'varchar', length: 20, nullable: true, name: 'cause_category' }) causeCategory!: string | null;
+  @Column({ type: 'varchar', length: 20, nullable: true }) weight!: string | null;
+  @Column({ type: 'varchar', length: 20, nullable: true, name: 'rule_score' }) ruleScore!: string | null;
+  @Column({ type: 'text', nullable: true }) draft!: string | null;
+  @Column({ type: 'decimal', precision: 9, scale: 4, nullable: true, name: 'reviewer_score', transformer: decimalString }) reviewerScore!: string | null;
+  @Column({ type: 'text', nullable: true, name: 'reviewer_comment' }) reviewerComment!: string | null;
+  @Column({ type: 'varchar', length: 100, nullable: true }) reviewer!: string | null;
+  @Column({ type: Date, nullable: true, name: 'reviewed_at' }) reviewedAt!: Date | null;
+}
+
+/** A rendered PDF: one per evaluation, data version and kind; the bytes live under DATA_DIR/reports/<sha256>.pdf. */
+@Entity('report_file')
+@Index('uq_report_file', ['evaluationId', 'dataVersion', 'kind'], { unique: true })
+export class ReportFileEntity extends WithUuid {
+  @Column({ type: 'varchar', length: 36, name: 'evaluation_id' }) evaluationId!: string;
+  @Column({ type: 'integer', name: 'data_version' }) dataVersion!: number;
+  @Column({ type: 'varchar', length: 40 }) kind!: string;
+  @Column({ type: 'varchar', length: 64 }) sha256!: string;
+  @Column({ type: 'integer' }) size!: number;
+  @Column({ type: 'varchar', length: 200, name: 'file_name' }) fileName!: string;
+  @Column({ type: Date, name: 'created_at' }) createdAt!: Date;
+}

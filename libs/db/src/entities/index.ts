@@ -1,0 +1,20 @@
+import {
+  AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, IndicatorValueEntity, MailDeliveryEntity, MonitoringResultEntity,
+  PeriodReopenEntity, QuarterReportEntity, ReportPeriodEntity, ReportSpendingEntity,
+} from './actuals.entities';
+import { IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity } from './evaluation.entities';
+import { IndicatorEntity } from './indicator.entity';
+import { TargetSheetEntity } from './target-sheet.entity';
+import { UnitEntity } from './unit.entity';
+
+export {
+  IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity, AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, MailDeliveryEntity, IndicatorEntity, IndicatorValueEntity, MonitoringResultEntity, PeriodReopenEntity,
+  QuarterReportEntity, ReportPeriodEntity, ReportSpendingEntity, TargetSheetEntity, UnitEntity,
+};
+export type { SheetKind, SheetStatus } from './target-sheet.entity';
+export type { ReportStatus } from './actuals.entities';
+export const ENTITIES = [
+  UnitEntity, TargetSheetEntity, IndicatorEntity, ReportPeriodEntity, PeriodReopenEntity, QuarterReportEntity,
+  ReportSpendingEntity, BudgetAdjustmentEntity, IndicatorValueEntity, AuditLogEntity, MonitoringResultEntity, EvidenceFileEntity,
+  MailDeliveryEntity, SelfEvaluationEntity, IndicatorScoreEntity, ReportFileEntity,
+];

@@ -1,0 +1,15 @@
+import { Column, CreateDateColumn, Entity } from 'typeorm';
+import { WithUuid } from './with-uuid';
+
+/** 预算单位. */
+@Entity('unit')
+export class UnitEntity extends WithUuid {
+  @Column({ type: 'varchar', length: 64, unique: true }) code!: string;
+  @Column({ type: 'varchar', length: 200 }) name!: string;
+  /** 主管部门 */
+  @Column({ type: 'varchar', length: 200, nullable: true, name: 'parent_name' }) parentName!: string | null;
+  @Column({ type: 'varchar', length: 100, nullable: true }) region!: string | null;
+  /** Where reminders for the unit's 填报人 go (accounts arrive with issue 7). */
+  @Column({ type: 'varchar', length: 200, nullable: true, name: 'contact_email' }) contactEmail!: string | null;
+  @CreateDateColumn({ name: 'created_at' }) createdAt!: Date;
+}

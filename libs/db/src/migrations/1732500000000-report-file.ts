@@ -1,0 +1,27 @@
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+
+export class ReportFile1732500000000 implements MigrationInterface {
+  name = 'ReportFile1732500000000';
+
+  async up(qr: QueryRunner): Promise<void> {
+    await qr.createTable(new Table({
+      name: 'report_file',
+      columns: [
+        { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+        { name: 'evaluation_id', type: 'varchar', length: '36' },
+        { name: 'data_version', type: 'integer' },
+        { name: 'kind', type: 'varchar', length: '40' },
+        { name: 'sha256', type: 'varchar', length: '64' },
+        { name: 'size', type: 'integer' },
+        { name: 'file_name', type: 'varchar', length: '200' },
+        { name: 'created_at', type: qr.connection.driver.normalizeType({ type: Date }) },
+      ],
+      indices: [{ name: 'uq_report_file', columnNames: ['evaluation_id', 'data_version', 'kind'], isUnique: true }],
+      foreignKeys: [{ columnNames: ['evaluation_id'], referencedTableName: 'self_evaluation', referencedColumnNames: ['id'], onDelete: 'CASCADE' }],
+    }));
+  }
+
+  async down(qr: QueryRunner): Promise<void> {
+    await qr.dropTable('report_file');
+  }
+}

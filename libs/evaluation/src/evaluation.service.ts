@@ -1,0 +1,203 @@
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  IndicatorEntity, IndicatorScoreEntity, IndicatorValueEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity,
+} from '@selfeval/db';
+import {
+  D, DEFAULT_PROFILE_ID, DomainError, findProfile, PERIODS, round2, ScoringIndicatorInput, scoreSheet, SheetScore,
+} from '@selfeval/domain';
+import { indicatorTarget } from '@selfeval/targets';
+
+export type ScoreEnqueuer = (evaluationId: string, dataVersion: number) => Promise<unknown>;
+
+/**
+ * Year-end self-evaluation (domain.md §4): inputs (year-end actuals, unit weights, texts) in the
+ * database, scores derived by a job at a data version. Any input change bumps the version, marks
+ * the scores stale and enqueues a scoring job; a job for an older version does nothing.
+ */
+export class EvaluationService {
+  constructor(private readonly ds: DataSource, private readonly enqueue: ScoreEnqueuer = async () => undefined) {}
+
+  private async ensure(em: EntityManager, sheetId: string): Promise<SelfEvaluationEntity> {
+    const repo = em.getRepository(SelfEvaluationEntity);
+    const found = await repo.findOneBy({ sheetId });
+    if (found) return found;
+    const sheet = await em.getRepository(TargetSheetEntity).findOneBy({ id: sheetId });
+    if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
+    if (sheet.status !== 'approved') throw new DomainError('WORKFLOW_STATE', `“${sheet.name}”尚未批复，不能自评`, { sheet: sheet.name });
+    const profile = findProfile(DEFAULT_PROFILE_ID)!;
+    return repo.save(repo.create({ sheetId, unitId: sheet.unitId, profileId: profile.id, profileVersion: profile.version, dataVersion: 0, scoredVersion: null, scoreState: 'stale', scoreError: null, total: null, totalExact: null, grade: null, result: null, executionExplanation: null, scoredAt: null }));
+  }
+
+  /** Runs `change` and bumps the version in one transaction, then enqueues scoring (after the commit). */
+  private async change(sheetId: string, change: (em: EntityManager, ev: SelfEvaluationEntity) => Promise<void>) {
+    const ev = await this.ds.transaction(async (em) => {
+      const ev = await this.ensure(em, sheetId);
+      await change(em, ev);
+      ev.dataVersion += 1;
+      ev.scoreState = 'stale';
+      return em.getRepository(SelfEvaluationEntity).save(ev);
+    });
+    await this.enqueue(ev.id, ev.dataVersion);
+    return ev;
+  }
+
+  /** Year-end data arrived or changed (Q4 submitted): score again. */
+  requestScoring(sheetId: string) {
+    return this.change(sheetId, async () => undefined);
+  }
+
+  setProfile(sheetId: string, profileId: string) {
+    const profile = findProfile(profileId);
+    if (!profile) throw new DomainError('VALIDATION_FAILED', `未知的评分方案“${profileId}”`, { field: 'profileId' });
+    return this.change(sheetId, async (_em, ev) => {
+      ev.profileId = profile.id;
+      ev.profileVersion = profile.version;
+    });
+  }
+
+  /** Unit weights (re-weighting before submission); sums per bucket are checked by the scoring job. */
+  setWeights(sheetId: string, weights: { indicatorId: string; weight: string | null }[]) {
+    for (const w of weights) {
+      if (w.weight !== null && !/^\d+(\.\d{1,4})?$/.test(w.weight)) throw new DomainError('VALIDATION_FAILED', `分值“${w.weight}”应为非负数（最多 4 位小数）`, { field: 'weight' });
+    }
+    return this.change(sheetId, async (em, ev) => {
+      const rows: IndicatorScoreEntity[] = [];
+      for (const w of weights) rows.push(Object.assign(await this.row(em, ev, w.indicatorId), { unitWeight: w.weight }));
+      await em.getRepository(IndicatorScoreEntity).save(rows);
+    });
+  }
+
+  /** The unit's own 偏差原因分析及改进措施: once written, drafts never replace it. */
+  setExplanation(sheetId: string, indicatorId: string, patch: { text?: string | null; causeCategory?: string | null; notApplicable?: boolean }) {
+    return this.change(sheetId, async (em, ev) => {
+      const r = await this.row(em, ev, indicatorId);
+      if (patch.text !== undefined) r.explanationText = patch.text?.trim() || null;
+      if (patch.causeCategory !== undefined) r.causeCategory = patch.causeCategory;
+      if (patch.notApplicable !== undefined) r.notApplicable = patch.notApplicable;
+      await em.getRepository(IndicatorScoreEntity).save(r);
+    });
+  }
+
+  /** Reviewer score beside the self-score (§4.8); it is final for the grade and the report. */
+  async review(sheetId: string, indicatorId: string, score: string | null, comment: string | null, reviewer: string) {
+    return this.ds.transaction(async (em) => {
+      const ev = await this.ensure(em, sheetId);
+      const r = await this.row(em, ev, indicatorId);
+      if (score !== null) {
+        if (!/^\d+(\.\d{1,4})?$/.test(score)) throw new DomainError('VALIDATION_FAILED', `评审得分“${score}”应为非负数`, { field: 'score' });
+        if (r.weight !== null && new D(score).gt(r.weight)) throw new DomainError('VALIDATION_FAILED', `评审得分 ${score} 超过该指标分值 ${r.weight}`, { field: 'score' });
+      }
+      Object.assign(r, { reviewerScore: score, reviewerComment: comment?.trim() || null, reviewer, reviewedAt: new Date() });
+      await em.getRepository(IndicatorScoreEntity).save(r);
+      return r;
+    });
+  }
+
+  private async row(em: EntityManager, ev: SelfEvaluationEntity, indicatorId: string): Promise<IndicatorScoreEntity> {
+    const ind = await em.getRepository(IndicatorEntity).findOneBy({ id: indicatorId, sheetId: ev.sheetId });
+    if (!ind) throw new DomainError('VALIDATION_FAILED', `指标 ${indicatorId} 不属于这张绩效目标表`, { field: 'indicatorId' });
+    const repo = em.getRepository(IndicatorScoreEntity);
+    const r = (await repo.findOneBy({ evaluationId: ev.id, indicatorId })) ?? repo.create({ evaluationId: ev.id, indicatorId, notApplicable: false, unitWeight: null, explanationText: null, causeCategory: null, weight: null, ruleScore: null, draft: null, reviewerScore: null, reviewerComment: null, reviewer: null, reviewedAt: null });
+    return r;
+  }
+
+  // ---- the job's work ----------------------------------------------------------------------
+  /** Scores at `dataVersion`; writes every result in one transaction; a stale version is skipped. */
+  async score(evaluationId: string, dataVersion: number): Promise<'scored' | 'failed' | 'skipped'> {
+    return this.ds.transaction(async (em) => {
+      const evRepo = em.getRepository(SelfEvaluationEntity);
+      const ev = await evRepo.findOneBy({ id: evaluationId });
+      if (!ev || ev.dataVersion !== dataVersion) return 'skipped';
+      const sheet = await em.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
+      const indicators = await em.getRepository(IndicatorEntity).find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
+      const reports = await em.getRepository(QuarterReportEntity).findBy({ sheetId: sheet.id });
+      const byPeriod = new Map(reports.map((r) => [r.period, r]));
+      const q4 = byPeriod.get('Q4');
+      const values = new Map<string, IndicatorValueEntity[]>();
+      for (const p of PERIODS) {
+        const rep = byPeriod.get(p);
+        if (!rep) continue;
+        for (const v of await em.getRepository(IndicatorValueEntity).findBy({ reportId: rep.id })) values.set(`${p}:${v.indicatorId}`, [v]);
+      }
+      const rows = new Map((await em.getRepository(IndicatorScoreEntity).findBy({ evaluationId })).map((r) => [r.indicatorId, r]));
+      const inputs: ScoringIndicatorInput[] = indicators.map((i) => {
+        const year = values.get(`Q4:${i.id}`)?.[0];
+        const r = rows.get(i.id);
+        return {
+          level1: i.level1, level2: i.level2, name: i.name, target: indicatorTarget(i),
+          actual: year?.valueRaw ?? undefined, grade: year?.grade ?? undefined,
+          weight: r?.unitWeight ?? undefined, notApplicable: r?.notApplicable ?? false,
+          explanation: r?.explanationText ?? undefined,
+          causeCategory: (r?.causeCategory ?? year?.causeCategory ?? undefined) as ScoringIndicatorInput['causeCategory'],
+          causeText: year?.causeText ?? undefined,
+          quarterly: PERIODS.map((p) => values.get(`${p}:${i.id}`)?.[0]?.valueRaw ?? null),
+        };
+      });
+      const result: SheetScore = q4
+        ? scoreSheet({
+            profile: ev.profileId, profileVersion: ev.profileVersion,
+            budget: { initial: sheet.budgetTotal ?? undefined, adjusted: q4.adjustedBudget, spent: q4.spentTotal },
+            spendingPlan: sheet.spendingPlan,
+            quarterlySpent: PERIODS.map((p) => byPeriod.get(p)?.spentTotal ?? null),
+            executionExplanation: ev.executionExplanation ?? undefined,
+            indicators: inputs,
+          })
+        : ({ errors: [{ field: 'Q4', message: '四季度（年终）数据尚未填报，无法自评打分' }] } as SheetScore);
+      if (result.errors.length) {
+        Object.assign(ev, { scoreState: 'failed', scoreError: result.errors.map((e) => `${e.field}：${e.message}`).join('\n'), scoredVersion: dataVersion, scoredAt: new Date() });
+        await evRepo.save(ev);
+        return 'failed';
+      }
+      const scoreRepo = em.getRepository(IndicatorScoreEntity);
+      const toSave = result.indicators.map((s) => {
+        const ind = indicators[s.index];
+        const r = rows.get(ind.id) ?? scoreRepo.create({ evaluationId, indicatorId: ind.id, notApplicable: false, unitWeight: null, explanationText: null, causeCategory: null, reviewerScore: null, reviewerComment: null, reviewer: null, reviewedAt: null });
+        // the draft is only ever a suggestion next to an empty human text
+        return Object.assign(r, { weight: s.weight, ruleScore: s.score, draft: r.explanationText ? null : s.draft });
+      });
+      await scoreRepo.save(toSave);
+      Object.assign(ev, {
+        scoreState: 'scored', scoreError: null, scoredVersion: dataVersion, scoredAt: new Date(),
+        total: result.total, totalExact: result.totalExact, grade: result.grade, result: result as unknown as Record<string, unknown>,
+      });
+      await evRepo.save(ev);
+      return 'scored';
+    });
+  }
+
+  /** Marks every evaluation under a profile stale in one UPDATE; the caller enqueues their jobs. */
+  async markProfileStale(profileId: string): Promise<{ id: string; dataVersion: number }[]> {
+    return this.ds.transaction(async (em) => {
+      await em.createQueryBuilder().update(SelfEvaluationEntity).set({ dataVersion: () => 'data_version + 1', scoreState: 'stale' }).where('profile_id = :profileId', { profileId }).execute();
+      const rows = await em.getRepository(SelfEvaluationEntity).find({ select: { id: true, dataVersion: true }, where: { profileId } });
+      return rows.map((r) => ({ id: r.id, dataVersion: r.dataVersion }));
+    });
+  }
+
+  /** The newest rendered report of an evaluation, if any. */
+  async latestReport(sheetId: string): Promise<ReportFileEntity | null> {
+    const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId });
+    if (!ev) return null;
+    return this.ds.getRepository(ReportFileEntity).findOne({ where: { evaluationId: ev.id }, order: { dataVersion: 'DESC' } });
+  }
+
+  /** What the UI and the report show: rule score, reviewer score, and the total with reviewer scores final. */
+  async get(sheetId: string) {
+    const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId });
+    if (!ev) throw new DomainError('NOT_FOUND', '这张目标表还没有自评', { field: 'sheetId' });
+    const rows = await this.ds.getRepository(IndicatorScoreEntity).findBy({ evaluationId: ev.id });
+    const result = ev.result as unknown as SheetScore | null;
+    let reviewedTotal: string | null = null;
+    if (result?.execution && rows.some((r) => r.reviewerScore !== null)) {
+      const byId = new Map(rows.map((r) => [r.indicatorId, r]));
+      const indicators = await this.ds.getRepository(IndicatorEntity).find({ where: { sheetId }, order: { position: 'ASC' } });
+      let sum = new D(result.execution.score);
+      result.indicators.forEach((s) => {
+        const r = byId.get(indicators[s.index].id);
+        sum = sum.plus(r?.reviewerScore ?? s.score);
+      });
+      reviewedTotal = round2(sum);
+    }
+    return { ...ev, indicators: rows, reviewedTotal, current: ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion };
+  }
+}

@@ -1,0 +1,76 @@
+/*
+ * Wire format: these strings are stored in Redis. Renaming one orphans queued jobs; drain the
+ * queues before changing any of them.
+ */
+export enum Queue {
+  System = 'system',
+  Monitoring = 'monitoring',
+  Mail = 'mail',
+  Scoring = 'scoring',
+  Reports = 'reports',
+}
+
+export enum Job {
+  /** Round trip used by `selfeval doctor`, /api/health checks and the tests. */
+  Echo = 'echo',
+  /** 双监控 lights of one quarterly report at one data version. */
+  ComputeMonitoring = 'compute-monitoring',
+  /** Daily: remind units that have not submitted within REMINDER_DAYS of a deadline. */
+  SendReminders = 'send-reminders',
+  /** Scores one self-evaluation at one data version and drafts its deviation explanations. */
+  ScoreSheet = 'score-sheet',
+  /** Fan-out after a scoring profile changed: marks every evaluation under it stale and enqueues ScoreSheet. */
+  RecomputeAll = 'recompute-all',
+  /** Renders the 绩效自评表 PDF of an evaluation at a data version; then enqueues MailReport. */
+  RenderReport = 'render-report',
+  /** Mails a rendered report to the unit; never twice to the same recipient. */
+  MailReport = 'mail-report',
+}
+
+/** Payloads carry identifiers and small values only; handlers reload state from the database. */
+export interface JobPayload {
+  /** delayMs (≤ 10 s) makes the round trip slow on purpose: used to check graceful shutdown. */
+  [Job.Echo]: { message: string; delayMs?: number };
+  [Job.ComputeMonitoring]: { reportId: string; dataVersion: number };
+  /** at: the moment to evaluate (ISO); the scheduler leaves it out and the handler uses now */
+  [Job.SendReminders]: { at?: string };
+  [Job.ScoreSheet]: { evaluationId: string; dataVersion: number };
+  [Job.RecomputeAll]: { profileId: string };
+  [Job.RenderReport]: { evaluationId: string; dataVersion: number; mail: boolean };
+  [Job.MailReport]: { reportFileId: string };
+}
+
+export interface JobResult {
+  [Job.Echo]: { message: string; pid: number; at: string };
+  [Job.ComputeMonitoring]: 'done' | 'skipped';
+  [Job.SendReminders]: { sent: number; skipped: number };
+  [Job.ScoreSheet]: 'scored' | 'failed' | 'skipped';
+  [Job.RecomputeAll]: { enqueued: number };
+  [Job.RenderReport]: { reportFileId: string } | 'skipped';
+  [Job.MailReport]: { sent: number; skipped: number };
+}
+
+export const QUEUE_OF: Record<Job, Queue> = {
+  [Job.Echo]: Queue.System,
+  [Job.ComputeMonitoring]: Queue.Monitoring,
+  [Job.SendReminders]: Queue.Mail,
+  [Job.ScoreSheet]: Queue.Scoring,
+  [Job.RecomputeAll]: Queue.Scoring,
+  [Job.RenderReport]: Queue.Reports,
+  [Job.MailReport]: Queue.Mail,
+};
+
+export const ALL_QUEUES: Queue[] = Object.values(Queue);
+
+export function jobsOfQueue(queue: Queue): Job[] {
+  return (Object.keys(QUEUE_OF) as Job[]).filter((job) => QUEUE_OF[job] === queue);
+}
+
+/**
+ * BullMQ rejects custom ids containing ':' and ids that are all digits; every deterministic id is
+ * built here, from parts joined with '-'.
+ */
+export function jobId(job: Job, ...parts: (string | number)[]): string {
+  const cleaned = parts.map((p) => String(p).replace(/[^A-Za-z0-9_.-]/g, '_'));
+  return [job, ...cleaned].join('-');
+}

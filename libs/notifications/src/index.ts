@@ -1,0 +1,3 @@
+export * from './notifications.module';
+export * from './reminder.handlers';
+export * from './report-mail.handlers';

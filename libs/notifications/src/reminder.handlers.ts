@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@selfeval/config';
+import { PERIOD_NAME } from '@selfeval/domain';
+import { HandlesJob, Job, JobPayload, JobProducer, JobResult, Queue } from '@selfeval/jobs';
+import { MailService } from '@selfeval/mail';
+import { ActualsService } from '@selfeval/actuals';
+
+const day = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // 北京时间
+
+@Injectable()
+export class ReminderHandlers implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ReminderHandlers.name);
+
+  constructor(
+    private readonly actuals: ActualsService,
+    private readonly mail: MailService,
+    private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** One scheduler for the whole deployment: upsert is idempotent across workers and restarts. */
+  async onApplicationBootstrap() {
+    await this.jobs
+      .queue(Queue.Mail)
+      .upsertJobScheduler('daily-reminders', { pattern: '0 0 8 * * *', tz: 'Asia/Shanghai' }, { name: Job.SendReminders, data: {} });
+  }
+
+  @HandlesJob(Job.SendReminders)
+  async sendReminders({ at }: JobPayload[Job.SendReminders]): Promise<JobResult[Job.SendReminders]> {
+    const now = at ? new Date(at) : new Date();
+    const pending = await this.actuals.pendingReminders(now, this.config.reminderDays);
+    let sent = 0;
+    let skipped = 0;
+    for (const r of pending) {
+      const outcome = await this.mail.sendOnce({
+        // once per unit and period: a unit is reminded, not nagged daily
+        dedupeKey: `reminder-${r.unitId}-${r.year}-${r.period}`,
+        to: r.email,
+        subject: `【绩效运行监控】${r.year}年${PERIOD_NAME[r.period]}填报将于 ${day(r.closesAt)} 截止（${r.unitName}）`,
+        text: [
+          `${r.unitName}：`,
+          '',
+          `${r.year} 年${PERIOD_NAME[r.period]}绩效运行监控填报将于 ${day(r.closesAt)} 截止，以下绩效目标表尚未提交：`,
+          ...r.sheets.map((s, i) => `  ${i + 1}. ${s}`),
+          '',
+          '请登录绩效自评系统填报累计执行数和指标完成值，并由单位负责人确认。',
+          '',
+          '（本邮件由系统自动发送，请勿回复。）',
+        ].join('\n'),
+      });
+      if (outcome === 'sent') sent++;
+      else skipped++;
+    }
+    if (sent) this.logger.log(`reminders sent: ${sent}, already sent before: ${skipped}`);
+    return { sent, skipped };
+  }
+}

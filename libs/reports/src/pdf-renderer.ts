@@ -1,0 +1,137 @@
+import type { Browser, Page } from 'puppeteer-core';
+import { chromiumLaunchOptions } from './browser-options';
+
+export interface RendererOptions {
+  executablePath: string;
+  /** reused pages; 2 measured best on 2 cores (platform.md) */
+  pages?: number;
+  /** relaunch the browser after this many renders, so its memory cannot creep */
+  maxRendersPerBrowser?: number;
+  timeoutMs?: number;
+}
+
+export interface PdfOptions {
+  /** 第 X 页 共 Y 页 in the footer */
+  pageNumbers?: boolean;
+}
+
+const FOOTER = `<div style="width:100%;text-align:center;font-family:'AR PL UMing CN',serif;font-size:9pt;color:#000;">第 <span class="pageNumber"></span> 页 共 <span class="totalPages"></span> 页</div>`;
+
+/**
+ * One Chromium per process with a small pool of reused pages. Pages run no JavaScript and load
+ * nothing from the network: every request other than the document itself is aborted. A render that
+ * takes too long closes its page; a crashed browser is relaunched on the next render.
+ */
+export class PdfRenderer {
+  private browser?: Promise<Browser>;
+  private idle: Page[] = [];
+  private waiters: ((p: Page) => void)[] = [];
+  private created = 0;
+  private renders = 0;
+  /** requests the pages tried to make and were refused (visible for tests and logs) */
+  blockedRequests: string[] = [];
+
+  constructor(private readonly options: RendererOptions) {}
+
+  private async launch(): Promise<Browser> {
+    const puppeteer = await import('puppeteer-core');
+    const browser = await puppeteer.launch(chromiumLaunchOptions(this.options.executablePath));
+    browser.once('disconnected', () => {
+      // crashed or closed: forget it and its pages; the next render launches a new one
+      if (this.browser) this.reset();
+    });
+    return browser;
+  }
+
+  private reset() {
+    this.browser = undefined;
+    this.idle = [];
+    this.created = 0;
+    this.renders = 0;
+  }
+
+  private async newPage(): Promise<Page> {
+    this.browser ??= this.launch();
+    const page = await (await this.browser).newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      const url = req.url();
+      if (url.startsWith('data:') || url === 'about:blank') void req.continue();
+      else {
+        this.blockedRequests.push(url);
+        void req.abort('blockedbyclient');
+      }
+    });
+    return page;
+  }
+
+  private async acquire(): Promise<Page> {
+    const page = this.idle.pop();
+    if (page && !page.isClosed()) return page;
+    if (this.created < (this.options.pages ?? 2)) {
+      this.created++;
+      try {
+        return await this.newPage();
+      } catch (e) {
+        this.created--;
+        throw e;
+      }
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(page: Page) {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(page);
+    else this.idle.push(page);
+  }
+
+  async render(html: string, opts: PdfOptions = {}): Promise<Buffer> {
+    if ((this.options.maxRendersPerBrowser ?? 500) <= this.renders && !this.waiters.length && this.idle.length === this.created) {
+      await this.close();
+    }
+    const page = await this.acquire();
+    this.renders++;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const work = (async () => {
+        await page.setContent(html, { waitUntil: 'load' });
+        return page.pdf({
+          format: 'A4',
+          printBackground: true,
+          preferCSSPageSize: true,
+          displayHeaderFooter: !!opts.pageNumbers,
+          headerTemplate: '<div></div>',
+          footerTemplate: opts.pageNumbers ? FOOTER : '<div></div>',
+        });
+      })();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`PDF render timed out after ${this.options.timeoutMs ?? 30_000} ms`)), this.options.timeoutMs ?? 30_000);
+      });
+      const pdf = await Promise.race([work, timeout]);
+      this.release(page);
+      return Buffer.from(pdf);
+    } catch (e) {
+      // a page that failed or hung is not reused
+      this.created = Math.max(0, this.created - 1);
+      await page.close().catch(() => undefined);
+      const waiter = this.waiters.shift();
+      if (waiter) this.acquire().then(waiter, () => undefined);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** For tests and operators: the browser process, to check relaunch after a crash. */
+  async browserPid(): Promise<number | undefined> {
+    return this.browser ? (await this.browser).process()?.pid : undefined;
+  }
+
+  async close(): Promise<void> {
+    const b = this.browser;
+    this.reset();
+    if (b) await (await b).close().catch(() => undefined);
+  }
+}

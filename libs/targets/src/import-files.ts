@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { decodeTextDocument, DomainError, ImportResult, importTextDocument, MAX_DOCUMENT_BYTES } from '@selfeval/domain';
+import { importDocx } from './formats/docx-reader';
+import { importTemplateXlsx } from './formats/xlsx-template';
+import type { StoredSheetSummary, TargetsService } from './targets.service';
+
+export interface ImportedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface ParsedFile {
+  file: ImportedFile;
+  result: ImportResult;
+}
+
+export interface ImportFilesResult extends ImportResult {
+  stored: StoredSheetSummary[];
+  dryRun: boolean;
+}
+
+/** Picks the reader by content: zip files by extension (.docx / .xlsx), everything else as UTF-8 text. */
+async function parseOne(f: ImportedFile): Promise<ImportResult> {
+  const isZip = f.bytes[0] === 0x50 && f.bytes[1] === 0x4b;
+  if (f.bytes.length > MAX_DOCUMENT_BYTES) return importTextDocument(decodeTextDocument(f.bytes, f.name), f.name); // throws FILE_TOO_LARGE
+  if (isZip && /\.docx$/i.test(f.name)) return importDocx(f.bytes, f.name);
+  if (isZip && /\.xlsx$/i.test(f.name)) return importTemplateXlsx(f.bytes, f.name);
+  if (isZip) {
+    throw new DomainError('FILE_FORMAT_UNSUPPORTED', `文件“${f.name}”是压缩格式，但扩展名不是 .docx 或 .xlsx；支持：文本导出（.txt）、Word（.docx）、selfeval Excel 模板（.xlsx）`, { file: f.name });
+  }
+  return importTextDocument(decodeTextDocument(f.bytes, f.name), f.name);
+}
+
+/** Decodes, parses and checks every file; throws DomainError on the first file that cannot be stored. */
+export async function parseFiles(files: ImportedFile[]): Promise<ParsedFile[]> {
+  const out: ParsedFile[] = [];
+  for (const f of files) {
+    const result = await parseOne(f);
+    if (!result.sheets.length) {
+      throw new DomainError('NO_SHEETS_FOUND', `文件“${f.name}”中没有找到绩效目标表（应含“一级指标/二级指标/三级指标”表头或部门整体绩效目标）`, { file: f.name });
+    }
+    out.push({ file: f, result });
+  }
+  return out;
+}
+
+/**
+ * Shared by the API upload and `selfeval import`: every file is parsed and validated before
+ * anything is written; then each file is stored in its own transaction (all-or-nothing per file).
+ */
+export async function importFiles(targets: TargetsService | null, parsed: ParsedFile[], opts: { dryRun: boolean }): Promise<ImportFilesResult> {
+  if (targets) for (const p of parsed) targets.validate(p.result, p.file.name);
+  const stored: StoredSheetSummary[] = [];
+  if (!opts.dryRun && targets) {
+    for (const { file, result } of parsed) {
+      stored.push(...(await targets.importResult(result, { name: file.name, hash: createHash('sha256').update(file.bytes).digest('hex') })));
+    }
+  }
+  return {
+    sheets: parsed.flatMap((p) => p.result.sheets),
+    warnings: parsed.flatMap((p) => p.result.warnings.map((w) => ({ ...w, where: { ...w.where, file: p.file.name } }))),
+    stored,
+    dryRun: opts.dryRun,
+  };
+}

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ALL_QUEUES, freePort } from '@selfeval/jobs';
+import { tempDir } from '../helpers/config';
+import { alive } from '../helpers/fixtures';
+
+const ROOT = path.join(__dirname, '../..');
+
+
+/** The README's start command, as a user runs it (compiled; `npm test` builds first). */
+describe('selfeval start (embedded default)', () => {
+  it('boots on SQLite with its own redis-server, serves health, and leaves no process behind on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', REDIS_URL: '', DATABASE_URL: '' };
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/selfeval.js'), 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    const deadline = Date.now() + 30_000;
+    let body: { status?: string; queues?: { workers?: Record<string, number> } } = {};
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        body = await res.json();
+        if (res.status === 200 && Object.values(body.queues?.workers ?? {}).every((n) => n > 0) && body.queues?.workers) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect({ body, output }).toMatchObject({ body: { status: 'ok', queues: { workers: Object.fromEntries(ALL_QUEUES.map((q) => [q, 1])) } } });
+    expect(fs.existsSync(path.join(dataDir, 'selfeval.sqlite'))).toBe(true);
+    const redisPid = Number(fs.readFileSync(path.join(dataDir, 'redis/redis.pid'), 'utf8'));
+    expect(alive(redisPid)).toBe(true);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(alive(redisPid)).toBe(false);
+    expect(output).toContain('已启动');
+  });
+});

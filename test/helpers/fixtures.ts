@@ -1,0 +1,21 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const SEEDS_DIR = path.join(__dirname, '../fixtures/seeds');
+
+/** Path of the seed document whose file name starts with `prefix` (000–004). */
+export function seedFile(prefix: string): string {
+  const name = fs.readdirSync(SEEDS_DIR).find((f) => f.startsWith(prefix));
+  if (!name) throw new Error(`no seed ${prefix}`);
+  return path.join(SEEDS_DIR, name);
+}
+
+/** Whether a process still runs (signal 0 probes without killing). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

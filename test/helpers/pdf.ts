@@ -1,0 +1,35 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** Reads PDFs back with poppler (pdftotext, pdfinfo, pdffonts, pdftoppm), as a person's PDF reader would. */
+function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-')), 'doc.pdf');
+  fs.writeFileSync(file, pdf);
+  return fn(file);
+}
+
+export const pdfText = (pdf: Buffer, page?: number) =>
+  withFile(pdf, (f) => execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', f, '-'], { encoding: 'utf8' }));
+
+export const pdfPages = (pdf: Buffer) => withFile(pdf, (f) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [f], { encoding: 'utf8' }))![1]));
+
+/** Font rows of `pdffonts`: name, type, embedded. */
+export const pdfFonts = (pdf: Buffer) =>
+  withFile(pdf, (f) =>
+    execFileSync('pdffonts', [f], { encoding: 'utf8' })
+      .split('\n')
+      .slice(2)
+      .filter(Boolean)
+      .map((line) => ({ name: line.split(/\s+/)[0], type: /(CID TrueType|TrueType|Type 3|Type 1C|CID Type 0C|Type 1)/.exec(line)?.[1] ?? '?', embedded: / yes +(yes|no) +(yes|no)/.test(line) })),
+  );
+
+/** Page 1 as a PNG under test-artifacts/, for a person to look at. */
+export function savePage1Png(pdf: Buffer, name: string): string {
+  const dir = path.join(__dirname, '../../test-artifacts');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.pdf`), pdf);
+  withFile(pdf, (f) => execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', f, path.join(dir, name)]));
+  return path.join(dir, `${name}.png`);
+}

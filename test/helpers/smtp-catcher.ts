@@ -1,0 +1,24 @@
+import { ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { freePort } from '@selfeval/jobs';
+
+/** A real SMTP server on loopback that keeps every message it accepts, parsed. */
+export async function startSmtpCatcher(): Promise<{ url: string; messages: ParsedMail[]; stop: () => Promise<void> }> {
+  const messages: ParsedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (mail) => {
+          messages.push(mail);
+          callback();
+        },
+        (err) => callback(err),
+      );
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${port}`, messages, stop: () => new Promise((r) => server.close(() => r())) };
+}

@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import type { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '@selfeval/config';
+import { openDatabase } from '@selfeval/db';
+import type { ImportResult, TargetSheet } from '@selfeval/domain';
+import { TargetsService } from '@selfeval/targets';
+import { tempDir } from '../helpers/config';
+import { createPgSchema, describePg } from '../helpers/postgres';
+
+const sheet = (name: string, level2: string = '数量指标'): TargetSheet => ({
+  kind: 'project', year: 2024, unit: { code: '900', name: '测试局' }, project: { code: null, name },
+  budget: { total: '10.00' }, spendingPlan: [], goal: null, attributes: {}, warnings: [],
+  indicators: [{ level1: '产出指标', level2, name: '次数', target: { raw: '≥1次', kind: 'quantitative', op: '>=', value: '1', unit: '次' } }],
+});
+
+function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: () => Promise<void> }>) {
+  describe(`TargetsService all-or-nothing on ${label}`, () => {
+    let ds: DataSource;
+    let drop: () => Promise<void>;
+    beforeAll(async () => {
+      const made = await makeDb();
+      drop = made.drop;
+      ds = await openDatabase(made.db);
+    });
+    afterAll(async () => {
+      await ds?.destroy();
+      await drop?.();
+    });
+
+    it('stores nothing of a file when a later sheet fails to write', async () => {
+      const service = new TargetsService(ds);
+      // level2 is NOT NULL: the second sheet fails inside the transaction, after the first was written.
+      const bad: ImportResult = { sheets: [sheet('甲'), sheet('乙', null as unknown as string)], warnings: [] };
+      await expect(service.importResult(bad, { name: 'bad.txt' })).rejects.toThrow();
+      const count = async (t: string) => Number((await ds.query(`SELECT count(*) AS n FROM ${t}`))[0].n);
+      expect(await count('target_sheet')).toBe(0);
+      expect(await count('unit')).toBe(0);
+      const good: ImportResult = { sheets: [sheet('甲'), sheet('乙')], warnings: [] };
+      const stored = await service.importResult(good, { name: 'good.txt' });
+      expect(stored.map((s) => s.outcome)).toEqual(['created', 'created']);
+      expect(await count('target_sheet')).toBe(2);
+    });
+
+    it('refuses a sheet without a year before writing anything', async () => {
+      const service = new TargetsService(ds);
+      const noYear: ImportResult = { sheets: [{ ...sheet('丙'), year: null }], warnings: [] };
+      await expect(service.importResult(noYear, { name: 'x.txt' })).rejects.toMatchObject({ code: 'SHEET_INVALID', where: { field: 'year', sheet: '丙' } });
+    });
+  });
+}
+
+suite('SQLite', async () => ({ db: { driver: 'sqlite', file: path.join(tempDir(), 't.sqlite') }, drop: async () => undefined }));
+describePg('PostgreSQL', () => suite('PostgreSQL', createPgSchema));
