@@ -7,29 +7,26 @@ import { createWorker } from '../../apps/worker/src/create-worker';
 import { testConfig } from '../helpers/config';
 import { binary } from '../helpers/http';
 import { seedFile } from '../helpers/fixtures';
-import { pdfText } from '../helpers/pdf';
+import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
+import { waitFor } from '../helpers/wait-for';
 import { createPgSchema, describePg } from '../helpers/postgres';
 import { startSmtpCatcher } from '../helpers/smtp-catcher';
 
 const DAY = 86_400_000;
 
-describePg('绩效自评表 PDF rendered by a worker job and mailed exactly once', () => {
+interface Sheet { id: string; name: string; kind: string; budgetTotal: string }
+
+describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker jobs and mailed exactly once', () => {
   let app: NestExpressApplication;
   let worker: INestApplicationContext;
   let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
   let drop: () => Promise<void>;
+  let sheets: Sheet[];
   let sheetId: string;
+  let departmentId: string;
   const http = () => request(app.getHttpServer());
-
-  async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
+  const scored = (id: string) => waitFor(async () => ((await http().get(`/api/evaluations/${id}`)).body.current ? true : undefined), 'scores');
+  const mailWith = (subject: string) => waitFor(async () => smtp.messages.find((m) => m.subject === subject), `mail “${subject}”`);
 
   beforeAll(async () => {
     const pg = await createPgSchema();
@@ -41,16 +38,24 @@ describePg('绩效自评表 PDF rendered by a worker job and mailed exactly once
     await app.init();
     worker = await createWorker(config);
     await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
-    const sheet = (await http().get('/api/targets/sheets?year=2026').expect(200)).body.find((s: { name: string }) => s.name === '驻京维稳工作组专项');
-    sheetId = sheet.id;
-    await http().post(`/api/targets/sheets/${sheetId}/approve`).expect(201);
+    sheets = (await http().get('/api/targets/sheets?year=2026').expect(200)).body;
+    sheetId = sheets.find((s) => s.name === '驻京维稳工作组专项')!.id;
+    departmentId = sheets.find((s) => s.kind === 'department')!.id;
     await http().put(`/api/units/${encodeURIComponent('株洲市渌口区信访局')}/contact`).send({ email: 'lukou@example.gov.cn' }).expect(200);
     await http().put('/api/actuals/periods/2026/Q4').send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() }).expect(200);
-    const indicators = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators as { id: string; targetRaw: string }[];
-    const values = indicators.map((i) => ({ indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') }));
-    await http().put(`/api/actuals/sheets/${sheetId}/periods/Q4`).send({ spending: [{ source: '财政拨款', amount: '57' }], values }).expect(200);
-    await http().post(`/api/actuals/sheets/${sheetId}/periods/Q4/submit`).expect(201);
-    await until(async () => ((await http().get(`/api/evaluations/${sheetId}`)).body.current ? true : undefined), 'scores');
+    for (const sheet of sheets) {
+      await http().post(`/api/targets/sheets/${sheet.id}/approve`).expect(201);
+      const indicators = (await http().get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as { id: string; targetRaw: string; targetKind: string }[];
+      const values = indicators.map((i) =>
+        i.targetKind === 'qualitative' ? { indicatorId: i.id, value: i.targetRaw, grade: '达成年度指标' } : { indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') },
+      );
+      // the department spends 95 %, the projects as much as the original test (57 of 60)
+      const amount = sheet.kind === 'department' ? '246.0975' : sheet.id === sheetId ? '57' : sheet.budgetTotal;
+      const saved = await http().put(`/api/actuals/sheets/${sheet.id}/periods/Q4`).send({ spending: [{ source: '财政拨款', amount }], values });
+      expect({ sheet: sheet.name, status: saved.status, body: saved.status === 200 ? null : saved.body }).toEqual({ sheet: sheet.name, status: 200, body: null });
+      await http().post(`/api/actuals/sheets/${sheet.id}/periods/Q4/submit`).expect(201);
+    }
+    for (const sheet of sheets) await scored(sheet.id);
   });
   afterAll(async () => {
     await worker?.close();
@@ -59,31 +64,114 @@ describePg('绩效自评表 PDF rendered by a worker job and mailed exactly once
     await drop?.();
   });
 
-  it('renders the PDF, stores it, and mails it with the same bytes attached', async () => {
+  it('renders the project 自评表, stores it, and mails it with the same bytes attached', async () => {
     await http().post(`/api/evaluations/${sheetId}/report`).expect(201);
-    const mail = await until(async () => smtp.messages[0], 'the mail');
-    expect(mail.subject).toBe('【绩效自评】2026年度“驻京维稳工作组专项”绩效自评表');
+    const mail = await mailWith('【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表');
     expect(mail.text).toContain('自评得分 99.50 分，等级“优”');
     expect(mail.attachments).toHaveLength(1);
-    expect(mail.attachments[0].filename).toBe('株洲市渌口区信访局-驻京维稳工作组专项-2026年度绩效自评表.pdf');
+    expect(mail.attachments[0].filename).toBe('株洲市渌口区信访局-驻京维稳工作组专项-2026年度项目支出绩效自评表.pdf');
 
     const stored = await binary(http().get(`/api/evaluations/${sheetId}/report.pdf`)).expect(200);
     expect(Buffer.compare(mail.attachments[0].content, stored.body as Buffer)).toBe(0);
     const text = pdfText(stored.body as Buffer);
     expect(text).toContain('驻京维稳工作组专项');
     expect(text).toContain('株洲市渌口区信访局');
+    expect(text).toMatch(/其中：财政拨款\s+57\.00/); // the seed gives no 财政拨款 budget line; spending by source does
     expect(text).toMatch(/自评等级：优/);
   });
 
   it('never sends a report version twice, even when the jobs run again', async () => {
     const producer = worker.get(JobProducer);
     const ev = (await http().get(`/api/evaluations/${sheetId}`)).body;
-    const rendered = await producer.enqueueAndWait(Job.RenderReport, { evaluationId: ev.id, dataVersion: ev.dataVersion, mail: false }, 30_000);
+    const before = smtp.messages.length;
+    const rendered = await producer.enqueueAndWait(Job.RenderReport, { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: false }, 30_000);
     const file = (await http().get(`/api/evaluations/${sheetId}/report.pdf`)).headers['x-report-version'];
     expect(file).toBe(String(ev.dataVersion));
     const again = await producer.enqueueAndWait(Job.MailReport, rendered as { reportFileId: string }, 30_000);
     expect(again).toEqual({ sent: 0, skipped: 1 });
     await new Promise((r) => setTimeout(r, 300));
-    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(before);
+  });
+
+  it('refuses report texts for sections the outline does not have, naming the section', async () => {
+    const res = await http().put(`/api/evaluations/${departmentId}/texts`).send({ sections: { nine: '第九节' } }).expect(422);
+    expect(res.body.message).toContain('没有“nine”这一节');
+    expect(res.body.where.field).toBe('sections.nine');
+  });
+
+  it('renders the department 自评表 and the narrative 自评报告 with charts and the project tables as annexes', async () => {
+    await http().put(`/api/evaluations/${departmentId}/texts`).send({
+      goalActual: '全年受理信访事项全部按期办结。',
+      sections: { profile: '渌口区信访局内设综合股、督查股。', application: '自评结果将<b>公开</b>并用于2027年预算安排。' },
+    }).expect(200);
+    await scored(departmentId);
+    const { body } = await http().post(`/api/evaluations/${departmentId}/report`).expect(201);
+    expect(body.jobs.map((j: { kind: string }) => j.kind)).toEqual(['department-self-eval', 'department-report']);
+    const table = await mailWith('【绩效自评】2026年度部门整体支出绩效自评表');
+    const report = await mailWith('【绩效自评】2026年度部门整体支出绩效自评报告');
+    expect(report.attachments[0].filename).toBe('株洲市渌口区信访局-2026年度部门整体支出绩效自评报告.pdf');
+
+    const tableText = pdfText(table.attachments[0].content);
+    expect(tableText).toContain('2026年度部门整体支出绩效自评表');
+    expect(tableText).toMatch(/其中：一般公共预算\s+259\.05/);
+    expect(tableText).toMatch(/按支出性质：基本支出\s+139\.05/);
+    expect(tableText).toContain('全年受理信访事项全部按期办结。');
+
+    const pdf = (await binary(http().get(`/api/evaluations/${departmentId}/report.pdf?kind=department-report`)).expect(200)).body as Buffer;
+    expect(Buffer.compare(pdf, report.attachments[0].content)).toBe(0);
+    savePage1Png(pdf, 'department-report');
+    const text = pdfText(pdf);
+    for (const title of ['一、部门基本情况', '二、一般公共预算支出情况', '三、政府性基金预算支出情况', '四、部门整体支出绩效情况', '五、存在的问题及原因分析', '六、下一步改进措施', '七、绩效自评结果拟应用和公开情况', '八、其他需要说明的情况']) {
+      expect(text).toContain(title);
+    }
+    expect(text).toContain('渌口区信访局内设综合股、督查股。');
+    expect(text).toContain('自评结果将<b>公开</b>并用于2027年预算安排。'); // escaped, printed literally
+    expect(text).toContain('（单位未填写本节内容）'); // 八、 left empty
+    expect(text).toContain('本部门无政府性基金预算支出');
+    expect(text).toMatch(/预算执行率 95\.00%/);
+    // charts are SVG drawn by ECharts: their legends and captions are real text in the PDF
+    expect(text).toContain('图1 部门整体支出分值与得分');
+    expect(text).toContain('图2 部门整体支出累计执行率与资金支出计划');
+    expect(text).toContain('计划进度');
+    // annexes: the department table and every project table
+    expect(text).toMatch(/附件1：2026年度部门整体支出绩效自评表/);
+    const flat = text.replace(/\s+/g, '');
+    for (const s of sheets.filter((x) => x.kind === 'project')) expect(flat).toContain(`项目支出绩效自评表（${s.name}）`);
+    const pages = pdfPages(pdf);
+    expect(pages).toBeGreaterThanOrEqual(4);
+    expect(pdfText(pdf, pages)).toContain(`第 ${pages} 页 共 ${pages} 页`);
+    const fonts = pdfFonts(pdf);
+    expect(fonts.filter((f) => f.type === 'Type 3')).toEqual([]);
+    expect(fonts.every((f) => f.embedded)).toBe(true);
+  });
+
+  it('a reviewer score is a new data version: the next report shows it, the old file stays as it was', async () => {
+    const ev = (await http().get(`/api/evaluations/${sheetId}`)).body;
+    const first = ev.indicators.find((r: { weight: string | null }) => r.weight !== null);
+    await http().put(`/api/evaluations/${sheetId}/indicators/${first.indicatorId}/review`).send({ score: '0', comment: '佐证材料不足' }).expect(200);
+    await scored(sheetId);
+    const after = (await http().get(`/api/evaluations/${sheetId}`)).body;
+    expect(after.dataVersion).toBeGreaterThan(ev.dataVersion);
+    const subject = '【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表';
+    const sent = smtp.messages.filter((m) => m.subject === subject).length;
+    await http().post(`/api/evaluations/${sheetId}/report`).expect(201);
+    const mail = await waitFor(async () => smtp.messages.filter((m) => m.subject === subject)[sent], 'the mail of the new version');
+    const text = pdfText(mail.attachments[0].content);
+    expect(text).toMatch(new RegExp(`总分\\s+100\\.00\\s+${after.reviewedTotal.replace('.', '\\.')}\\s+自评等级：${after.reviewedGrade}`));
+    expect(text).toContain('得分含评审人评分');
+    expect(after.reviewedTotal).not.toBe(ev.total);
+  });
+
+  it('renders the quarterly 绩效运行监控表 with lights and mails it', async () => {
+    await http().post(`/api/actuals/sheets/${sheetId}/periods/Q4/monitoring-table?mail=1`).expect(201);
+    const mail = await mailWith('【绩效自评】2026年度“驻京维稳工作组专项”绩效运行监控表');
+    expect(mail.text).toMatch(/资金执行预警：(绿灯|黄灯|红灯)/);
+    const pdf = (await binary(http().get(`/api/actuals/sheets/${sheetId}/periods/Q4/monitoring-table.pdf`)).expect(200)).body as Buffer;
+    expect(Buffer.compare(pdf, mail.attachments[0].content)).toBe(0);
+    const text = pdfText(pdf);
+    expect(text).toContain('2026年度项目支出绩效运行监控表');
+    expect(text).toContain('四季度（1—12月）');
+    expect(text).toMatch(/60\.00\s+57\.00\s+95\.00%\s+100\.00%\s+95\.00%\s+绿灯/);
+    expect(text).toContain('指标预警：绿灯');
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { freePort } from '@selfeval/jobs';
-import { buildProjectSelfEvalVM, PdfRenderer, TemplateRegistry } from '@selfeval/reports';
+import { buildSelfEvalTableVM, PdfRenderer, TemplateRegistry } from '@selfeval/reports';
 import { scoreFile } from '../../apps/cli/src/commands/score.command';
 import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
 
@@ -16,8 +16,8 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
   function vm(extraRows = 0) {
     const doc = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
     const score = scoreFile(FIXTURE);
-    const model = buildProjectSelfEvalVM({
-      year: 2024, unitName: '馆陶县信访局', parentName: '馆陶县信访局',
+    const model = buildSelfEvalTableVM({
+      kind: 'project', year: 2024, unitName: '馆陶县信访局', parentName: '馆陶县信访局',
       projectName: '<script>alert(1)</script>信访维稳工作经费', projectCode: doc.project.code,
       budget: doc.budget, goal: '用于保障驻京信访维稳工作组经费支出，降低进京访量，维护社会和谐稳定。', goalActual: '全年驻京值班 9 人到位，未发生进京非访登记。',
       indicators: doc.indicators.map((i: { level1: string; level2: string; name: string; target: string; actual: string }) => ({ ...i, targetRaw: i.target, actualRaw: i.actual, explanation: null })),
@@ -28,7 +28,7 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
   }
 
   it('renders Chinese text, scores and the escaped project name, with embedded TrueType fonts', async () => {
-    const pdf = await renderer.render(templates.render('project-self-eval', vm()), { pageNumbers: true });
+    const pdf = await renderer.render(templates.render('self-eval-table', vm()), { pageNumbers: true });
     const png = savePage1Png(pdf, 'project-self-eval');
     const text = pdfText(pdf);
     expect(text).toContain('2024年度项目支出绩效自评表');
@@ -47,7 +47,7 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
   });
 
   it('repeats the table header on every page and numbers the pages', async () => {
-    const pdf = await renderer.render(templates.render('project-self-eval', vm(60)), { pageNumbers: true });
+    const pdf = await renderer.render(templates.render('self-eval-table', vm(60)), { pageNumbers: true });
     const pages = pdfPages(pdf);
     expect(pages).toBeGreaterThanOrEqual(2);
     for (let p = 1; p <= pages; p++) {

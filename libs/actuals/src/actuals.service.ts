@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, IndicatorEntity, IndicatorValueEntity, MonitoringResultEntity, PeriodReopenEntity,
-  QuarterReportEntity, ReportPeriodEntity, ReportSpendingEntity, ReportStatus, TargetSheetEntity, UnitEntity,
+  QuarterReportEntity, ReportFileEntity, ReportPeriodEntity, ReportSpendingEntity, ReportStatus, TargetSheetEntity, UnitEntity,
 } from '@selfeval/db';
 import {
   checkEvidence, D, DomainError, indicatorLight, safeFileName, Period, PERIOD_MONTH, PERIOD_NAME, PERIODS, QuarterReportInput, spendingLight, validateQuarterReport, worstLight,
@@ -101,6 +101,14 @@ export class ActualsService {
       this.ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id }),
     ]);
     return { ...report, spending, adjustments, values, monitoring };
+  }
+
+  /** The newest rendered 绩效运行监控表 of a sheet's quarter, if any. */
+  async latestMonitoringTable(sheetId: string, periodText: string): Promise<ReportFileEntity | null> {
+    const period = assertPeriod(periodText);
+    const report = await this.ds.getRepository(QuarterReportEntity).findOneBy({ sheetId, period });
+    if (!report) return null;
+    return this.ds.getRepository(ReportFileEntity).findOne({ where: { quarterReportId: report.id, kind: 'monitoring-table' }, order: { dataVersion: 'DESC' } });
   }
 
   /** Saves the whole report (replacing the previous draft) in one transaction, or nothing. */

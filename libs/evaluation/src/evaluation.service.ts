@@ -1,9 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 import {
-  IndicatorEntity, IndicatorScoreEntity, IndicatorValueEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity,
+  IndicatorEntity, IndicatorScoreEntity, IndicatorValueEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity,
 } from '@selfeval/db';
 import {
-  D, DEFAULT_PROFILE_ID, DomainError, findProfile, PERIODS, round2, ScoringIndicatorInput, scoreSheet, SheetScore,
+  checkSectionTexts, D, DEFAULT_PROFILE_ID, DomainError, finalResult, outlineForRegion, ReportKind, findProfile, PERIODS, round2, ScoringIndicatorInput, scoreSheet, SheetScore,
 } from '@selfeval/domain';
 import { indicatorTarget } from '@selfeval/targets';
 
@@ -25,7 +25,7 @@ export class EvaluationService {
     if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
     if (sheet.status !== 'approved') throw new DomainError('WORKFLOW_STATE', `“${sheet.name}”尚未批复，不能自评`, { sheet: sheet.name });
     const profile = findProfile(DEFAULT_PROFILE_ID)!;
-    return repo.save(repo.create({ sheetId, unitId: sheet.unitId, profileId: profile.id, profileVersion: profile.version, dataVersion: 0, scoredVersion: null, scoreState: 'stale', scoreError: null, total: null, totalExact: null, grade: null, result: null, executionExplanation: null, scoredAt: null }));
+    return repo.save(repo.create({ sheetId, unitId: sheet.unitId, profileId: profile.id, profileVersion: profile.version, dataVersion: 0, scoredVersion: null, scoreState: 'stale', scoreError: null, total: null, totalExact: null, grade: null, result: null, executionExplanation: null, scoredAt: null, goalActual: null, reportTexts: null }));
   }
 
   /** Runs `change` and bumps the version in one transaction, then enqueues scoring (after the commit). */
@@ -78,18 +78,41 @@ export class EvaluationService {
     });
   }
 
-  /** Reviewer score beside the self-score (§4.8); it is final for the grade and the report. */
+  /**
+   * Reviewer score beside the self-score (§4.8); it is final for the grade and the report, so it is
+   * an input like any other: it bumps the data version, and a report rendered before it is not reused.
+   */
   async review(sheetId: string, indicatorId: string, score: string | null, comment: string | null, reviewer: string) {
-    return this.ds.transaction(async (em) => {
-      const ev = await this.ensure(em, sheetId);
+    let saved!: IndicatorScoreEntity;
+    await this.change(sheetId, async (em, ev) => {
       const r = await this.row(em, ev, indicatorId);
       if (score !== null) {
         if (!/^\d+(\.\d{1,4})?$/.test(score)) throw new DomainError('VALIDATION_FAILED', `评审得分“${score}”应为非负数`, { field: 'score' });
         if (r.weight !== null && new D(score).gt(r.weight)) throw new DomainError('VALIDATION_FAILED', `评审得分 ${score} 超过该指标分值 ${r.weight}`, { field: 'score' });
       }
       Object.assign(r, { reviewerScore: score, reviewerComment: comment?.trim() || null, reviewer, reviewedAt: new Date() });
-      await em.getRepository(IndicatorScoreEntity).save(r);
-      return r;
+      saved = await em.getRepository(IndicatorScoreEntity).save(r);
+    });
+    return saved;
+  }
+
+  /** The unit's own words for the year-end documents: 实际完成情况 and the narrative report's sections. */
+  setReportTexts(sheetId: string, texts: { goalActual?: string | null; sections?: Record<string, string> }) {
+    return this.change(sheetId, async (em, ev) => {
+      if (texts.goalActual !== undefined) ev.goalActual = texts.goalActual?.trim() || null;
+      if (texts.sections) {
+        const sheet = await em.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
+        if (sheet.kind !== 'department') throw new DomainError('VALIDATION_FAILED', '只有部门整体支出自评有自评报告正文', { field: 'sections' });
+        const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+        const problems = checkSectionTexts(outlineForRegion(unit.region), texts.sections);
+        if (problems.length) throw new DomainError('VALIDATION_FAILED', problems.map((p) => p.message).join('；'), { field: problems[0].field });
+        const merged = { ...(ev.reportTexts ?? {}) };
+        for (const [id, text] of Object.entries(texts.sections)) {
+          if (text.trim()) merged[id] = text.trim();
+          else delete merged[id];
+        }
+        ev.reportTexts = merged;
+      }
     });
   }
 
@@ -174,11 +197,13 @@ export class EvaluationService {
     });
   }
 
-  /** The newest rendered report of an evaluation, if any. */
-  async latestReport(sheetId: string): Promise<ReportFileEntity | null> {
+  /** The newest rendered document of an evaluation (its 自评表 unless another kind is asked for), if any. */
+  async latestReport(sheetId: string, kind?: ReportKind): Promise<ReportFileEntity | null> {
     const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId });
     if (!ev) return null;
-    return this.ds.getRepository(ReportFileEntity).findOne({ where: { evaluationId: ev.id }, order: { dataVersion: 'DESC' } });
+    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheetId });
+    const wanted = kind ?? (sheet.kind === 'department' ? 'department-self-eval' : 'project-self-eval');
+    return this.ds.getRepository(ReportFileEntity).findOne({ where: { evaluationId: ev.id, kind: wanted }, order: { dataVersion: 'DESC' } });
   }
 
   /** What the UI and the report show: rule score, reviewer score, and the total with reviewer scores final. */
@@ -188,16 +213,18 @@ export class EvaluationService {
     const rows = await this.ds.getRepository(IndicatorScoreEntity).findBy({ evaluationId: ev.id });
     const result = ev.result as unknown as SheetScore | null;
     let reviewedTotal: string | null = null;
+    let reviewedGrade: string | null = null;
     if (result?.execution && rows.some((r) => r.reviewerScore !== null)) {
       const byId = new Map(rows.map((r) => [r.indicatorId, r]));
       const indicators = await this.ds.getRepository(IndicatorEntity).find({ where: { sheetId }, order: { position: 'ASC' } });
-      let sum = new D(result.execution.score);
+      const reviewer = new Map<number, string>();
       result.indicators.forEach((s) => {
-        const r = byId.get(indicators[s.index].id);
-        sum = sum.plus(r?.reviewerScore ?? s.score);
+        const r = byId.get(indicators[s.index].id)?.reviewerScore;
+        if (r !== null && r !== undefined) reviewer.set(s.index, r);
       });
-      reviewedTotal = round2(sum);
+      ({ total: reviewedTotal, grade: reviewedGrade } = finalResult(result, reviewer));
     }
-    return { ...ev, indicators: rows, reviewedTotal, current: ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion };
+    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheetId });
+    return { ...ev, sheetKind: sheet.kind, indicators: rows, reviewedTotal, reviewedGrade, current: ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion };
   }
 }

@@ -1,3 +1,5 @@
+import type { ReportKind } from '@selfeval/domain';
+
 /*
  * Wire format: these strings are stored in Redis. Renaming one orphans queued jobs; drain the
  * queues before changing any of them.
@@ -21,7 +23,7 @@ export enum Job {
   ScoreSheet = 'score-sheet',
   /** Fan-out after a scoring profile changed: marks every evaluation under it stale and enqueues ScoreSheet. */
   RecomputeAll = 'recompute-all',
-  /** Renders the 绩效自评表 PDF of an evaluation at a data version; then enqueues MailReport. */
+  /** Renders one document (自评表, 自评报告, 监控表) of a subject at a data version; then enqueues MailReport. */
   RenderReport = 'render-report',
   /** Mails a rendered report to the unit; never twice to the same recipient. */
   MailReport = 'mail-report',
@@ -36,7 +38,8 @@ export interface JobPayload {
   [Job.SendReminders]: { at?: string };
   [Job.ScoreSheet]: { evaluationId: string; dataVersion: number };
   [Job.RecomputeAll]: { profileId: string };
-  [Job.RenderReport]: { evaluationId: string; dataVersion: number; mail: boolean };
+  /** subjectId: the self-evaluation, or the quarter report for kind 'monitoring-table' */
+  [Job.RenderReport]: { kind: ReportKind; subjectId: string; dataVersion: number; mail: boolean };
   [Job.MailReport]: { reportFileId: string };
 }
 

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { ContentStore, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import { ContentStore, MonitoringResultEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import { REPORT_KIND_TITLES } from '@selfeval/domain';
 import { HandlesJob, Job, JobPayload, JobResult } from '@selfeval/jobs';
 import { MailService } from '@selfeval/mail';
 
@@ -20,23 +21,36 @@ export class ReportMailHandlers {
   async mailReport({ reportFileId }: JobPayload[Job.MailReport]): Promise<JobResult[Job.MailReport]> {
     const file = await this.ds.getRepository(ReportFileEntity).findOneBy({ id: reportFileId });
     if (!file) throw new UnrecoverableError(`report file ${reportFileId} not found`);
-    const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: file.evaluationId });
-    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
-    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+    const { sheet, unit, summary } = await this.subjectOf(file);
     if (!unit.contactEmail) throw new UnrecoverableError(`单位“${unit.name}”未设置联系邮箱，无法发送报告`);
+    const what = `${sheet.year}年度${sheet.kind === 'department' ? '' : `“${sheet.name}”`}${REPORT_KIND_TITLES[file.kind]}`;
     const outcome = await this.mail.sendOnce({
       dedupeKey: `report-${file.id}-${unit.contactEmail}`,
       to: unit.contactEmail,
-      subject: `【绩效自评】${sheet.year}年度${sheet.kind === 'department' ? '部门整体支出' : `“${sheet.name}”`}绩效自评表`,
-      text: [
-        `${unit.name}：`,
-        '',
-        `附件为${sheet.year}年度${sheet.kind === 'department' ? '部门整体支出' : `项目“${sheet.name}”`}绩效自评表（PDF），自评得分 ${ev.total} 分，等级“${ev.grade}”。`,
-        '',
-        '（本邮件由系统自动发送，请勿回复。）',
-      ].join('\n'),
+      subject: `【绩效自评】${what}`,
+      text: [`${unit.name}：`, '', `附件为${what}（PDF）。${summary}`, '', '（本邮件由系统自动发送，请勿回复。）'].join('\n'),
       attachments: [{ filename: file.fileName, content: this.store.read(file.sha256), contentType: 'application/pdf' }],
     });
     return outcome === 'sent' ? { sent: 1, skipped: 0 } : { sent: 0, skipped: 1 };
   }
+
+  private async subjectOf(file: ReportFileEntity): Promise<{ sheet: TargetSheetEntity; unit: UnitEntity; summary: string }> {
+    let sheetId: string;
+    let summary = '';
+    if (file.quarterReportId) {
+      const report = await this.ds.getRepository(QuarterReportEntity).findOneByOrFail({ id: file.quarterReportId });
+      const lights = await this.ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id });
+      sheetId = report.sheetId;
+      if (lights) summary = `资金执行预警：${LIGHT_TEXT[lights.spendingLight] ?? lights.spendingLight}；指标预警：${LIGHT_TEXT[lights.indicatorLight] ?? lights.indicatorLight}。`;
+    } else {
+      const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: file.evaluationId! });
+      sheetId = ev.sheetId;
+      summary = `自评得分 ${ev.total} 分，等级“${ev.grade}”。`;
+    }
+    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheetId });
+    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+    return { sheet, unit, summary };
+  }
 }
+
+const LIGHT_TEXT: Record<string, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', blue: '蓝灯', none: '未填报' };

@@ -1,15 +1,22 @@
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { ContentStore, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import { ContentStore, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import { REPORT_KIND_TITLES, ReportKind } from '@selfeval/domain';
 import { HandlesJob, Job, jobId, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
 import { PdfRenderer } from './pdf-renderer';
-import { loadSelfEvalSource } from './report-data';
+import { loadDepartmentReportSource, loadMonitoringSource, loadSelfEvalSource } from './report-data';
 import { TemplateRegistry } from './template-registry';
-import { buildProjectSelfEvalVM } from './view-models/project-self-eval';
+import { buildDepartmentReportVM } from './view-models/department-report';
+import { buildMonitoringTableVM } from './view-models/monitoring-table';
+import { buildSelfEvalTableVM } from './view-models/self-eval-table';
 
-export const REPORT_KIND = 'self-eval-table';
+interface Rendered {
+  html: string;
+  fileName: string;
+}
 
 /** Render and mail are separate jobs: a flaky SMTP relay never makes Chromium render again. */
 @Injectable()
@@ -28,30 +35,57 @@ export class ReportHandlers implements OnApplicationShutdown {
     this.store = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 
+  /** One PDF per subject, data version and kind: a retried or duplicated job reuses the stored file. */
   @HandlesJob(Job.RenderReport)
-  async render({ evaluationId, dataVersion, mail }: JobPayload[Job.RenderReport]): Promise<JobResult[Job.RenderReport]> {
+  async render({ kind, subjectId, dataVersion, mail }: JobPayload[Job.RenderReport]): Promise<JobResult[Job.RenderReport]> {
     const files = this.ds.getRepository(ReportFileEntity);
-    let file = await files.findOneBy({ evaluationId, dataVersion, kind: REPORT_KIND });
+    const subject = kind === 'monitoring-table' ? { quarterReportId: subjectId } : { evaluationId: subjectId };
+    let file = await files.findOneBy({ ...subject, dataVersion, kind });
     if (!file) {
-      const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ id: evaluationId });
-      if (!ev || ev.dataVersion !== dataVersion) return 'skipped'; // newer data: a newer render job will come
-      // transient: the scoring job for this version has not finished yet; retried with backoff
-      if (ev.scoreState !== 'scored' || ev.scoredVersion !== dataVersion) throw new Error(`evaluation ${evaluationId} v${dataVersion} not scored yet (${ev.scoreState})`);
-      const html = this.templates.render('project-self-eval', buildProjectSelfEvalVM(await loadSelfEvalSource(this.ds, ev)));
-      const pdf = await this.renderer.render(html, { pageNumbers: true });
+      const rendered = kind === 'monitoring-table' ? await this.monitoringTable(subjectId, dataVersion) : await this.evaluationDocument(kind, subjectId, dataVersion);
+      if (!rendered) return 'skipped'; // newer data: a newer render job will come
+      const pdf = await this.renderer.render(rendered.html, { pageNumbers: true });
       const sha256 = this.store.put(pdf);
-      const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
-      const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
       try {
-        file = await files.save(files.create({ evaluationId, dataVersion, kind: REPORT_KIND, sha256, size: pdf.length, fileName: `${unit.name}-${sheet.name}-${sheet.year}年度绩效自评表.pdf`, createdAt: new Date() }));
+        file = await files.save(files.create({
+          evaluationId: null, quarterReportId: null, ...subject, dataVersion, kind, sha256, size: pdf.length, fileName: rendered.fileName, createdAt: new Date(),
+        }));
       } catch (e) {
         // another worker rendered the same version first: use its row
         if (!(e instanceof QueryFailedError)) throw e;
-        file = await files.findOneByOrFail({ evaluationId, dataVersion, kind: REPORT_KIND });
+        file = await files.findOneByOrFail({ ...subject, dataVersion, kind });
       }
     }
     if (mail) await this.jobs.enqueue(Job.MailReport, { reportFileId: file.id }, { jobId: jobId(Job.MailReport, file.id) });
     return { reportFileId: file.id };
+  }
+
+  private async evaluationDocument(kind: ReportKind, evaluationId: string, dataVersion: number): Promise<Rendered | null> {
+    const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ id: evaluationId });
+    if (!ev || ev.dataVersion !== dataVersion) return null;
+    // transient: the scoring job for this version has not finished yet; retried with backoff
+    if (ev.scoreState !== 'scored' || ev.scoredVersion !== dataVersion) throw new Error(`evaluation ${evaluationId} v${dataVersion} not scored yet (${ev.scoreState})`);
+    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
+    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+    const expected = sheet.kind === 'department' ? ['department-self-eval', 'department-report'] : ['project-self-eval'];
+    if (!expected.includes(kind)) throw new UnrecoverableError(`a ${sheet.kind} sheet has no ${kind}`);
+    const stem = sheet.kind === 'department' ? `${unit.name}-${sheet.year}年度` : `${unit.name}-${sheet.name}-${sheet.year}年度`;
+    if (kind === 'department-report') {
+      const { source, unscored } = await loadDepartmentReportSource(this.ds, ev);
+      if (unscored.length) this.logger.warn(`${unit.name} ${sheet.year} 自评报告：未打分的项目不列入附件：${unscored.join('、')}`);
+      return { html: this.templates.render('department-report', buildDepartmentReportVM(source)), fileName: `${stem}${REPORT_KIND_TITLES[kind]}.pdf` };
+    }
+    return { html: this.templates.render('self-eval-table', buildSelfEvalTableVM(await loadSelfEvalSource(this.ds, ev))), fileName: `${stem}${REPORT_KIND_TITLES[kind]}.pdf` };
+  }
+
+  private async monitoringTable(reportId: string, dataVersion: number): Promise<Rendered | null> {
+    const report = await this.ds.getRepository(QuarterReportEntity).findOneBy({ id: reportId });
+    if (!report || report.dataVersion !== dataVersion) return null;
+    const source = await loadMonitoringSource(this.ds, report); // throws (retried) until the lights of this version exist
+    return {
+      html: this.templates.render('monitoring-table', buildMonitoringTableVM(source)),
+      fileName: `${source.unitName}-${source.sheetName}-${report.year}年${report.period}绩效运行监控表.pdf`,
+    };
   }
 
   async onApplicationShutdown() {

@@ -1,17 +1,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
-import type { ProjectSelfEvalVM } from './view-models/project-self-eval';
+import { Svg } from './charts';
+import type { DepartmentReportVM } from './view-models/department-report';
+import type { MonitoringTableVM } from './view-models/monitoring-table';
+import type { SelfEvalTableVM } from './view-models/self-eval-table';
 
 /** Each template name with the view model it renders: wrong data fails to compile. */
 export interface ReportViewModels {
-  'project-self-eval': ProjectSelfEvalVM;
+  'self-eval-table': SelfEvalTableVM;
+  'department-report': DepartmentReportVM;
+  'monitoring-table': MonitoringTableVM;
 }
 export type ReportTemplate = keyof ReportViewModels;
 
 /**
  * Handlebars templates under templates/report, in an isolated Handlebars environment. Templates
- * only lay out: values arrive formatted; {{ }} escapes every user text (no triple-stash anywhere).
+ * only lay out: values arrive formatted; {{ }} escapes every user text (no triple-stash anywhere; charts go through the `svg` helper).
  */
 export class TemplateRegistry {
   private readonly hbs = Handlebars.create();
@@ -24,6 +29,12 @@ export class TemplateRegistry {
       this.hbs.registerPartial(path.basename(f, '.hbs'), fs.readFileSync(path.join(partials, f), 'utf8'));
     }
     this.css = fs.readFileSync(path.join(dir, 'report.css'), 'utf8');
+    // Charts are the only markup inserted unescaped, and only when made by charts.ts.
+    this.hbs.registerHelper('svg', (value: unknown) => {
+      if (!(value instanceof Svg)) throw new Error('the svg helper accepts charts made by charts.ts only');
+      return new this.hbs.SafeString(value.markup);
+    });
+    this.hbs.registerHelper('inc', (n: number) => n + 1);
   }
 
   render<T extends ReportTemplate>(name: T, vm: ReportViewModels[T]): string {

@@ -1,12 +1,17 @@
-import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import * as path from 'node:path';
+import { Body, Controller, Get, Inject, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsDateString, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { ActualsService } from '@selfeval/actuals';
 import { EvaluationService } from '@selfeval/evaluation';
+import { APP_CONFIG, AppConfig } from '@selfeval/config';
+import { ContentStore } from '@selfeval/db';
+import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
 import { Actor } from './actor';
+import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
@@ -48,7 +53,32 @@ class ReopenDto {
 // TODO(issue 7): role guards (填报人 saves/submits, 单位负责人 confirms/returns, administrators set periods and reopen) and unit scope.
 @Controller('actuals')
 export class ActualsController {
-  constructor(private readonly actuals: ActualsService, private readonly evaluations: EvaluationService) {}
+  private readonly reports: ContentStore;
+
+  constructor(private readonly actuals: ActualsService, private readonly evaluations: EvaluationService, private readonly jobs: JobProducer, @Inject(APP_CONFIG) config: AppConfig) {
+    this.reports = new ContentStore(path.join(config.dataDir, 'reports'));
+  }
+
+  /** Renders the 绩效运行监控表 of a quarter (a worker job, once per data version); mail=1 also mails it. */
+  @Post('sheets/:sheetId/periods/:period/monitoring-table')
+  async monitoringTable(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Query('mail') mail?: string) {
+    const report = await this.actuals.getReport(sheetId, period);
+    if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
+    if (report.status === 'draft') throw new DomainError('WORKFLOW_STATE', '报告尚未提交，不能生成监控表', { field: 'status' });
+    const job = await this.jobs.enqueue(
+      Job.RenderReport,
+      { kind: 'monitoring-table', subjectId: report.id, dataVersion: report.dataVersion, mail: mail === '1' || mail === 'true' },
+      { jobId: jobId(Job.RenderReport, 'monitoring-table', report.id, `v${report.dataVersion}`) },
+    );
+    return { queued: true, jobId: job.id, dataVersion: report.dataVersion };
+  }
+
+  @Get('sheets/:sheetId/periods/:period/monitoring-table.pdf')
+  async monitoringTablePdf(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Res() res: Response) {
+    const file = await this.actuals.latestMonitoringTable(sheetId, period);
+    if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效运行监控表', { field: 'period' });
+    sendPdf(res, file, this.reports);
+  }
 
   @Put('periods/:year/:period')
   setPeriod(@Param('year', ParseIntPipe) year: number, @Param('period') period: string, @Body() dto: PeriodDto, @Actor() actor: string) {

@@ -1,14 +1,15 @@
 import * as path from 'node:path';
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { ContentStore } from '@selfeval/db';
-import { DomainError } from '@selfeval/domain';
+import { DomainError, REPORT_KINDS, ReportKind } from '@selfeval/domain';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EvaluationService } from '@selfeval/evaluation';
 import { Actor } from './actor';
+import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
@@ -28,6 +29,11 @@ class ReviewDto {
   @IsOptional() @Transform(asString) @IsString() score!: string | null;
   @IsOptional() @IsString() @MaxLength(2000) comment?: string;
 }
+class TextsDto {
+  @IsOptional() @IsString() @MaxLength(4000) goalActual?: string | null;
+  /** section id → text; validated against the unit's outline by the service */
+  @IsOptional() @IsObject() sections?: Record<string, string>;
+}
 class ProfileDto {
   @IsString() profileId!: string;
 }
@@ -41,24 +47,36 @@ export class EvaluationController {
     this.reports = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 
-  /** Renders the 绩效自评表 of the current scores (a worker job) and mails it to the unit. */
+  /**
+   * Renders the documents of the current scores (worker jobs) and mails them to the unit: the
+   * 自评表, and for a department sheet also the 部门整体支出绩效自评报告 with the project tables as annexes.
+   */
   @Post(':sheetId/report')
   async report(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
     const ev = await this.evaluations.get(sheetId);
     if (!ev.current) throw new DomainError('WORKFLOW_STATE', ev.scoreState === 'failed' ? `自评打分失败，不能生成报告：${ev.scoreError}` : '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
-    const job = await this.jobs.enqueue(Job.RenderReport, { evaluationId: ev.id, dataVersion: ev.dataVersion, mail: true }, { jobId: jobId(Job.RenderReport, ev.id, `v${ev.dataVersion}`) });
-    return { queued: true, jobId: job.id, dataVersion: ev.dataVersion };
+    const kinds: ReportKind[] = ev.sheetKind === 'department' ? ['department-self-eval', 'department-report'] : ['project-self-eval'];
+    const jobs = [];
+    for (const kind of kinds) {
+      const job = await this.jobs.enqueue(Job.RenderReport, { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true }, { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) });
+      jobs.push({ kind, jobId: job.id });
+    }
+    return { queued: true, jobs, jobId: jobs[0].jobId, dataVersion: ev.dataVersion };
   }
 
+  /** The newest PDF; ?kind=department-report for the narrative report of a department sheet. */
   @Get(':sheetId/report.pdf')
-  async download(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Res() res: Response) {
-    const file = await this.evaluations.latestReport(sheetId);
+  async download(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Query('kind') kind: string | undefined, @Res() res: Response) {
+    if (kind !== undefined && !(REPORT_KINDS as readonly string[]).includes(kind)) throw new DomainError('VALIDATION_FAILED', `报告类型“${kind}”应为：${REPORT_KINDS.join('、')}`, { field: 'kind' });
+    const file = await this.evaluations.latestReport(sheetId, kind as ReportKind | undefined);
     if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效自评报告', { field: 'sheetId' });
-    res
-      .type('application/pdf')
-      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-      .setHeader('X-Report-Version', String(file.dataVersion))
-      .send(this.reports.read(file.sha256));
+    sendPdf(res, file, this.reports);
+  }
+
+  /** 实际完成情况 and the unit's own sections of the narrative report (by outline section id). */
+  @Put(':sheetId/texts')
+  texts(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: TextsDto) {
+    return this.evaluations.setReportTexts(sheetId, { goalActual: dto.goalActual, sections: dto.sections });
   }
 
   @Get(':sheetId')

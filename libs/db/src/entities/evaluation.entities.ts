@@ -1,3 +1,4 @@
+import type { ReportKind } from '@selfeval/domain';
 import { Column, Entity, Index } from 'typeorm';
 import { decimalString } from '../decimal.transformer';
 import { WithUuid } from './with-uuid';
@@ -21,6 +22,10 @@ export class SelfEvaluationEntity extends WithUuid {
   @Column({ type: 'simple-json', nullable: true }) result!: Record<string, unknown> | null;
   @Column({ type: 'text', nullable: true, name: 'execution_explanation' }) executionExplanation!: string | null;
   @Column({ type: Date, nullable: true, name: 'scored_at' }) scoredAt!: Date | null;
+  /** 年度总体目标的实际完成情况, in the unit's words */
+  @Column({ type: 'text', nullable: true, name: 'goal_actual' }) goalActual!: string | null;
+  /** 自评报告 sections written by the unit, by outline section id */
+  @Column({ type: 'simple-json', nullable: true, name: 'report_texts' }) reportTexts!: Record<string, string> | null;
 }
 
 /** Per indicator: unit weight and texts (inputs), rule score and draft (outputs), reviewer score beside them. */
@@ -42,13 +47,16 @@ export class IndicatorScoreEntity extends WithUuid {
   @Column({ type: Date, nullable: true, name: 'reviewed_at' }) reviewedAt!: Date | null;
 }
 
-/** A rendered PDF: one per evaluation, data version and kind; the bytes live under DATA_DIR/reports/<sha256>.pdf. */
+export type { ReportKind };
+
+/** A rendered PDF: one per subject (evaluation or quarter report), data version and kind; the bytes live under DATA_DIR/reports/<sha256>.pdf. */
 @Entity('report_file')
 @Index('uq_report_file', ['evaluationId', 'dataVersion', 'kind'], { unique: true })
 export class ReportFileEntity extends WithUuid {
-  @Column({ type: 'varchar', length: 36, name: 'evaluation_id' }) evaluationId!: string;
+  @Column({ type: 'varchar', length: 36, nullable: true, name: 'evaluation_id' }) evaluationId!: string | null;
+  @Column({ type: 'varchar', length: 36, nullable: true, name: 'quarter_report_id' }) quarterReportId!: string | null;
   @Column({ type: 'integer', name: 'data_version' }) dataVersion!: number;
-  @Column({ type: 'varchar', length: 40 }) kind!: string;
+  @Column({ type: 'varchar', length: 40 }) kind!: ReportKind;
   @Column({ type: 'varchar', length: 64 }) sha256!: string;
   @Column({ type: 'integer' }) size!: number;
   @Column({ type: 'varchar', length: 200, name: 'file_name' }) fileName!: string;

@@ -13,6 +13,7 @@ export {
 };
 export type { SheetKind, SheetStatus } from './target-sheet.entity';
 export type { ReportStatus } from './actuals.entities';
+export type { ReportKind } from './evaluation.entities';
 export const ENTITIES = [
   UnitEntity, TargetSheetEntity, IndicatorEntity, ReportPeriodEntity, PeriodReopenEntity, QuarterReportEntity,
   ReportSpendingEntity, BudgetAdjustmentEntity, IndicatorValueEntity, AuditLogEntity, MonitoringResultEntity, EvidenceFileEntity,
