@@ -14,6 +14,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
 COPY templates templates
+COPY demo demo
 COPY bin bin
 COPY scripts scripts
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const SEEDS_DIR = path.join(__dirname, '../fixtures/seeds');
+/** The user's five published 绩效目标表 documents: test fixtures and the data of `selfeval demo`. */
+export const SEEDS_DIR = path.join(__dirname, '../../demo/seeds');
 
 /** Path of the seed document whose file name starts with `prefix` (000–004). */
 export function seedFile(prefix: string): string {

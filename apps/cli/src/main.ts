@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '@selfeval/config';
+import { demoCommand } from './commands/demo.command';
 import { doctorCommand } from './commands/doctor.command';
 import { importCommand } from './commands/import.command';
 import { migrateCommand } from './commands/migrate.command';
@@ -51,6 +52,14 @@ export function buildProgram(): Command {
     .argument('<file>', 'JSON 文件')
     .action((file: string) => {
       process.exitCode = scoreCommand(file);
+    });
+  program
+    .command('demo')
+    .description('演示全年流程：导入五份示例目标表，生成季度数据（固定随机种子），经真实队列打分、生成 PDF 并发送邮件')
+    .option('--out <dir>', 'PDF 输出目录', 'selfeval-demo')
+    .option('--seed <text>', '随机种子（相同种子得到相同数据）', '2026')
+    .action(async (opts: { out: string; seed: string }) => {
+      process.exitCode = await demoCommand(config(), { out: opts.out, seed: opts.seed });
     });
   return program;
 }

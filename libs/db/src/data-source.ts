@@ -28,7 +28,25 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
 }
 
 export function createDataSource(db: DatabaseConfig): DataSource {
-  return new DataSource(dataSourceOptions(db));
+  return withSqliteTransactionQueue(new DataSource(dataSourceOptions(db)));
+}
+
+/**
+ * better-sqlite3 gives a DataSource one connection, and TypeORM would interleave concurrent
+ * transactions on it ("cannot start a transaction within a transaction"): on SQLite they take turns.
+ * PostgreSQL uses a pool and is left alone.
+ */
+export function withSqliteTransactionQueue(ds: DataSource): DataSource {
+  if (ds.options.type !== 'better-sqlite3') return ds;
+  const manager = ds.manager;
+  const original = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  manager.transaction = ((...args: unknown[]) => {
+    const run = tail.then(() => original(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  }) as typeof manager.transaction;
+  return ds;
 }
 
 /** Opens the database and applies pending migrations. */

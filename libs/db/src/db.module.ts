@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { dataSourceOptions } from './data-source';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, withSqliteTransactionQueue } from './data-source';
 
 @Module({})
 export class DbModule {
@@ -20,6 +21,7 @@ export class DbModule {
             migrationsRun: options.runMigrations,
             migrationsTransactionMode: 'each' as const,
           }),
+          dataSourceFactory: async (options) => withSqliteTransactionQueue(new DataSource(options!)).initialize(),
         }),
       ],
     };

@@ -20,3 +20,4 @@ export * from './monitoring/quarter-report';
 export * from './monitoring/evidence';
 export * from './reports/kinds';
 export * from './reports/outlines';
+export * from './demo/plausible-actuals';

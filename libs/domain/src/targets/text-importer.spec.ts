@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ImportResult, TargetSheet } from './interchange';
 import { importTextDocument } from './text-importer';
 
-const SEEDS = path.join(__dirname, '../../../../test/fixtures/seeds');
+const SEEDS = path.join(__dirname, '../../../../demo/seeds');
 const EXPECTED = path.join(__dirname, '../../../../test/fixtures/expected');
 const seed = (prefix: string): ImportResult => {
   const file = fs.readdirSync(SEEDS).find((f) => f.startsWith(prefix))!;

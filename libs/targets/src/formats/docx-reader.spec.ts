@@ -5,7 +5,7 @@ import JSZip from 'jszip';
 import { DomainError, importTextDocument, tokenizeTextDocument } from '@selfeval/domain';
 import { importDocx } from './docx-reader';
 
-const SEEDS = path.join(__dirname, '../../../../test/fixtures/seeds');
+const SEEDS = path.join(__dirname, '../../../../demo/seeds');
 
 /** Builds a real .docx holding the same tables and paragraphs as a seed's text export. */
 async function docxFromSeed(file: string): Promise<Buffer> {

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { DomainError, importTextDocument, TargetSheet } from '@selfeval/domain';
 import { exportTemplateXlsx, importTemplateXlsx } from './xlsx-template';
 
-const SEEDS = path.join(__dirname, '../../../../test/fixtures/seeds');
+const SEEDS = path.join(__dirname, '../../../../demo/seeds');
 const withoutWarnings = (sheets: TargetSheet[]) => sheets.map(({ warnings: _w, ...s }) => s);
 
 async function errorOf(p: Promise<unknown>): Promise<DomainError> {
