@@ -54,6 +54,17 @@ async function timed(label: string, n: number, fn: (i: number) => Promise<Buffer
   return n / s;
 }
 
+function descendants(): number[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const out: number[] = [];
+  const stack = [process.pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    for (const [pid, ppid] of rows) if (ppid === p) (out.push(pid), stack.push(pid));
+  }
+  return out;
+}
+
 /**
  * Memory in MB of this process and all its descendants (Chromium's processes, jsreport's workers),
  * as PSS: Chromium's processes share most pages, and summing their RSS would count them many times.
@@ -138,7 +149,16 @@ async function main() {
   const template = { content: source, engine: 'handlebars', recipe: 'chrome-pdf', chrome: { format: 'A4', printBackground: true, displayHeaderFooter: true, headerTemplate: '<div></div>', footerTemplate: FOOTER } };
   await jsreport.render({ template, data: { ...viewModel(0), css } });
   const theirs = await timed('jsreport 4 (chrome-pool, 2 workers)', N, async (i) => (await jsreport.render({ template, data: { ...viewModel(i), css } })).output.getBuffer());
+  // jsreport's chrome-pool leaves its browsers running after close(): end every process it started
+  const started = descendants();
   await jsreport.close();
+  for (const pid of started) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 
   console.log(`\nselfeval vs jsreport: ${(ours / theirs).toFixed(2)}×; vs browser per PDF: ${(ours / perPdf).toFixed(2)}×`);
 

@@ -1,9 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import ExcelJS from 'exceljs';
-import request from 'supertest';
 import { ActualsService } from '@selfeval/actuals';
 import { createApi } from '../../apps/api/src/create-api';
+import { Agent, signedIn } from '../helpers/auth';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { testConfig } from '../helpers/config';
 import { binary } from '../helpers/http';
@@ -18,8 +18,11 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
   let drop: () => Promise<void>;
   let sheetId: string;
   let indicators: { id: string; name: string }[];
-  const http = () => request(app.getHttpServer());
-  const as = (who: string) => ({ 'X-Actor': encodeURIComponent(who) });
+  let admin: Agent;
+  const http = () => admin;
+  const agents = new Map<string, Agent>();
+  /** 财政管理员 (admin), 张填报 (reporter of unit 501) and 李负责人 (its head) */
+  const as = (who: string) => agents.get(who)!;
   const base = () => `/api/actuals/sheets/${sheetId}/periods`;
   const id = (name: string) => indicators.find((i) => i.name === name)!.id;
 
@@ -47,14 +50,18 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     const config = testConfig({ database: pg.db });
     app = await createApi(config);
     await app.init();
+    admin = (await signedIn(app, 'admin', { displayName: '财政管理员', username: 'cz.admin' })).agent;
     worker = await createWorker(config);
     await http().post('/api/targets/import').attach('files', seedFile('003')).expect(201);
+    agents.set('财政管理员', admin);
+    agents.set('张填报', (await signedIn(app, 'reporter', { unitCode: '501', displayName: '张填报', username: 'zhang.tb' })).agent);
+    agents.set('李负责人', (await signedIn(app, 'head', { unitCode: '501', displayName: '李负责人', username: 'li.fzr' })).agent);
     const sheets = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
     sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
     indicators = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
     const now = Date.now();
     for (const p of ['Q1', 'Q2', 'Q3', 'Q4']) {
-      await http().put(`/api/actuals/periods/2024/${p}`).set(as('财政管理员')).send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() }).expect(200);
+      await as('财政管理员').put(`/api/actuals/periods/2024/${p}`).send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() }).expect(200);
     }
   });
   afterAll(async () => {
@@ -70,9 +77,9 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
   });
 
   it('Q1: reporter saves and submits, the job computes the lights, the head confirms', async () => {
-    const saved = await http().put(`${base()}/Q1`).set(as('张填报')).send(report('7', q1Values)).expect(200);
+    const saved = await as('张填报').put(`${base()}/Q1`).send(report('7', q1Values)).expect(200);
     expect(saved.body.report).toMatchObject({ status: 'draft', spentTotal: '7', adjustedBudget: '40', dataVersion: 1 });
-    await http().post(`${base()}/Q1/submit`).set(as('张填报')).expect(201);
+    await as('张填报').post(`${base()}/Q1/submit`).expect(201);
     const r = await lightsFor('Q1');
     // spending: 7 / 40 = 17.5 % against the plan's 25 % → progress 70 → yellow
     expect(r.monitoring).toMatchObject({ spendingLight: 'yellow', indicatorLight: 'green' });
@@ -80,12 +87,12 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     // 9 people against 9 × 3/12 → 400 % → blue (far ahead); the worst of the others is green
     const people = r.monitoring.details.indicators.find((i: { name: string }) => i.name === '维稳值班人数');
     expect(people).toMatchObject({ light: 'blue', progress: '400' });
-    const confirmed = await http().post(`${base()}/Q1/confirm`).set(as('李负责人')).expect(201);
-    expect(confirmed.body).toMatchObject({ status: 'confirmed', confirmedBy: '李负责人', submittedBy: '张填报' });
+    const confirmed = await as('李负责人').post(`${base()}/Q1/confirm`).expect(201);
+    expect(confirmed.body).toMatchObject({ status: 'confirmed', confirmedBy: '李负责人（li.fzr）', submittedBy: '张填报（zhang.tb）' });
   });
 
   it('keeps submitted data immutable except through a return', async () => {
-    const res = await http().put(`${base()}/Q1`).set(as('张填报')).send(report('8', q1Values)).expect(409);
+    const res = await as('张填报').put(`${base()}/Q1`).send(report('8', q1Values)).expect(409);
     expect(res.body.message).toBe('一季度（1–3月）报告已确认，需退回后才能修改');
   });
 
@@ -103,16 +110,16 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
   });
 
   it('Q2: the head returns with a reason, the reporter corrects and resubmits, lights follow the new version', async () => {
-    await http().put(`${base()}/Q2`).set(as('张填报')).send(report('16', { ...q1Values, 维稳值班资金: '16万元' })).expect(200);
-    await http().post(`${base()}/Q2/submit`).set(as('张填报')).expect(201);
+    await as('张填报').put(`${base()}/Q2`).send(report('16', { ...q1Values, 维稳值班资金: '16万元' })).expect(200);
+    await as('张填报').post(`${base()}/Q2/submit`).expect(201);
     const first = await lightsFor('Q2');
     expect(first.monitoring).toMatchObject({ spendingLight: 'green' }); // 40 % / 50 % = 80 → green
-    await http().post(`${base()}/Q2/return`).set(as('李负责人')).send({ reason: '' }).expect(422);
-    const returned = await http().post(`${base()}/Q2/return`).set(as('李负责人')).send({ reason: '执行数与账面不符' }).expect(201);
+    await as('李负责人').post(`${base()}/Q2/return`).send({ reason: '' }).expect(422);
+    const returned = await as('李负责人').post(`${base()}/Q2/return`).send({ reason: '执行数与账面不符' }).expect(201);
     expect(returned.body).toMatchObject({ status: 'returned', returnReason: '执行数与账面不符' });
-    const fixed = await http().put(`${base()}/Q2`).set(as('张填报')).send(report('12', { ...q1Values, 维稳值班资金: '12万元' })).expect(200);
+    const fixed = await as('张填报').put(`${base()}/Q2`).send(report('12', { ...q1Values, 维稳值班资金: '12万元' })).expect(200);
     expect(fixed.body.report).toMatchObject({ status: 'returned', dataVersion: 2 });
-    await http().post(`${base()}/Q2/submit`).set(as('张填报')).expect(201);
+    await as('张填报').post(`${base()}/Q2/submit`).expect(201);
     const second = await lightsFor('Q2');
     expect(second.monitoring).toMatchObject({ dataVersion: 2, spendingLight: 'yellow' }); // 30 % / 50 % = 60 → yellow
     // a job left over from version 1 (retried late) changes nothing
@@ -135,17 +142,17 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
 
   it('locks a period after its deadline until an administrator reopens it for the unit', async () => {
     const past = Date.now() - 10 * DAY;
-    await http().put('/api/actuals/periods/2024/Q3').set(as('财政管理员')).send({ opensAt: new Date(past - DAY).toISOString(), closesAt: new Date(past).toISOString() }).expect(200);
+    await as('财政管理员').put('/api/actuals/periods/2024/Q3').send({ opensAt: new Date(past - DAY).toISOString(), closesAt: new Date(past).toISOString() }).expect(200);
     const locked = await http().post(`${base()}/Q3/submit`).expect(409);
     expect(locked.body).toMatchObject({ code: 'PERIOD_CLOSED' });
     expect(locked.body.message).toContain('如需补报请联系管理员重新开放');
-    await http().post('/api/actuals/periods/2024/Q3/reopen').set(as('财政管理员')).send({ unitCode: '501', reason: '系统故障补报', until: new Date(Date.now() + DAY).toISOString() }).expect(201);
-    await http().post(`${base()}/Q3/submit`).set(as('张填报')).expect(201);
+    await as('财政管理员').post('/api/actuals/periods/2024/Q3/reopen').send({ unitCode: '501', reason: '系统故障补报', until: new Date(Date.now() + DAY).toISOString() }).expect(201);
+    await as('张填报').post(`${base()}/Q3/submit`).expect(201);
   });
 
   it('Q4 is the year-end value; the audit trail records who changed what', async () => {
-    await http().put(`${base()}/Q4`).set(as('张填报')).send(report('36.8', { ...q1Values, 值班人员到位率: '98%', 维稳值班资金: '368000元' })).expect(200);
-    await http().post(`${base()}/Q4/submit`).set(as('张填报')).expect(201);
+    await as('张填报').put(`${base()}/Q4`).send(report('36.8', { ...q1Values, 值班人员到位率: '98%', 维稳值班资金: '368000元' })).expect(200);
+    await as('张填报').post(`${base()}/Q4/submit`).expect(201);
     const r = await lightsFor('Q4');
     expect(r.values.find((v: { indicatorId: string }) => v.indicatorId === id('维稳值班资金'))).toMatchObject({ valueRaw: '368000元', valueNum: '36.8' });
     expect(r.monitoring.details.spending).toMatchObject({ executionRate: '92', expected: '100', progress: '92' });
@@ -155,11 +162,11 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     const lines = trail.map((a: { action: string; field: string | null; oldValue: string | null; newValue: string | null; actor: string; reason: string | null }) =>
       [a.action, a.field, a.oldValue, a.newValue, a.actor, a.reason]);
     expect(lines).toEqual(expect.arrayContaining([
-      ['submit', '状态', '草稿', '已提交', '张填报', null],
-      ['return', '状态', '已提交', '已退回', '李负责人', '执行数与账面不符'],
-      ['update', '累计执行数', '16', '12', '张填报', null],
-      ['update', '指标“维稳值班资金”', '16万元', '12万元', '张填报', null],
-      ['submit', '状态', '已退回', '已提交', '张填报', null],
+      ['submit', '状态', '草稿', '已提交', '张填报（zhang.tb）', null],
+      ['return', '状态', '已提交', '已退回', '李负责人（li.fzr）', '执行数与账面不符'],
+      ['update', '累计执行数', '16', '12', '张填报（zhang.tb）', null],
+      ['update', '指标“维稳值班资金”', '16万元', '12万元', '张填报（zhang.tb）', null],
+      ['submit', '状态', '已退回', '已提交', '张填报（zhang.tb）', null],
     ]));
   });
 
@@ -221,7 +228,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
         ws.getCell('B7').value = '1.95';
         ws.getCell('E18').value = '3人';
       });
-      const saved = await http().post(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook`).set(as('张填报')).attach('file', good, '律师-Q1.xlsx').expect(201);
+      const saved = await as('张填报').post(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook`).attach('file', good, '律师-Q1.xlsx').expect(201);
       expect(saved.body.report).toMatchObject({ spentTotal: '1.95', status: 'draft' });
       const wrongSheet = await http().post(`${base()}/Q3/workbook`).attach('file', good, '律师-Q1.xlsx').expect(422);
       expect(wrongSheet.body.message).toContain('另一张目标表或另一个报告期');
@@ -237,7 +244,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
 
     it('stores by content hash, sniffs the type, and serves only as a download', async () => {
       const pdf = Buffer.from('%PDF-1.4\n% 台账\n');
-      const a = await http().post(url()).set(as('张填报')).attach('file', pdf, '../../考勤表.pdf').expect(201);
+      const a = await as('张填报').post(url()).attach('file', pdf, '../../考勤表.pdf').expect(201);
       const b = await http().post(url()).attach('file', pdf, '考勤表-副本.pdf').expect(201);
       expect(a.body).toMatchObject({ fileName: '考勤表.pdf', mime: 'application/pdf', size: pdf.length });
       expect(b.body.sha256).toBe(a.body.sha256);

@@ -1,8 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
 import { Job, JobProducer, Queue } from '@selfeval/jobs';
 import { createApi } from '../../apps/api/src/create-api';
+import { Agent, signedIn } from '../helpers/auth';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { testConfig } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
@@ -16,7 +16,8 @@ describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
   let worker: INestApplicationContext;
   let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
   let drop: () => Promise<void>;
-  const http = () => request(app.getHttpServer());
+  let admin: Agent;
+  const http = () => admin;
 
   beforeAll(async () => {
     const pg = await createPgSchema();
@@ -25,6 +26,7 @@ describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
     const config = { ...testConfig({ database: pg.db }), mail: { smtpUrl: smtp.url, from: '绩效自评系统 <selfeval@czj.example.gov.cn>', outboxDir: '/nonexistent' }, reminderDays: 3 };
     app = await createApi(config);
     await app.init();
+    admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
     worker = await createWorker(config);
     await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
     await http().post('/api/targets/import').attach('files', seedFile('000')).expect(201);

@@ -1,8 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
 import { Job, JobProducer } from '@selfeval/jobs';
 import { createApi } from '../../apps/api/src/create-api';
+import { Agent, signedIn } from '../helpers/auth';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { testConfig } from '../helpers/config';
 import { binary } from '../helpers/http';
@@ -24,7 +24,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
   let sheets: Sheet[];
   let sheetId: string;
   let departmentId: string;
-  const http = () => request(app.getHttpServer());
+  let admin: Agent;
+  const http = () => admin;
   const scored = (id: string) => waitFor(async () => ((await http().get(`/api/evaluations/${id}`)).body.current ? true : undefined), 'scores');
   const mailWith = (subject: string) => waitFor(async () => smtp.messages.find((m) => m.subject === subject), `mail “${subject}”`);
 
@@ -36,6 +37,7 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const config = { ...base, mail: { ...base.mail, smtpUrl: smtp.url } };
     app = await createApi(config);
     await app.init();
+    admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
     worker = await createWorker(config);
     await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
     sheets = (await http().get('/api/targets/sheets?year=2026').expect(200)).body;
@@ -148,7 +150,12 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
   it('a reviewer score is a new data version: the next report shows it, the old file stays as it was', async () => {
     const ev = (await http().get(`/api/evaluations/${sheetId}`)).body;
     const first = ev.indicators.find((r: { weight: string | null }) => r.weight !== null);
-    await http().put(`/api/evaluations/${sheetId}/indicators/${first.indicatorId}/review`).send({ score: '0', comment: '佐证材料不足' }).expect(200);
+    const unitCode = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.unit.code;
+    const head = (await signedIn(app, 'head', { unitCode })).agent;
+    const { agent: reviewer, user } = await signedIn(app, 'evaluator');
+    await http().put(`/api/users/${user.id}/units`).send({ unitCodes: [unitCode] }).expect(200);
+    await head.post(`/api/evaluations/${sheetId}/submit`).expect(201);
+    await reviewer.put(`/api/evaluations/${sheetId}/indicators/${first.indicatorId}/review`).send({ score: '0', comment: '佐证材料不足' }).expect(200);
     await scored(sheetId);
     const after = (await http().get(`/api/evaluations/${sheetId}`)).body;
     expect(after.dataVersion).toBeGreaterThan(ev.dataVersion);

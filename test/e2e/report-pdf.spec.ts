@@ -5,6 +5,7 @@ import { freePort } from '@selfeval/jobs';
 import { buildSelfEvalTableVM, PdfRenderer, TemplateRegistry } from '@selfeval/reports';
 import { scoreFile } from '../../apps/cli/src/commands/score.command';
 import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
+import { alive } from '../helpers/fixtures';
 
 const FIXTURE = path.join(__dirname, '../fixtures/score/guantao-weiwen.json');
 
@@ -77,6 +78,28 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
       expect(text).not.toContain('JS RAN');
     } finally {
       server.close();
+    }
+  });
+
+  it('replaces its browser after N renders without leaving the old one running', async () => {
+    const short = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pages: 2, maxRendersPerBrowser: 3 });
+    const pids = new Set<number>();
+    try {
+      // two lanes always in flight, as in the worker: the browser is retired while a page still renders
+      await Promise.all([0, 1].map(async (lane) => {
+        for (let k = 0; k < 6; k++) {
+          const n = lane * 100 + k;
+          expect(pdfText(await short.render(`<p>第${n}份</p>`))).toContain(`第${n}份`);
+          pids.add((await short.browserPid())!);
+        }
+      }));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(pids.size).toBeGreaterThanOrEqual(3);
+      expect(short.openBrowsers()).toBe(1);
+      const current = await short.browserPid();
+      for (const pid of pids) if (pid !== current) expect({ pid, alive: alive(pid) }).toEqual({ pid, alive: false });
+    } finally {
+      await short.close();
     }
   });
 

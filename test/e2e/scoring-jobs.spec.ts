@@ -1,10 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EvaluationService } from '@selfeval/evaluation';
 import { Job, JobProducer } from '@selfeval/jobs';
 import { createApi } from '../../apps/api/src/create-api';
+import { Agent, signedIn } from '../helpers/auth';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { testConfig } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
@@ -16,7 +16,8 @@ describePg('scoring as BullMQ jobs: a seed department and its projects on Postgr
   let app: NestExpressApplication;
   let worker: INestApplicationContext;
   let drop: () => Promise<void>;
-  const http = () => request(app.getHttpServer());
+  let admin: Agent;
+  const http = () => admin;
   const sheets: Record<string, { id: string; indicators: { id: string; name: string; targetRaw: string; targetKind: string; level2: string }[] }> = {};
 
   /** Waits until the evaluation's scores belong to its current data version. */
@@ -48,6 +49,7 @@ describePg('scoring as BullMQ jobs: a seed department and its projects on Postgr
     const config = testConfig({ database: pg.db });
     app = await createApi(config);
     await app.init();
+    admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
     worker = await createWorker(config);
     await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
     for (const s of (await http().get('/api/targets/sheets?year=2026').expect(200)).body) {
@@ -110,11 +112,29 @@ describePg('scoring as BullMQ jobs: a seed department and its projects on Postgr
   it('keeps the reviewer score beside the self-score and makes it final for the total', async () => {
     const p1 = sheets['安保信访维稳专项（含特护期京、郑、长、株等地）'];
     const ind = p1.indicators.find((i) => i.name === '非正常上访人员劝返率')!;
-    await http().put(`/api/evaluations/${p1.id}/indicators/${ind.id}/review`).set('X-Actor', encodeURIComponent('王评审')).send({ score: '11', comment: '' }).expect(422);
-    await http().put(`/api/evaluations/${p1.id}/indicators/${ind.id}/review`).set('X-Actor', encodeURIComponent('王评审')).send({ score: '8', comment: '佐证材料不全' }).expect(200);
-    const ev = (await http().get(`/api/evaluations/${p1.id}`).expect(200)).body;
-    expect(ev.indicators.find((r: { indicatorId: string }) => r.indicatorId === ind.id)).toMatchObject({ ruleScore: '9', reviewerScore: '8', reviewerComment: '佐证材料不全', reviewer: '王评审' });
-    expect(ev).toMatchObject({ total: '98.00', reviewedTotal: '97.00' });
+    const unitCode = (await http().get(`/api/targets/sheets/${p1.id}`).expect(200)).body.unit.code;
+    const head = (await signedIn(app, 'head', { unitCode, displayName: '赵负责人' })).agent;
+    const { agent: reviewer, user } = await signedIn(app, 'evaluator', { displayName: '王评审', username: 'wang.ps' });
+    await http().put(`/api/users/${user.id}/units`).send({ unitCodes: [unitCode] }).expect(200);
+    // reviewers score only submitted evaluations; submission needs every required explanation
+    await reviewer.put(`/api/evaluations/${p1.id}/indicators/${ind.id}/review`).send({ score: '8', comment: '' }).expect(409);
+    // the explanation written earlier is cleared: 9 of 10 points needs one (§4.7)
+    await http().put(`/api/evaluations/${p1.id}/indicators/${ind.id}/explanation`).send({ text: '' }).expect(200);
+    await scored(p1.id);
+    const refused = await head.post(`/api/evaluations/${p1.id}/submit`).expect(422);
+    expect(refused.body.message).toBe('以下项目须填写偏差原因分析及改进措施后才能提交：“非正常上访人员劝返率”');
+    await http().put(`/api/evaluations/${p1.id}/indicators/${ind.id}/explanation`).send({ text: '部分上访人员异地滞留，劝返难度大。改进措施：2027年加强属地协作。' }).expect(200);
+    await scored(p1.id);
+    await head.post(`/api/evaluations/${p1.id}/submit`).expect(201);
+    await reviewer.put(`/api/evaluations/${p1.id}/indicators/${ind.id}/review`).send({ score: '11', comment: '' }).expect(422);
+    await reviewer.put(`/api/evaluations/${p1.id}/indicators/${ind.id}/review`).send({ score: '8', comment: '佐证材料不全' }).expect(200);
+    const ev = await scored(p1.id);
+    expect(ev.indicators.find((r: { indicatorId: string }) => r.indicatorId === ind.id)).toMatchObject({ ruleScore: '9', reviewerScore: '8', reviewerComment: '佐证材料不全', reviewer: '王评审（wang.ps）' });
+    expect(ev).toMatchObject({ total: '98.00', reviewedTotal: '97.00', status: 'submitted' });
+    // the unit cannot change a submitted evaluation; the evaluator approves it
+    await head.put(`/api/evaluations/${p1.id}/weights`).send({ weights: [] }).expect(409);
+    const approved = await reviewer.post(`/api/evaluations/${p1.id}/approve`).expect(201);
+    expect(approved.body).toMatchObject({ status: 'approved', decidedBy: '王评审（wang.ps）' });
   });
 
   it('skips a job for an older data version and marks scores stale while recomputing', async () => {

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApi } from '../../apps/api/src/create-api';
+import { Agent, signedIn } from '../helpers/auth';
 import { testConfig } from '../helpers/config';
 import { binary } from '../helpers/http';
 import { seedFile } from '../helpers/fixtures';
@@ -21,7 +21,8 @@ describePg('targets API through the real app on PostgreSQL', () => {
   let app: NestExpressApplication;
   let drop: () => Promise<void>;
   let ds: DataSource;
-  const http = () => request(app.getHttpServer());
+  let admin: Agent;
+  const http = () => admin;
   const count = async (table: string) => Number((await ds.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   beforeAll(async () => {
@@ -29,6 +30,7 @@ describePg('targets API through the real app on PostgreSQL', () => {
     drop = pg.drop;
     app = await createApi(testConfig({ database: pg.db }));
     await app.init();
+    admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
     ds = app.get(DataSource);
   });
   afterAll(async () => {
@@ -146,7 +148,7 @@ describePg('targets API through the real app on PostgreSQL', () => {
 
   it('answers 404 in Chinese for an unknown sheet and 400 for a malformed id', async () => {
     const res = await http().get('/api/targets/sheets/00000000-0000-4000-8000-000000000000').expect(404);
-    expect(res.body.message).toContain('找不到绩效目标表');
+    expect(res.body.message).toBe('找不到该内容，或您无权查看');
     await http().get('/api/targets/sheets/not-a-uuid').expect(400);
   });
 });

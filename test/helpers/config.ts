@@ -15,7 +15,8 @@ export function tempDir(prefix = 'selfeval-test-'): string {
 /** A config like production's, with a private data dir and a queue prefix no other test shares. */
 export function testConfig(overrides: { database?: DatabaseConfig; redisUrl?: string } = {}): AppConfig {
   const dataDir = tempDir();
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+  // bcrypt cost 4: hashing speed is not what the tests check
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', BCRYPT_COST: '4' });
   return {
     ...config,
     database: overrides.database ?? config.database,

@@ -5,6 +5,10 @@ import { JobsModule } from '@selfeval/jobs';
 import { ActualsModule } from '@selfeval/actuals';
 import { EvaluationModule } from '@selfeval/evaluation';
 import { TargetsModule } from '@selfeval/targets';
+import { AuthModule } from '@selfeval/auth';
+import { APP_GUARD } from '@nestjs/core';
+import { AccessGuard } from './auth/access.guard';
+import { AuthController, UsersController } from './auth/auth.controller';
 import { HealthController } from './health/health.controller';
 import { ActualsController } from './http/actuals.controller';
 import { EvaluationController } from './http/evaluation.controller';
@@ -16,8 +20,9 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule, DbModule.forRoot({ runMigrations: true }), JobsModule, TargetsModule, ActualsModule, EvaluationModule],
-      controllers: [HealthController, TargetsController, ActualsController, EvaluationController, UnitsController],
+      imports: [ConfigModule.forRoot(config), LoggerModule, DbModule.forRoot({ runMigrations: true }), JobsModule, TargetsModule, ActualsModule, EvaluationModule, AuthModule],
+      controllers: [HealthController, AuthController, UsersController, TargetsController, ActualsController, EvaluationController, UnitsController],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
     };
   }
 }

@@ -3,10 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@selfeval/config';
 import { ApiModule } from './api.module';
 import { configureApp } from './configure-app';
+import { configureSession } from './auth/session.setup';
+import { REDIS_CONNECTION } from '@selfeval/jobs';
 
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bufferLogs: true });
+  // body parsers are registered by configureSession, before the CSRF check that reads form bodies
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  app.set('trust proxy', 'loopback');
   configureApp(app);
-  app.useBodyParser('json', { limit: '5mb' });
+  configureSession(app, config, app.get(REDIS_CONNECTION));
   return app;
 }

@@ -357,9 +357,10 @@ export class ActualsService {
   }
 
   /** 双监控 board: every approved sheet of the year, its report status and lights, and who has not reported. */
-  async board(year: number, periodText: string) {
+  /** unitIds: only these units (the caller's scope); undefined for all. */
+  async board(year: number, periodText: string, unitIds?: readonly string[]) {
     const period = assertPeriod(periodText);
-    const rows = await this.ds
+    const qb = this.ds
       .getRepository(TargetSheetEntity)
       .createQueryBuilder('s')
       .innerJoin(UnitEntity, 'u', 'u.id = s.unit_id')
@@ -370,7 +371,9 @@ export class ActualsService {
         'r.status AS "status"', 'm.spending_light AS "spendingLight"', 'm.indicator_light AS "indicatorLight"',
         'm.data_version AS "lightsVersion"', 'r.data_version AS "dataVersion"',
       ])
-      .where('s.year = :year AND s.status = :approved', { year, approved: 'approved' })
+      .where('s.year = :year AND s.status = :approved', { year, approved: 'approved' });
+    if (unitIds) qb.andWhere(unitIds.length ? 'u.id IN (:...unitIds)' : '1 = 0', { unitIds });
+    const rows = await qb
       .orderBy('u.code')
       .addOrderBy('s.kind')
       // project codes are ASCII: the order does not depend on the database's collation

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
 const trimmedOrUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -69,4 +69,20 @@ export class Env {
   @Min(1, { message: '必须是 1–64 的整数' })
   @Max(64, { message: '必须是 1–64 的整数' })
   WORKER_CONCURRENCY = 2;
+
+  /** Signs session cookies. Unset: a random secret per process (sessions end at restart; set it in production). */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @MinLength(32, { message: '至少 32 个字符' })
+  SESSION_SECRET?: string;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: '必须是 4–15 的整数' })
+  @Min(4, { message: '必须是 4–15 的整数' })
+  @Max(15, { message: '必须是 4–15 的整数' })
+  BCRYPT_COST = 12;
+
+  /** Session cookies only over HTTPS (set behind a TLS-terminating proxy). */
+  @IsIn(['true', 'false'], { message: '应为 true 或 false' })
+  COOKIE_SECURE = 'false';
 }

@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { Env } from './env.schema';
 
 /** Every variable selfeval reads (the optional ones have no default, so list them by hand). */
-export const ENV_NAMES = [...Object.keys(new Env()), 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL'];
+export const ENV_NAMES = [...Object.keys(new Env()), 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SESSION_SECRET'];
 
 export type DatabaseConfig =
   | { driver: 'sqlite'; file: string }
@@ -25,6 +25,7 @@ export interface AppConfig {
   workerConcurrency: number;
   /** days before a deadline when units that have not submitted are reminded */
   reminderDays: number;
+  auth: { sessionSecret?: string; bcryptCost: number; cookieSecure: boolean };
 }
 
 export class ConfigError extends Error {
@@ -68,6 +69,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL,
     workerConcurrency: env.WORKER_CONCURRENCY,
     reminderDays: env.REMINDER_DAYS,
+    auth: { sessionSecret: env.SESSION_SECRET, bcryptCost: env.BCRYPT_COST, cookieSecure: env.COOKIE_SECURE === 'true' },
   };
 }
 

@@ -10,7 +10,12 @@ export type DomainErrorCode =
   | 'SHEET_LOCKED'
   | 'VALIDATION_FAILED'
   | 'PERIOD_CLOSED'
-  | 'WORKFLOW_STATE';
+  | 'WORKFLOW_STATE'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CSRF_FAILED'
+  | 'RATE_LIMITED';
 
 export interface ErrorLocation {
   file?: string;

@@ -21,3 +21,4 @@ export * from './monitoring/evidence';
 export * from './reports/kinds';
 export * from './reports/outlines';
 export * from './demo/plausible-actuals';
+export * from './access/policy';

@@ -25,13 +25,21 @@ export class EvaluationService {
     if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
     if (sheet.status !== 'approved') throw new DomainError('WORKFLOW_STATE', `“${sheet.name}”尚未批复，不能自评`, { sheet: sheet.name });
     const profile = findProfile(DEFAULT_PROFILE_ID)!;
-    return repo.save(repo.create({ sheetId, unitId: sheet.unitId, profileId: profile.id, profileVersion: profile.version, dataVersion: 0, scoredVersion: null, scoreState: 'stale', scoreError: null, total: null, totalExact: null, grade: null, result: null, executionExplanation: null, scoredAt: null, goalActual: null, reportTexts: null }));
+    return repo.save(repo.create({ sheetId, unitId: sheet.unitId, profileId: profile.id, profileVersion: profile.version, dataVersion: 0, scoredVersion: null, scoreState: 'stale', scoreError: null, total: null, totalExact: null, grade: null, result: null, executionExplanation: null, scoredAt: null, goalActual: null, reportTexts: null, status: 'draft', submittedBy: null, submittedAt: null, decidedBy: null, decidedAt: null, returnReason: null }));
   }
 
-  /** Runs `change` and bumps the version in one transaction, then enqueues scoring (after the commit). */
-  private async change(sheetId: string, change: (em: EntityManager, ev: SelfEvaluationEntity) => Promise<void>) {
+  /**
+   * Runs `change` and bumps the version in one transaction, then enqueues scoring (after the commit).
+   * The unit edits only a draft (a returned evaluation becomes a draft again); reviewers only a submitted one.
+   */
+  private async change(sheetId: string, change: (em: EntityManager, ev: SelfEvaluationEntity) => Promise<void>, by: 'unit' | 'reviewer' | 'system' = 'system') {
     const ev = await this.ds.transaction(async (em) => {
       const ev = await this.ensure(em, sheetId);
+      if (by === 'unit') {
+        if (ev.status === 'submitted' || ev.status === 'approved') throw new DomainError('WORKFLOW_STATE', ev.status === 'approved' ? '自评已审核通过，不能再修改' : '自评已提交，评审人退回后才能修改', { field: 'status' });
+        if (ev.status === 'returned') ev.status = 'draft';
+      }
+      if (by === 'reviewer' && ev.status !== 'submitted') throw new DomainError('WORKFLOW_STATE', '只能评审已提交的自评', { field: 'status' });
       await change(em, ev);
       ev.dataVersion += 1;
       ev.scoreState = 'stale';
@@ -52,7 +60,7 @@ export class EvaluationService {
     return this.change(sheetId, async (_em, ev) => {
       ev.profileId = profile.id;
       ev.profileVersion = profile.version;
-    });
+    }, 'system');
   }
 
   /** Unit weights (re-weighting before submission); sums per bucket are checked by the scoring job. */
@@ -64,7 +72,7 @@ export class EvaluationService {
       const rows: IndicatorScoreEntity[] = [];
       for (const w of weights) rows.push(Object.assign(await this.row(em, ev, w.indicatorId), { unitWeight: w.weight }));
       await em.getRepository(IndicatorScoreEntity).save(rows);
-    });
+    }, 'unit');
   }
 
   /** The unit's own 偏差原因分析及改进措施: once written, drafts never replace it. */
@@ -75,7 +83,7 @@ export class EvaluationService {
       if (patch.causeCategory !== undefined) r.causeCategory = patch.causeCategory;
       if (patch.notApplicable !== undefined) r.notApplicable = patch.notApplicable;
       await em.getRepository(IndicatorScoreEntity).save(r);
-    });
+    }, 'unit');
   }
 
   /**
@@ -92,8 +100,40 @@ export class EvaluationService {
       }
       Object.assign(r, { reviewerScore: score, reviewerComment: comment?.trim() || null, reviewer, reviewedAt: new Date() });
       saved = await em.getRepository(IndicatorScoreEntity).save(r);
-    });
+    }, 'reviewer');
     return saved;
+  }
+
+  /**
+   * The unit head submits the scored self-evaluation (§4.7: refused while an explanation is missing
+   * or the scores are not current).
+   */
+  async submit(sheetId: string, actor: string) {
+    return this.ds.transaction(async (em) => {
+      const ev = await this.ensure(em, sheetId);
+      if (ev.status === 'submitted' || ev.status === 'approved') throw new DomainError('WORKFLOW_STATE', '自评已提交', { field: 'status' });
+      if (ev.scoreState !== 'scored' || ev.scoredVersion !== ev.dataVersion) throw new DomainError('WORKFLOW_STATE', ev.scoreState === 'failed' ? `自评打分失败，不能提交：${ev.scoreError}` : '自评得分正在计算，请稍后再提交', { field: 'scoreState' });
+      const result = ev.result as unknown as SheetScore;
+      const missing = [
+        ...(result.execution?.explanationMissing ? ['预算执行率'] : []),
+        ...result.indicators.filter((i) => i.explanationMissing).map((i) => `“${i.name}”`),
+      ];
+      if (missing.length) throw new DomainError('VALIDATION_FAILED', `以下项目须填写偏差原因分析及改进措施后才能提交：${missing.join('、')}`, { field: 'explanations' });
+      Object.assign(ev, { status: 'submitted', submittedBy: actor, submittedAt: new Date(), returnReason: null });
+      return em.getRepository(SelfEvaluationEntity).save(ev);
+    });
+  }
+
+  /** The evaluator approves a submitted self-evaluation or returns it with a reason. */
+  async decide(sheetId: string, decision: 'approve' | 'return', reason: string | null, actor: string) {
+    if (decision === 'return' && !reason?.trim()) throw new DomainError('VALIDATION_FAILED', '退回须填写原因', { field: 'reason' });
+    return this.ds.transaction(async (em) => {
+      const ev = await this.ensure(em, sheetId);
+      if (ev.status !== 'submitted') throw new DomainError('WORKFLOW_STATE', '只能审核已提交的自评', { field: 'status' });
+      if (decision === 'approve' && (ev.scoreState !== 'scored' || ev.scoredVersion !== ev.dataVersion)) throw new DomainError('WORKFLOW_STATE', '评审得分正在重新计算，请稍后再审核通过', { field: 'scoreState' });
+      Object.assign(ev, { status: decision === 'approve' ? 'approved' : 'returned', decidedBy: actor, decidedAt: new Date(), returnReason: decision === 'return' ? reason!.trim() : null });
+      return em.getRepository(SelfEvaluationEntity).save(ev);
+    });
   }
 
   /** The unit's own words for the year-end documents: 实际完成情况 and the narrative report's sections. */
@@ -113,7 +153,7 @@ export class EvaluationService {
         }
         ev.reportTexts = merged;
       }
-    });
+    }, 'unit');
   }
 
   private async row(em: EntityManager, ev: SelfEvaluationEntity, indicatorId: string): Promise<IndicatorScoreEntity> {

@@ -24,6 +24,10 @@ const FOOTER = `<div style="width:100%;text-align:center;font-family:'AR PL UMin
  */
 export class PdfRenderer {
   private browser?: Promise<Browser>;
+  /** the resolved current browser; pages of any other browser are from a retired one */
+  private current?: Browser;
+  /** retired browsers and how many of their pages are still rendering */
+  private readonly retired = new Map<Browser, number>();
   private idle: Page[] = [];
   private waiters: ((p: Page) => void)[] = [];
   private created = 0;
@@ -37,17 +41,33 @@ export class PdfRenderer {
     const puppeteer = await import('puppeteer-core');
     const browser = await puppeteer.launch(chromiumLaunchOptions(this.options.executablePath));
     browser.once('disconnected', () => {
-      // crashed or closed: forget it and its pages; the next render launches a new one
-      if (this.browser) this.reset();
+      // crashed: forget it and its pages; the next render launches a new one. A retired browser
+      // closing must not touch the state of the browser that replaced it.
+      this.retired.delete(browser);
+      if (this.current === browser) this.reset();
     });
+    this.current = browser;
     return browser;
   }
 
   private reset() {
     this.browser = undefined;
+    this.current = undefined;
     this.idle = [];
     this.created = 0;
     this.renders = 0;
+  }
+
+  /** After N renders: new renders go to a fresh browser; the old one closes when its last page is done. */
+  private retire() {
+    const old = this.current;
+    const busy = this.created - this.idle.length;
+    const idle = this.idle;
+    this.reset();
+    if (!old) return;
+    for (const p of idle) void p.close().catch(() => undefined);
+    if (busy === 0) void old.close().catch(() => undefined);
+    else this.retired.set(old, busy);
   }
 
   private async newPage(): Promise<Page> {
@@ -82,15 +102,26 @@ export class PdfRenderer {
   }
 
   private release(page: Page) {
+    const owner = page.browser();
+    if (owner !== this.current) {
+      // a page of a retired browser: close it (and the browser with its last page), serve a waiter anew
+      void page.close().catch(() => undefined);
+      const left = (this.retired.get(owner) ?? 1) - 1;
+      if (left <= 0) {
+        this.retired.delete(owner);
+        void owner.close().catch(() => undefined);
+      } else this.retired.set(owner, left);
+      const waiter = this.waiters.shift();
+      if (waiter) this.acquire().then(waiter, () => undefined);
+      return;
+    }
     const waiter = this.waiters.shift();
     if (waiter) waiter(page);
     else this.idle.push(page);
   }
 
   async render(html: string, opts: PdfOptions = {}): Promise<Buffer> {
-    if ((this.options.maxRendersPerBrowser ?? 500) <= this.renders && !this.waiters.length && this.idle.length === this.created) {
-      await this.close();
-    }
+    if ((this.options.maxRendersPerBrowser ?? 500) <= this.renders) this.retire();
     const page = await this.acquire();
     this.renders++;
     let timer: NodeJS.Timeout | undefined;
@@ -114,10 +145,12 @@ export class PdfRenderer {
       return Buffer.from(pdf);
     } catch (e) {
       // a page that failed or hung is not reused
-      this.created = Math.max(0, this.created - 1);
-      await page.close().catch(() => undefined);
-      const waiter = this.waiters.shift();
-      if (waiter) this.acquire().then(waiter, () => undefined);
+      if (page.browser() === this.current) {
+        this.created = Math.max(0, this.created - 1);
+        await page.close().catch(() => undefined);
+        const waiter = this.waiters.shift();
+        if (waiter) this.acquire().then(waiter, () => undefined);
+      } else this.release(page);
       throw e;
     } finally {
       clearTimeout(timer);
@@ -131,7 +164,15 @@ export class PdfRenderer {
 
   async close(): Promise<void> {
     const b = this.browser;
+    const old = [...this.retired.keys()];
+    this.retired.clear();
     this.reset();
+    await Promise.all(old.map((o) => o.close().catch(() => undefined)));
     if (b) await (await b).close().catch(() => undefined);
+  }
+
+  /** For tests: browsers still open (the current one and retired ones finishing their pages). */
+  openBrowsers(): number {
+    return (this.current ? 1 : 0) + this.retired.size;
   }
 }

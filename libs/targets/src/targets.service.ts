@@ -134,7 +134,8 @@ export class TargetsService {
     return repo.save(unit);
   }
 
-  async listSheets(filter: { unitCode?: string; year?: number; includeSuperseded?: boolean }) {
+  /** unitIds: only these units (the caller's scope); undefined for all. */
+  async listSheets(filter: { unitCode?: string; year?: number; includeSuperseded?: boolean; unitIds?: readonly string[] }) {
     const qb = this.ds
       .getRepository(TargetSheetEntity)
       .createQueryBuilder('s')
@@ -144,6 +145,10 @@ export class TargetsService {
       .addOrderBy('s.kind')
       .addOrderBy('s.name')
       .addOrderBy('s.version');
+    if (filter.unitIds) {
+      if (!filter.unitIds.length) return [];
+      qb.andWhere('u.id IN (:...unitIds)', { unitIds: filter.unitIds });
+    }
     if (filter.unitCode) qb.andWhere('u.code = :code', { code: filter.unitCode });
     if (filter.year) qb.andWhere('s.year = :year', { year: filter.year });
     if (!filter.includeSuperseded) qb.andWhere('s.status != :sup', { sup: 'superseded' });

@@ -4,10 +4,11 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type IORedis from 'ioredis';
 import { JobProducer, REDIS_CONNECTION } from '@selfeval/jobs';
+import { Public } from '../auth/access.decorators';
 
 type Check = { ok: boolean; error?: string; [k: string]: unknown };
 
-@Controller('health')
+@Controller('api/health')
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -17,6 +18,7 @@ export class HealthController {
 
   /** 200 when the database and Redis answer, 503 otherwise; queue counts for operators. */
   @Get()
+  @Public()
   async health(@Res({ passthrough: true }) res: Response) {
     const database = await check(async () => {
       await this.db.query('SELECT 1');

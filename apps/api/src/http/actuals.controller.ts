@@ -10,7 +10,7 @@ import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { ContentStore } from '@selfeval/db';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
-import { Actor } from './actor';
+import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
@@ -50,8 +50,7 @@ class ReopenDto {
   @IsDateString() until!: string;
 }
 
-// TODO(issue 7): role guards (填报人 saves/submits, 单位负责人 confirms/returns, administrators set periods and reopen) and unit scope.
-@Controller('actuals')
+@Controller('api/actuals')
 export class ActualsController {
   private readonly reports: ContentStore;
 
@@ -61,6 +60,7 @@ export class ActualsController {
 
   /** Renders the 绩效运行监控表 of a quarter (a worker job, once per data version); mail=1 also mails it. */
   @Post('sheets/:sheetId/periods/:period/monitoring-table')
+  @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
   async monitoringTable(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Query('mail') mail?: string) {
     const report = await this.actuals.getReport(sheetId, period);
     if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
@@ -74,6 +74,7 @@ export class ActualsController {
   }
 
   @Get('sheets/:sheetId/periods/:period/monitoring-table.pdf')
+  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   async monitoringTablePdf(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Res() res: Response) {
     const file = await this.actuals.latestMonitoringTable(sheetId, period);
     if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效运行监控表', { field: 'period' });
@@ -81,28 +82,33 @@ export class ActualsController {
   }
 
   @Put('periods/:year/:period')
+  @Allow('targets.manage')
   setPeriod(@Param('year', ParseIntPipe) year: number, @Param('period') period: string, @Body() dto: PeriodDto, @Actor() actor: string) {
     return this.actuals.setPeriod(year, period, new Date(dto.opensAt), new Date(dto.closesAt), actor);
   }
 
   @Post('periods/:year/:period/reopen')
+  @Allow('targets.manage')
   reopen(@Param('year', ParseIntPipe) year: number, @Param('period') period: string, @Body() dto: ReopenDto, @Actor() actor: string) {
     return this.actuals.reopen(dto.unitCode, year, period, dto.reason, new Date(dto.until), actor);
   }
 
   @Get('sheets/:sheetId/periods/:period')
-  async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
+
+  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })  async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
     const report = await this.actuals.getReport(sheetId, period);
     if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
     return report;
   }
 
   @Put('sheets/:sheetId/periods/:period')
+  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   save(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() dto: SaveReportDto, @Actor() actor: string) {
     return this.actuals.saveDraft(sheetId, period, dto, actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/submit')
+  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   async submit(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
     const report = await this.actuals.submit(sheetId, period, actor);
     // the year-end report starts the self-evaluation: score it now
@@ -111,16 +117,19 @@ export class ActualsController {
   }
 
   @Post('sheets/:sheetId/periods/:period/confirm')
+  @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
   confirm(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
     return this.actuals.confirm(sheetId, period, actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/return')
+  @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
   returnReport(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() dto: ReasonDto, @Actor() actor: string) {
     return this.actuals.returnReport(sheetId, period, dto.reason, actor);
   }
 
   @Get('sheets/:sheetId/periods/:period/workbook.xlsx')
+  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   async workbook(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Res() res: Response) {
     const { bytes, fileName } = await this.actuals.fillInWorkbook(sheetId, period);
     res
@@ -130,6 +139,7 @@ export class ActualsController {
   }
 
   @Post('sheets/:sheetId/periods/:period/workbook')
+  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
   upload(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @UploadedFile() file: Express.Multer.File | undefined, @Actor() actor: string) {
     if (!file) throw new DomainError('VALIDATION_FAILED', '请选择填报文件（字段名 file）', { field: 'file' });
@@ -137,6 +147,7 @@ export class ActualsController {
   }
 
   @Post('sheets/:sheetId/periods/:period/evidence')
+  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
   addEvidence(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
@@ -150,12 +161,14 @@ export class ActualsController {
   }
 
   @Get('sheets/:sheetId/periods/:period/evidence')
+  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   listEvidence(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
     return this.actuals.listEvidence(sheetId, period);
   }
 
   /** Always a download with the sniffed type, never rendered inline (no stored HTML can run in the app's origin). */
   @Get('evidence/:id')
+  @Allow('actuals.read', { subject: 'evidence', param: 'id' })
   async downloadEvidence(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
     const { row, bytes } = await this.actuals.readEvidence(id);
     res
@@ -167,12 +180,14 @@ export class ActualsController {
   }
 
   @Get('audit/:entityId')
+  @Allow('actuals.read', { subject: 'audit-entity', param: 'entityId' })
   audit(@Param('entityId', ParseUUIDPipe) entityId: string) {
     return this.actuals.auditTrail(entityId);
   }
 
   @Get('board')
-  board(@Query('year', ParseIntPipe) year: number, @Query('period') period: string) {
-    return this.actuals.board(year, period);
+  @Allow('board.read')
+  board(@CurrentActor() actor: RequestActor, @Query('year', ParseIntPipe) year: number, @Query('period') period: string) {
+    return this.actuals.board(year, period, scopedUnitIds(actor));
   }
 }

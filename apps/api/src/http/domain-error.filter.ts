@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '@selfeval/domain';
 
 /** Every domain error code has an honest HTTP status; a new code without one fails to compile. */
@@ -15,6 +15,11 @@ const STATUS: Record<DomainErrorCode, number> = {
   VALIDATION_FAILED: HttpStatus.UNPROCESSABLE_ENTITY,
   PERIOD_CLOSED: HttpStatus.CONFLICT,
   WORKFLOW_STATE: HttpStatus.CONFLICT,
+  CONFLICT: HttpStatus.CONFLICT,
+  UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  CSRF_FAILED: HttpStatus.FORBIDDEN,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 @Catch(DomainError, PayloadTooLargeException)
@@ -25,6 +30,33 @@ export class DomainErrorFilter implements ExceptionFilter {
       res.status(HttpStatus.PAYLOAD_TOO_LARGE).json({ code: 'FILE_TOO_LARGE', message: '上传的文件超过大小上限（20 MB）', where: {} });
       return;
     }
-    res.status(STATUS[error.code]).json({ code: error.code, message: error.userMessage, where: error.where, details: error.details });
+    sendError(host.switchToHttp().getRequest<Request>(), res, error);
   }
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * JSON under /api; for pages: sign-in and password changes redirect, anything else is a small
+ * Chinese error page (message escaped).
+ */
+export function sendError(req: Request, res: Response, error: DomainError): void {
+  const status = STATUS[error.code];
+  if (req.path.startsWith('/api/') || req.path === '/api') {
+    res.status(status).json({ code: error.code, message: error.userMessage, where: error.where, details: error.details });
+    return;
+  }
+  if (error.code === 'UNAUTHENTICATED' && req.method === 'GET') {
+    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  if (error.code === 'FORBIDDEN' && error.where.field === 'password' && req.method === 'GET') {
+    res.redirect(303, '/password');
+    return;
+  }
+  const details = error.details.map((d) => `<li>${escapeHtml(d.message)}</li>`).join('');
+  res
+    .status(status)
+    .type('html')
+    .send(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>出错了 - 绩效自评</title><link rel="stylesheet" href="/assets/app.css"></head><body><main class="page"><h1>出错了</h1><p role="alert">${escapeHtml(error.userMessage)}</p>${details ? `<ul>${details}</ul>` : ''}<p><a href="/">返回首页</a></p></main></body></html>`);
 }

@@ -8,7 +8,7 @@ import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EvaluationService } from '@selfeval/evaluation';
-import { Actor } from './actor';
+import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
@@ -34,12 +34,14 @@ class TextsDto {
   /** section id → text; validated against the unit's outline by the service */
   @IsOptional() @IsObject() sections?: Record<string, string>;
 }
+class ReasonDto {
+  @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+}
 class ProfileDto {
   @IsString() profileId!: string;
 }
 
-// TODO(issue 7): units edit their own evaluations; evaluators review assigned units only.
-@Controller('evaluations')
+@Controller('api/evaluations')
 export class EvaluationController {
   private readonly reports: ContentStore;
 
@@ -52,6 +54,7 @@ export class EvaluationController {
    * 自评表, and for a department sheet also the 部门整体支出绩效自评报告 with the project tables as annexes.
    */
   @Post(':sheetId/report')
+  @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
   async report(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
     const ev = await this.evaluations.get(sheetId);
     if (!ev.current) throw new DomainError('WORKFLOW_STATE', ev.scoreState === 'failed' ? `自评打分失败，不能生成报告：${ev.scoreError}` : '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
@@ -66,6 +69,7 @@ export class EvaluationController {
 
   /** The newest PDF; ?kind=department-report for the narrative report of a department sheet. */
   @Get(':sheetId/report.pdf')
+  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
   async download(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Query('kind') kind: string | undefined, @Res() res: Response) {
     if (kind !== undefined && !(REPORT_KINDS as readonly string[]).includes(kind)) throw new DomainError('VALIDATION_FAILED', `报告类型“${kind}”应为：${REPORT_KINDS.join('、')}`, { field: 'kind' });
     const file = await this.evaluations.latestReport(sheetId, kind as ReportKind | undefined);
@@ -75,36 +79,62 @@ export class EvaluationController {
 
   /** 实际完成情况 and the unit's own sections of the narrative report (by outline section id). */
   @Put(':sheetId/texts')
+  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
   texts(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: TextsDto) {
     return this.evaluations.setReportTexts(sheetId, { goalActual: dto.goalActual, sections: dto.sections });
   }
 
   @Get(':sheetId')
+  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
   get(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
     return this.evaluations.get(sheetId);
   }
 
   @Post(':sheetId/score')
+  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
   score(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
     return this.evaluations.requestScoring(sheetId);
   }
 
   @Put(':sheetId/profile')
+  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
   profile(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ProfileDto) {
     return this.evaluations.setProfile(sheetId, dto.profileId);
   }
 
   @Put(':sheetId/weights')
+  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
   weights(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: WeightsDto) {
     return this.evaluations.setWeights(sheetId, dto.weights.map((w) => ({ indicatorId: w.indicatorId, weight: w.weight ?? null })));
   }
 
   @Put(':sheetId/indicators/:indicatorId/explanation')
+  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
   explanation(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('indicatorId', ParseUUIDPipe) indicatorId: string, @Body() dto: ExplanationDto) {
     return this.evaluations.setExplanation(sheetId, indicatorId, dto);
   }
 
+  /** 单位负责人 submits the self-evaluation for review. */
+  @Post(':sheetId/submit')
+  @Allow('evaluation.submit', { subject: 'sheet', param: 'sheetId' })
+  submit(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
+    return this.evaluations.submit(sheetId, actor);
+  }
+
+  @Post(':sheetId/approve')
+  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
+  approve(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
+    return this.evaluations.decide(sheetId, 'approve', null, actor);
+  }
+
+  @Post(':sheetId/return')
+  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
+  returnEvaluation(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ReasonDto, @Actor() actor: string) {
+    return this.evaluations.decide(sheetId, 'return', dto.reason ?? null, actor);
+  }
+
   @Put(':sheetId/indicators/:indicatorId/review')
+  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
   review(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('indicatorId', ParseUUIDPipe) indicatorId: string, @Body() dto: ReviewDto, @Actor() actor: string) {
     return this.evaluations.review(sheetId, indicatorId, dto.score ?? null, dto.comment ?? null, actor);
   }

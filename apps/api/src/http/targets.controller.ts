@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { DomainError, MAX_DOCUMENT_BYTES } from '@selfeval/domain';
+import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { exportTemplateXlsx, importFiles, parseFiles, TargetsService, toInterchange } from '@selfeval/targets';
 
 
@@ -11,13 +12,13 @@ class UpdateIndicatorDto {
   @IsOptional() @IsString() @MaxLength(500) target?: string;
 }
 
-// TODO(issue 7): guards by role and unit scope; until accounts exist this API is for administrators on a trusted network.
-@Controller('targets')
+@Controller('api/targets')
 export class TargetsController {
   constructor(private readonly targets: TargetsService) {}
 
   /** Upload → preview (dryRun=1: parse and validate, store nothing) → confirm (the same files without dryRun). */
   @Post('import')
+  @Allow('targets.manage')
   @UseInterceptors(FilesInterceptor('files', 20, { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
   async import(@UploadedFiles() files: Express.Multer.File[] = [], @Query('dryRun') dryRun?: string) {
     if (!files.length) throw new DomainError('VALIDATION_FAILED', '请选择要导入的绩效目标表文件（字段名 files）', { field: 'files' });
@@ -26,15 +27,18 @@ export class TargetsController {
   }
 
   @Get('sheets')
-  list(@Query('unit') unit?: string, @Query('year', new ParseIntPipe({ optional: true })) year?: number) {
-    return this.targets.listSheets({ unitCode: unit, year });
+  @Allow('targets.read')
+  list(@CurrentActor() actor: RequestActor, @Query('unit') unit?: string, @Query('year', new ParseIntPipe({ optional: true })) year?: number) {
+    return this.targets.listSheets({ unitCode: unit, year, unitIds: scopedUnitIds(actor) });
   }
 
   /** The sheets of one unit and year in selfeval's Excel template; re-importable unchanged. */
   @Get('export.xlsx')
-  async exportXlsx(@Query('unit') unit: string, @Query('year', ParseIntPipe) year: number, @Res() res: Response) {
+  @Allow('targets.read')
+  async exportXlsx(@CurrentActor() actor: RequestActor, @Query('unit') unit: string, @Query('year', ParseIntPipe) year: number, @Res() res: Response) {
     if (!unit) throw new DomainError('VALIDATION_FAILED', '请指定单位编码（unit）', { field: 'unit' });
-    const list = await this.targets.listSheets({ unitCode: unit, year });
+    const list = await this.targets.listSheets({ unitCode: unit, year, unitIds: scopedUnitIds(actor) });
+    if (!list.length) throw new DomainError('NOT_FOUND', `找不到单位“${unit}”${year}年的绩效目标表，或您无权查看`, { field: 'unit' });
     const sheets = await Promise.all(list.map(async (s) => toInterchange(await this.targets.getSheet(s.id))));
     const bytes = await exportTemplateXlsx(sheets);
     res
@@ -44,22 +48,26 @@ export class TargetsController {
   }
 
   @Get('sheets/:id')
-  get(@Param('id', ParseUUIDPipe) id: string) {
+
+  @Allow('targets.read', { subject: 'sheet', param: 'id' })  get(@Param('id', ParseUUIDPipe) id: string) {
     return this.targets.getSheet(id);
   }
 
   @Get('sheets/:id/history')
+  @Allow('targets.read', { subject: 'sheet', param: 'id' })
   history(@Param('id', ParseUUIDPipe) id: string) {
     return this.targets.history(id);
   }
 
   @Patch('sheets/:id/indicators/:indicatorId')
+  @Allow('targets.manage')
   updateIndicator(@Param('id', ParseUUIDPipe) id: string, @Param('indicatorId', ParseUUIDPipe) indicatorId: string, @Body() dto: UpdateIndicatorDto) {
     return this.targets.updateIndicator(id, indicatorId, dto);
   }
 
   @Post('sheets/:id/approve')
-  approve(@Param('id', ParseUUIDPipe) id: string) {
-    return this.targets.approve(id, 'admin');
+  @Allow('targets.manage')
+  approve(@Param('id', ParseUUIDPipe) id: string, @Actor() actor: string) {
+    return this.targets.approve(id, actor);
   }
 }

@@ -26,6 +26,13 @@ export class SelfEvaluationEntity extends WithUuid {
   @Column({ type: 'text', nullable: true, name: 'goal_actual' }) goalActual!: string | null;
   /** 自评报告 sections written by the unit, by outline section id */
   @Column({ type: 'simple-json', nullable: true, name: 'report_texts' }) reportTexts!: Record<string, string> | null;
+  /** draft → submitted (unit head) → approved / returned (evaluator) */
+  @Column({ type: 'varchar', length: 12, default: 'draft' }) status!: 'draft' | 'submitted' | 'approved' | 'returned';
+  @Column({ type: 'varchar', length: 100, nullable: true, name: 'submitted_by' }) submittedBy!: string | null;
+  @Column({ type: Date, nullable: true, name: 'submitted_at' }) submittedAt!: Date | null;
+  @Column({ type: 'varchar', length: 100, nullable: true, name: 'decided_by' }) decidedBy!: string | null;
+  @Column({ type: Date, nullable: true, name: 'decided_at' }) decidedAt!: Date | null;
+  @Column({ type: 'text', nullable: true, name: 'return_reason' }) returnReason!: string | null;
 }
 
 /** Per indicator: unit weight and texts (inputs), rule score and draft (outputs), reviewer score beside them. */

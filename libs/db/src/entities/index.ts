@@ -4,11 +4,12 @@ import {
 } from './actuals.entities';
 import { IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity } from './evaluation.entities';
 import { IndicatorEntity } from './indicator.entity';
+import { EvaluatorAssignmentEntity, UserAccountEntity } from './account.entities';
 import { TargetSheetEntity } from './target-sheet.entity';
 import { UnitEntity } from './unit.entity';
 
 export {
-  IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity, AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, MailDeliveryEntity, IndicatorEntity, IndicatorValueEntity, MonitoringResultEntity, PeriodReopenEntity,
+  EvaluatorAssignmentEntity, UserAccountEntity, IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity, AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, MailDeliveryEntity, IndicatorEntity, IndicatorValueEntity, MonitoringResultEntity, PeriodReopenEntity,
   QuarterReportEntity, ReportPeriodEntity, ReportSpendingEntity, TargetSheetEntity, UnitEntity,
 };
 export type { SheetKind, SheetStatus } from './target-sheet.entity';
@@ -17,5 +18,5 @@ export type { ReportKind } from './evaluation.entities';
 export const ENTITIES = [
   UnitEntity, TargetSheetEntity, IndicatorEntity, ReportPeriodEntity, PeriodReopenEntity, QuarterReportEntity,
   ReportSpendingEntity, BudgetAdjustmentEntity, IndicatorValueEntity, AuditLogEntity, MonitoringResultEntity, EvidenceFileEntity,
-  MailDeliveryEntity, SelfEvaluationEntity, IndicatorScoreEntity, ReportFileEntity,
+  MailDeliveryEntity, SelfEvaluationEntity, IndicatorScoreEntity, ReportFileEntity, UserAccountEntity, EvaluatorAssignmentEntity,
 ];

@@ -1,0 +1,142 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
+import type { Request } from 'express';
+import type Redis from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { IsArray, IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { UsersService } from '@selfeval/auth';
+import { APP_CONFIG, AppConfig } from '@selfeval/config';
+import { DomainError, ROLES } from '@selfeval/domain';
+import type { Role } from '@selfeval/domain';
+import { REDIS_CONNECTION } from '@selfeval/jobs';
+import { Allow, CurrentActor, Public, RequestActor } from './access.decorators';
+import { csrfToken } from './session.setup';
+
+class LoginDto {
+  @IsString() @MaxLength(64) username!: string;
+  @IsString() @MaxLength(200) password!: string;
+}
+class PasswordDto {
+  @IsString() @MaxLength(200) currentPassword!: string;
+  @IsString() @MaxLength(200) newPassword!: string;
+}
+class NewUserDto {
+  @IsString() @MaxLength(64) username!: string;
+  @IsString() @MaxLength(100) displayName!: string;
+  @IsIn(ROLES) role!: Role;
+  @IsOptional() @IsString() unitCode?: string;
+  @IsOptional() @IsEmail() email?: string;
+}
+class AssignDto {
+  @IsArray() @IsString({ each: true }) unitCodes!: string[];
+}
+
+/**
+ * Sign-in for the pages and the JSON API alike: a session cookie, and a CSRF token for every
+ * state-changing request. Failed sign-ins are limited per user name and address (in Redis, so
+ * every API process counts the same attempts).
+ */
+export class LoginLimiter {
+  private readonly perUser: RateLimiterRedis;
+  private readonly perAddress: RateLimiterRedis;
+
+  constructor(redis: Redis, prefix: string) {
+    this.perUser = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login-user`, points: 5, duration: 15 * 60 });
+    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login-ip`, points: 50, duration: 15 * 60 });
+  }
+
+  async check(username: string, ip: string): Promise<void> {
+    const [u, a] = await Promise.all([this.perUser.get(`${username.toLowerCase()}|${ip}`), this.perAddress.get(ip)]);
+    const blocked = [u, a].find((r): r is RateLimiterRes => !!r && r.remainingPoints <= 0);
+    if (blocked) throw new DomainError('RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(blocked.msBeforeNext / 60_000)} 分钟后再试`, { field: 'username' });
+  }
+
+  async failed(username: string, ip: string): Promise<void> {
+    await Promise.all([this.perUser.penalty(`${username.toLowerCase()}|${ip}`, 1), this.perAddress.penalty(ip, 1)]);
+  }
+
+  async succeeded(username: string, ip: string): Promise<void> {
+    await this.perUser.delete(`${username.toLowerCase()}|${ip}`);
+  }
+}
+
+export async function signIn(req: Request, users: UsersService, limiter: LoginLimiter, username: string, password: string) {
+  const ip = req.ip ?? 'unknown';
+  await limiter.check(username, ip);
+  const user = await users.verify(username, password);
+  if (!user) {
+    await limiter.failed(username, ip);
+    throw new DomainError('UNAUTHENTICATED', '用户名或密码不正确', { field: 'password' });
+  }
+  await limiter.succeeded(username, ip);
+  // a new session id at sign-in: a session fixed before login is worthless
+  await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+  req.session.userId = user.id;
+  return user;
+}
+
+@Controller('api/auth')
+export class AuthController {
+  readonly limiter: LoginLimiter;
+
+  constructor(private readonly users: UsersService, @Inject(REDIS_CONNECTION) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+    this.limiter = new LoginLimiter(redis, config.queuePrefix);
+  }
+
+  /** Who is signed in (or null) and the CSRF token to send as X-CSRF-Token. */
+  @Get('session')
+  @Public()
+  session(@Req() req: Request) {
+    const actor = (req as Request & { actor?: RequestActor }).actor;
+    return { user: actor?.user ?? null, csrfToken: csrfToken(req) };
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  async login(@Req() req: Request, @Body() dto: LoginDto) {
+    const user = await signIn(req, this.users, this.limiter, dto.username, dto.password);
+    return { user, csrfToken: csrfToken(req) };
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(200)
+  async logout(@Req() req: Request) {
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    return { ok: true };
+  }
+
+  @Post('password')
+  @Allow('account.self')
+  @HttpCode(200)
+  async password(@CurrentActor() actor: RequestActor, @Body() dto: PasswordDto) {
+    await this.users.changePassword(actor.user.id, dto.currentPassword, dto.newPassword);
+    return { ok: true };
+  }
+}
+
+@Controller('api/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Allow('users.manage')
+  list() {
+    return this.users.list();
+  }
+
+  /** Creates an account; without a password a one-time password is returned once (shown to the administrator). */
+  @Post()
+  @Allow('users.manage')
+  async create(@Body() dto: NewUserDto) {
+    const { user, oneTimePassword } = await this.users.create(dto);
+    return { user, oneTimePassword };
+  }
+
+  @Put(':id/units')
+  @Allow('users.manage')
+  async assign(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AssignDto) {
+    await this.users.assign(id, dto.unitCodes);
+    return { ok: true };
+  }
+}

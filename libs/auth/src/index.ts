@@ -1,0 +1,3 @@
+export * from './auth.module';
+export * from './unit-resolver';
+export * from './users.service';

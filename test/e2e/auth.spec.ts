@@ -1,0 +1,143 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import request from 'supertest';
+import { UsersService } from '@selfeval/auth';
+import { createApi } from '../../apps/api/src/create-api';
+import { ACCESS } from '../../apps/api/src/auth/access.decorators';
+import { login, signedIn, TEST_PASSWORD } from '../helpers/auth';
+import { testConfig } from '../helpers/config';
+import { seedFile } from '../helpers/fixtures';
+import { createPgSchema, describePg } from '../helpers/postgres';
+
+describePg('accounts, sessions, CSRF and unit scope through the real app', () => {
+  let app: NestExpressApplication;
+  let drop: () => Promise<void>;
+  let admin: Awaited<ReturnType<typeof signedIn>>['agent'];
+  let guantao: { id: string }[];
+  let lukou: { id: string }[];
+
+  beforeAll(async () => {
+    const pg = await createPgSchema();
+    drop = pg.drop;
+    app = await createApi(testConfig({ database: pg.db }));
+    await app.init();
+    admin = (await signedIn(app, 'admin')).agent;
+    await admin.post('/api/targets/import').attach('files', seedFile('003')).attach('files', seedFile('004')).expect(201);
+    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as { id: string; unit: { code: string; name: string } }[];
+    guantao = sheets.filter((s) => s.unit.name === '馆陶县信访局');
+    lukou = sheets.filter((s) => s.unit.name === '株洲市渌口区信访局');
+    expect(guantao.length).toBeGreaterThan(0);
+    expect(lukou.length).toBeGreaterThan(0);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await drop?.();
+  });
+
+  it('has an access policy on every route (a new route without one fails here)', () => {
+    const discovery = app.get(DiscoveryService);
+    const reflector = app.get(Reflector);
+    const scanner = app.get(MetadataScanner);
+    const routes: { route: string; policy: unknown }[] = [];
+    for (const wrapper of discovery.getControllers()) {
+      const proto = Object.getPrototypeOf(wrapper.instance);
+      for (const name of scanner.getAllMethodNames(proto)) {
+        const handler = proto[name];
+        if (reflector.get(METHOD_METADATA, handler) === undefined) continue;
+        const route = `${reflector.get(PATH_METADATA, wrapper.metatype as Function)}/${reflector.get(PATH_METADATA, handler)}`;
+        routes.push({ route, policy: reflector.get(ACCESS, handler) ?? reflector.get(ACCESS, wrapper.metatype as Function) ?? null });
+      }
+    }
+    expect(routes.length).toBeGreaterThan(30);
+    expect(routes.filter((r) => r.policy === null)).toEqual([]);
+  });
+
+  it('answers 401 without a session and 403 without a CSRF token', async () => {
+    const anon = request(app.getHttpServer());
+    const res = await anon.get('/api/targets/sheets').expect(401);
+    expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', message: '请先登录' });
+    const noToken = await anon.post('/api/auth/login').send({ username: 'x', password: 'y' }).expect(403);
+    expect(noToken.body.message).toContain('CSRF');
+    await anon.get('/api/health').expect(200);
+  });
+
+  it('sets an HttpOnly SameSite session cookie and a new session id at sign-in', async () => {
+    const agent = request.agent(app.getHttpServer());
+    const first = await agent.get('/api/auth/session').expect(200);
+    const before = String(first.headers['set-cookie']);
+    expect(before).toMatch(/selfeval\.sid=.*HttpOnly.*SameSite=Lax/);
+    await app.get(UsersService).create({ username: 'cookie.test', displayName: '甲', role: 'admin', password: TEST_PASSWORD });
+    const res = await agent.post('/api/auth/login').set('X-CSRF-Token', first.body.csrfToken).send({ username: 'cookie.test', password: TEST_PASSWORD }).expect(200);
+    const sid = (c: string) => /selfeval\.sid=([^;]+)/.exec(c)?.[1];
+    expect(sid(String(res.headers['set-cookie']))).toBeDefined();
+    expect(sid(String(res.headers['set-cookie']))).not.toBe(sid(before));
+    expect(res.body.user).toMatchObject({ username: 'cookie.test', role: 'admin' });
+    expect(JSON.stringify(res.body)).not.toContain('passwordHash');
+  });
+
+  it('refuses a wrong password in Chinese and limits repeated failures', async () => {
+    await app.get(UsersService).create({ username: 'limit.test', displayName: '乙', role: 'admin', password: TEST_PASSWORD });
+    const agent = request.agent(app.getHttpServer());
+    const { body } = await agent.get('/api/auth/session');
+    for (let i = 0; i < 5; i++) {
+      const r = await agent.post('/api/auth/login').set('X-CSRF-Token', body.csrfToken).send({ username: 'limit.test', password: 'wrong-pass-1' }).expect(401);
+      expect(r.body.message).toBe('用户名或密码不正确');
+    }
+    const blocked = await agent.post('/api/auth/login').set('X-CSRF-Token', body.csrfToken).send({ username: 'limit.test', password: TEST_PASSWORD }).expect(429);
+    expect(blocked.body.message).toMatch(/^登录失败次数过多，请 \d+ 分钟后再试$/);
+  });
+
+  it('makes a one-time password be changed before anything else', async () => {
+    const { oneTimePassword } = await app.get(UsersService).create({ username: 'new.reporter', displayName: '丙', role: 'reporter', unitCode: '501' });
+    expect(oneTimePassword).toMatch(/^[A-Za-z0-9]{14}$/);
+    const agent = await login(app, 'new.reporter', oneTimePassword!);
+    const res = await agent.get('/api/targets/sheets').expect(403);
+    expect(res.body.message).toBe('请先修改初始密码');
+    const weak = await agent.post('/api/auth/password').send({ currentPassword: oneTimePassword, newPassword: 'short' }).expect(422);
+    expect(weak.body.message).toContain('密码至少 10 位');
+    await agent.post('/api/auth/password').send({ currentPassword: oneTimePassword, newPassword: 'Reporter-2026-ok' }).expect(200);
+    await agent.get('/api/targets/sheets').expect(200);
+  });
+
+  it('shows a unit user only the own unit, and answers 404 for another unit\'s data', async () => {
+    const { agent } = await signedIn(app, 'reporter', { unitCode: '501' });
+    const list = (await agent.get('/api/targets/sheets').expect(200)).body as { unit: { name: string } }[];
+    expect(new Set(list.map((s) => s.unit.name))).toEqual(new Set(['馆陶县信访局']));
+    await agent.get(`/api/targets/sheets/${guantao[0].id}`).expect(200);
+    const other = await agent.get(`/api/targets/sheets/${lukou[0].id}`).expect(404);
+    expect(other.body.message).toBe('找不到该内容，或您无权查看');
+    await agent.get(`/api/actuals/sheets/${lukou[0].id}/periods/Q1`).expect(404);
+    await agent.get(`/api/evaluations/${lukou[0].id}/report.pdf`).expect(404);
+    await agent.put(`/api/actuals/sheets/${lukou[0].id}/periods/Q1`).send({ spending: [], values: [] }).expect(404);
+  });
+
+  it('refuses what a role may not do', async () => {
+    const { agent: reporter } = await signedIn(app, 'reporter', { unitCode: '501' });
+    const r = await reporter.post(`/api/targets/sheets/${guantao[0].id}/approve`).expect(403);
+    expect(r.body.message).toBe('填报人无权执行此操作');
+    await reporter.get('/api/actuals/board?year=2024&period=Q1').expect(403);
+    await reporter.get('/api/users').expect(403);
+    const { agent: evaluator } = await signedIn(app, 'evaluator');
+    // an evaluator without assignments sees no unit
+    expect((await evaluator.get('/api/targets/sheets').expect(200)).body).toEqual([]);
+    await evaluator.get(`/api/targets/sheets/${guantao[0].id}`).expect(404);
+  });
+
+  it('lets an evaluator see exactly the assigned units', async () => {
+    const { agent: evaluator, user } = await signedIn(app, 'evaluator');
+    const lukouCode = ((await admin.get(`/api/targets/sheets/${lukou[0].id}`).expect(200)).body.unit.code) as string;
+    await admin.put(`/api/users/${user.id}/units`).send({ unitCodes: [lukouCode] }).expect(200);
+    const list = (await evaluator.get('/api/targets/sheets').expect(200)).body as { id: string }[];
+    expect(list.map((s) => s.id).sort()).toEqual(lukou.map((s) => s.id).sort());
+    const board = (await evaluator.get('/api/actuals/board?year=2024&period=Q1').expect(200)).body;
+    expect(board.rows).toEqual([]); // 2024 is 馆陶's year; 渌口's sheets are 2026
+    await evaluator.get(`/api/targets/sheets/${guantao[0].id}`).expect(404);
+  });
+
+  it('signs out', async () => {
+    const { agent } = await signedIn(app, 'admin');
+    await agent.post('/api/auth/logout').expect(200);
+    await agent.get('/api/targets/sheets').expect(401);
+  });
+});
