@@ -9,6 +9,10 @@ import { AuthModule } from '@selfeval/auth';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './auth/access.guard';
 import { AuthController, UsersController } from './auth/auth.controller';
+import { AdminPagesController } from './web/admin-pages.controller';
+import { AuthPagesController } from './web/auth-pages.controller';
+import { UnitPagesController } from './web/unit-pages.controller';
+import { WebViews } from './web/web-views';
 import { HealthController } from './health/health.controller';
 import { ActualsController } from './http/actuals.controller';
 import { EvaluationController } from './http/evaluation.controller';
@@ -21,8 +25,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), LoggerModule, DbModule.forRoot({ runMigrations: true }), JobsModule, TargetsModule, ActualsModule, EvaluationModule, AuthModule],
-      controllers: [HealthController, AuthController, UsersController, TargetsController, ActualsController, EvaluationController, UnitsController],
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+      controllers: [HealthController, AuthController, UsersController, TargetsController, ActualsController, EvaluationController, UnitsController, AuthPagesController, UnitPagesController, AdminPagesController],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, { provide: WebViews, useFactory: () => new WebViews() }],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import {
   AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, IndicatorEntity, IndicatorValueEntity, MonitoringResultEntity, PeriodReopenEntity,
   QuarterReportEntity, ReportFileEntity, ReportPeriodEntity, ReportSpendingEntity, ReportStatus, TargetSheetEntity, UnitEntity,
@@ -101,6 +101,15 @@ export class ActualsService {
       this.ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id }),
     ]);
     return { ...report, spending, adjustments, values, monitoring };
+  }
+
+  /** Quarter report status per sheet and period, for overviews. */
+  async statuses(sheetIds: string[]): Promise<Map<string, Partial<Record<Period, ReportStatus>>>> {
+    const out = new Map<string, Partial<Record<Period, ReportStatus>>>();
+    if (!sheetIds.length) return out;
+    const rows = await this.ds.getRepository(QuarterReportEntity).find({ select: { sheetId: true, period: true, status: true }, where: { sheetId: In(sheetIds) } });
+    for (const r of rows) out.set(r.sheetId, { ...out.get(r.sheetId), [r.period]: r.status });
+    return out;
   }
 
   /** The newest rendered 绩效运行监控表 of a sheet's quarter, if any. */

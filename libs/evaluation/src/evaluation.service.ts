@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import {
   IndicatorEntity, IndicatorScoreEntity, IndicatorValueEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity,
 } from '@selfeval/db';
@@ -235,6 +235,13 @@ export class EvaluationService {
       const rows = await em.getRepository(SelfEvaluationEntity).find({ select: { id: true, dataVersion: true }, where: { profileId } });
       return rows.map((r) => ({ id: r.id, dataVersion: r.dataVersion }));
     });
+  }
+
+  /** Self-evaluations of these sheets, for overviews and the evaluator's queue. */
+  async bySheet(sheetIds: string[]): Promise<Map<string, SelfEvaluationEntity>> {
+    if (!sheetIds.length) return new Map();
+    const rows = await this.ds.getRepository(SelfEvaluationEntity).findBy({ sheetId: In(sheetIds) });
+    return new Map(rows.map((r) => [r.sheetId, r]));
   }
 
   /** The newest rendered document of an evaluation (its 自评表 unless another kind is asked for), if any. */

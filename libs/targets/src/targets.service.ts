@@ -134,6 +134,10 @@ export class TargetsService {
     return repo.save(unit);
   }
 
+  listUnits() {
+    return this.ds.getRepository(UnitEntity).find({ order: { code: 'ASC' } });
+  }
+
   /** unitIds: only these units (the caller's scope); undefined for all. */
   async listSheets(filter: { unitCode?: string; year?: number; includeSuperseded?: boolean; unitIds?: readonly string[] }) {
     const qb = this.ds

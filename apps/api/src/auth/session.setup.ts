@@ -34,8 +34,14 @@ export const csrfToken = (req: Request): string => csrf.generateToken(req);
  */
 export function configureSession(app: INestApplication, config: AppConfig, redis: Redis): void {
   app.use(helmet({
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"] } },
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
   }));
+  // pages and data differ per user: never cached by a browser or proxy, no ETag revalidation
+  (app.getHttpAdapter().getInstance() as express.Express).set('etag', false);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!req.path.startsWith('/assets/')) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   // parsed before the CSRF check, which reads _csrf from form bodies (Nest's own parsers are off: createApi)
   app.use(express.json({ limit: '5mb' }));
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));

@@ -12,6 +12,7 @@ import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { sendPdf } from './send-pdf';
+import { submitQuarter } from './submit-quarter';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
@@ -110,10 +111,7 @@ export class ActualsController {
   @Post('sheets/:sheetId/periods/:period/submit')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   async submit(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
-    const report = await this.actuals.submit(sheetId, period, actor);
-    // the year-end report starts the self-evaluation: score it now
-    if (report.period === 'Q4') await this.evaluations.requestScoring(sheetId);
-    return report;
+    return submitQuarter(this.actuals, this.evaluations, sheetId, period, actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/confirm')

@@ -13,6 +13,7 @@ import { EmbeddedRedis, Job, jobId, JobProducer } from '@selfeval/jobs';
 import { importFiles, indicatorTarget, parseFiles, TargetsService } from '@selfeval/targets';
 import { createApi } from '../../../api/src/create-api';
 import { createWorker } from '../../../worker/src/create-worker';
+import { seedsDir } from './first-start';
 
 export interface DemoOptions {
   out: string;
@@ -35,13 +36,6 @@ const DAY = 86_400_000;
 const ACTOR = 'selfeval-demo';
 const NO_BUDGET_AMOUNT = '50';
 
-function seedsDir(): string {
-  for (const up of ['../../../..', '../../../../..']) {
-    const dir = path.join(__dirname, up, 'demo', 'seeds');
-    if (fs.existsSync(dir)) return dir;
-  }
-  throw new Error(`demo/seeds not found from ${__dirname}`);
-}
 
 /**
  * `selfeval demo`: the whole year on the embedded default, in a fresh data directory of its own

@@ -2,9 +2,12 @@ import type { AppConfig } from '@selfeval/config';
 import { EmbeddedRedis } from '@selfeval/jobs';
 import { createApi } from '../../../api/src/create-api';
 import { createWorker } from '../../../worker/src/create-worker';
+import { DemoAccount, printAccounts, seedFirstStart } from './first-start';
 
 export interface RunningStack {
   url: string;
+  /** accounts created on the first start of an empty database */
+  firstStart: DemoAccount[] | null;
   stop(): Promise<void>;
 }
 
@@ -22,10 +25,12 @@ export async function startStack(config: AppConfig): Promise<RunningStack> {
     const api = await createApi(config);
     const worker = await createWorker(config);
     await api.listen(config.http.port, config.http.host);
+    const firstStart = await seedFirstStart(api);
     const url = await api.getUrl();
     let stopping: Promise<void> | undefined;
     return {
       url: url.replace('[::1]', 'localhost'),
+      firstStart,
       stop: () =>
         (stopping ??= (async () => {
           await api.close();
@@ -42,7 +47,8 @@ export async function startStack(config: AppConfig): Promise<RunningStack> {
 export async function startCommand(config: AppConfig): Promise<void> {
   const stack = await startStack(config);
   const db = config.database.driver === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
-  console.log(`selfeval 已启动：${stack.url}/api/health  （数据库：${db}；按 Ctrl+C 停止）`);
+  console.log(`selfeval 已启动：${stack.url}/  （数据库：${db}；健康检查 ${stack.url}/api/health；按 Ctrl+C 停止）`);
+  if (stack.firstStart) printAccounts(stack.firstStart, stack.url);
   const shutdown = (signal: string) => {
     console.log(`收到 ${signal}，正在停止……`);
     stack.stop().then(

@@ -1,0 +1,68 @@
+import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type Redis from 'ioredis';
+import { UsersService } from '@selfeval/auth';
+import { APP_CONFIG, AppConfig } from '@selfeval/config';
+import { DomainError } from '@selfeval/domain';
+import { REDIS_CONNECTION } from '@selfeval/jobs';
+import { Allow, CurrentActor, Public, RequestActor } from '../auth/access.decorators';
+import { LoginLimiter, signIn } from '../auth/auth.controller';
+import { WebViews } from './web-views';
+
+/** Only local paths: `next` must not send a signed-in user to another site. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+}
+
+@Controller()
+export class AuthPagesController {
+  private readonly limiter: LoginLimiter;
+
+  constructor(private readonly views: WebViews, private readonly users: UsersService, @Inject(REDIS_CONNECTION) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+    this.limiter = new LoginLimiter(redis, config.queuePrefix);
+  }
+
+  @Get('login')
+  @Public()
+  loginPage(@Req() req: Request, @Query('next') next?: string) {
+    return this.views.render(req, 'login', '登录', { next: safeNext(next) });
+  }
+
+  @Post('login')
+  @Public()
+  async login(@Req() req: Request, @Res() res: Response, @Body() body: { username?: string; password?: string; next?: string }) {
+    try {
+      const user = await signIn(req, this.users, this.limiter, String(body.username ?? ''), String(body.password ?? ''));
+      res.redirect(303, user.mustChangePassword ? '/password' : safeNext(body.next));
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      res.status(e.code === 'RATE_LIMITED' ? 429 : 401).type('html').send(this.views.render(req, 'login', '登录', { next: safeNext(body.next), username: body.username, error: e.userMessage }));
+    }
+  }
+
+  @Post('logout')
+  @Public()
+  async logout(@Req() req: Request, @Res() res: Response) {
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.redirect(303, '/login');
+  }
+
+  @Get('password')
+  @Allow('account.self')
+  passwordPage(@Req() req: Request, @CurrentActor() actor: RequestActor) {
+    return this.views.render(req, 'password', '修改密码', { forced: actor.user.mustChangePassword });
+  }
+
+  @Post('password')
+  @Allow('account.self')
+  async password(@Req() req: Request, @Res() res: Response, @CurrentActor() actor: RequestActor, @Body() body: { currentPassword?: string; newPassword?: string; confirmPassword?: string }) {
+    try {
+      if (body.newPassword !== body.confirmPassword) throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
+      await this.users.changePassword(actor.user.id, String(body.currentPassword ?? ''), String(body.newPassword ?? ''));
+      res.redirect(303, '/?changed=1');
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      res.status(422).type('html').send(this.views.render(req, 'password', '修改密码', { forced: actor.user.mustChangePassword, error: e.userMessage, errorField: e.where.field }));
+    }
+  }
+}

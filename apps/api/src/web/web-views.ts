@@ -1,0 +1,70 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Handlebars from 'handlebars';
+import type { Request } from 'express';
+import { ROLE_LABELS } from '@selfeval/domain';
+import { csrfToken } from '../auth/session.setup';
+import type { RequestActor } from '../auth/access.decorators';
+
+/** templates/web from source (ts-jest) or from dist/. */
+function webDir(): string {
+  for (const up of ['../../../..', '../../../../..']) {
+    const dir = path.join(__dirname, up, 'templates', 'web');
+    if (fs.existsSync(dir)) return dir;
+  }
+  throw new Error(`templates/web not found from ${__dirname}`);
+}
+
+export const WEB_DIR = webDir();
+
+const LIGHTS: Record<string, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', blue: '蓝灯', none: '未计算' };
+const STATUS: Record<string, string> = {
+  none: '未填报', draft: '草稿', submitted: '已提交', confirmed: '已确认', returned: '已退回', approved: '审核通过', superseded: '已被新版本替代',
+};
+
+/**
+ * Server-rendered pages: one isolated Handlebars environment, a layout with the navigation of the
+ * user's role, and every value escaped ({{ }} only; no triple-stash in templates/web).
+ */
+export class WebViews {
+  private readonly hbs = Handlebars.create();
+  private readonly pages = new Map<string, Handlebars.TemplateDelegate>();
+  private readonly layout: Handlebars.TemplateDelegate;
+
+  constructor(private readonly dir = WEB_DIR) {
+    const partials = path.join(dir, 'partials');
+    for (const f of fs.readdirSync(partials)) this.hbs.registerPartial(path.basename(f, '.hbs'), fs.readFileSync(path.join(partials, f), 'utf8'));
+    this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    this.hbs.registerHelper('light', (l: string | null) => LIGHTS[l ?? 'none'] ?? l);
+    this.hbs.registerHelper('status', (s: string | null) => (s ? STATUS[s] ?? s : '未填报'));
+    this.hbs.registerHelper('selected', (a: unknown, b: unknown) => (a === b ? 'selected' : ''));
+    this.layout = this.hbs.compile(fs.readFileSync(path.join(dir, 'layout.hbs'), 'utf8'));
+  }
+
+  render(req: Request, page: string, title: string, data: Record<string, unknown> = {}): string {
+    let tpl = this.pages.get(page);
+    if (!tpl) {
+      tpl = this.hbs.compile(fs.readFileSync(path.join(this.dir, 'pages', `${page}.hbs`), 'utf8'));
+      this.pages.set(page, tpl);
+    }
+    const actor = (req as Request & { actor?: RequestActor }).actor;
+    const user = actor?.user;
+    const ctx = {
+      ...data,
+      title,
+      csrf: csrfToken(req),
+      user: user ? { ...user, roleLabel: ROLE_LABELS[user.role] } : null,
+      nav: user && !user.mustChangePassword ? navFor(user.role) : [],
+      path: req.path,
+    };
+    return this.layout({ ...ctx, body: new this.hbs.SafeString(tpl(ctx)) });
+  }
+}
+
+function navFor(role: string): { href: string; label: string }[] {
+  const nav = [{ href: '/', label: '首页' }];
+  if (role === 'admin' || role === 'evaluator') nav.push({ href: '/board', label: '监控看板' });
+  if (role === 'admin') nav.push({ href: '/admin/import', label: '导入目标表' }, { href: '/admin/users', label: '用户与分配' }, { href: '/admin/queues', label: '作业队列' });
+  nav.push({ href: '/password', label: '修改密码' });
+  return nav;
+}

@@ -1,0 +1,221 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import puppeteer, { Browser, Page } from 'puppeteer-core';
+import { UsersService } from '@selfeval/auth';
+import { chromiumLaunchOptions } from '@selfeval/reports';
+import { createApi } from '../../apps/api/src/create-api';
+import { createWorker } from '../../apps/worker/src/create-worker';
+import { signedIn, TEST_PASSWORD } from '../helpers/auth';
+import { testConfig } from '../helpers/config';
+import { seedFile } from '../helpers/fixtures';
+import { pdfText } from '../helpers/pdf';
+import { createPgSchema, describePg } from '../helpers/postgres';
+
+const DAY = 86_400_000;
+const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
+
+interface Indicator { id: string; name: string; targetRaw: string; targetKind: string }
+
+/** The whole cycle in real Chromium against the real app and a real worker: no API shortcuts after setup. */
+describePg('web UI in a real browser: reporter → head → evaluator → PDF', () => {
+  let app: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let browser: Browser;
+  let page: Page;
+  let drop: () => Promise<void>;
+  let base: string;
+  let sheetId: string;
+  let otherUnitSheetId: string;
+  let indicators: Indicator[];
+
+  const shot = async (name: string) => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, `ui-${name}.png`), fullPage: true });
+  };
+  const go = async (url: string) => {
+    await page.goto(`${base}${url}`, { waitUntil: 'load' });
+  };
+  const submitVia = async (selector: string) => {
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+  };
+  const text = (selector: string) => page.$eval(selector, (e) => (e as HTMLElement).innerText.trim());
+  async function signIn(username: string) {
+    await go('/login');
+    await page.type('#username', username);
+    await page.type('#password', TEST_PASSWORD);
+    await submitVia('button[type=submit]');
+  }
+  async function signOut() {
+    await submitVia('form.who button');
+  }
+  async function fillQuarter(period: string, spent: string, value: (i: Indicator) => string) {
+    await go(`/sheets/${sheetId}/periods/${period}`);
+    await page.$eval('#spend_0', (e) => ((e as HTMLInputElement).value = ''));
+    await page.type('#spend_0', spent);
+    for (const i of indicators) {
+      if (i.targetKind === 'qualitative') await page.select(`#grade_${i.id}`, '达成年度指标');
+      else {
+        await page.$eval(`#value_${i.id}`, (e) => ((e as HTMLInputElement).value = ''));
+        await page.type(`#value_${i.id}`, value(i));
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    const pg = await createPgSchema();
+    drop = pg.drop;
+    const config = testConfig({ database: pg.db });
+    app = await createApi(config);
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    worker = await createWorker(config);
+    const { agent: admin } = await signedIn(app, 'admin');
+    await admin.post('/api/targets/import').attach('files', seedFile('004')).attach('files', seedFile('003')).expect(201);
+    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as { id: string; name: string; year: number; unit: { code: string } }[];
+    const sheet = sheets.find((s) => s.name === '驻京维稳工作组专项')!;
+    sheetId = sheet.id;
+    otherUnitSheetId = sheets.find((s) => s.unit.code !== sheet.unit.code)!.id;
+    for (const s of sheets) await admin.post(`/api/targets/sheets/${s.id}/approve`).expect(201);
+    for (const p of ['Q1', 'Q4']) await admin.put(`/api/actuals/periods/2026/${p}`).send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() }).expect(200);
+    await admin.put(`/api/units/${sheet.unit.code}/contact`).send({ email: 'lukou@example.gov.cn' }).expect(200);
+    indicators = (await admin.get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
+    const users = app.get(UsersService);
+    await users.create({ username: 'tianbao', displayName: '张填报', role: 'reporter', unitCode: sheet.unit.code, password: TEST_PASSWORD });
+    await users.create({ username: 'fuzeren', displayName: '李负责人', role: 'head', unitCode: sheet.unit.code, password: TEST_PASSWORD });
+    const { user } = await users.create({ username: 'pingshen', displayName: '王评审', role: 'evaluator', password: TEST_PASSWORD });
+    await users.assign(user.id, [sheet.unit.code]);
+    browser = await puppeteer.launch(chromiumLaunchOptions(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'));
+    page = await browser.newPage();
+    await page.setViewport({ width: 1280, height: 900 });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await app?.close();
+    await drop?.();
+  });
+
+  it('signs in from the login page; a wrong password is refused in Chinese', async () => {
+    await go('/');
+    expect(page.url()).toBe(`${base}/login?next=%2F`);
+    await page.type('#username', 'tianbao');
+    await page.type('#password', 'wrong-password-1');
+    await submitVia('button[type=submit]');
+    expect(await text('[role=alert]')).toBe('用户名或密码不正确');
+    await shot('login-error');
+    await page.$eval('#password', (e) => ((e as HTMLInputElement).value = ''));
+    await page.type('#password', TEST_PASSWORD);
+    await submitVia('button[type=submit]');
+    expect(page.url()).toBe(`${base}/`);
+    expect(await text('h1')).toBe('您好，张填报');
+    await shot('home-reporter');
+  });
+
+  it('keeps every field labelled and the skip link first in keyboard order', async () => {
+    await go(`/sheets/${sheetId}/periods/Q1`);
+    const unlabelled = await page.$$eval('input:not([type=hidden]), select, textarea', (els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
+    expect(unlabelled).toEqual([]);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('跳到正文');
+  });
+
+  it('shows a bad value inline next to its field and stores nothing', async () => {
+    await fillQuarter('Q1', '15', (i) => i.targetRaw.replace(/^[≥≤=]/, ''));
+    const bad = indicators.find((i) => i.targetKind === 'quantitative')!;
+    await page.$eval(`#value_${bad.id}`, (e) => ((e as HTMLInputElement).value = ''));
+    await page.type(`#value_${bad.id}`, '很多');
+    await submitVia('button[value=submit]');
+    expect(await page.$eval(`#value_${bad.id}`, (e) => e.getAttribute('aria-invalid'))).toBe('true');
+    expect(await text(`#err_${bad.id}`)).toContain(bad.name);
+    expect(await text('#report-status')).toBe('未填报');
+    await shot('quarter-error');
+  });
+
+  it('reporter fills and submits Q1; the head confirms it', async () => {
+    await fillQuarter('Q1', '15', (i) => i.targetRaw.replace(/^[≥≤=]/, ''));
+    await submitVia('button[value=submit]');
+    expect(await text('#report-status')).toBe('已提交');
+    await shot('quarter-submitted');
+    await signOut();
+    await signIn('fuzeren');
+    await go(`/sheets/${sheetId}/periods/Q1`);
+    await submitVia('button[value=confirm]');
+    expect(await text('#report-status')).toBe('已确认');
+    await signOut();
+  });
+
+  it('reporter fills the year end with one shortfall and explains it; the head submits the self-evaluation', async () => {
+    await signIn('tianbao');
+    const short = indicators.find((i) => i.targetKind === 'quantitative' && /^≥\d+%$/.test(i.targetRaw))!;
+    await fillQuarter('Q4', '57', (i) => (i === short ? `${Number(i.targetRaw.slice(1, -1)) - 5}%` : i.targetRaw.replace(/^[≥≤=]/, '')));
+    await submitVia('button[value=submit]');
+    expect(await text('#report-status')).toBe('已提交');
+    // scores arrive from the worker
+    for (let k = 0; k < 100; k++) {
+      await go(`/sheets/${sheetId}/evaluation`);
+      if (await page.$(`#explanation_${short.id}`)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await page.$eval(`#explanation_${short.id}`, (e) => e.getAttribute('aria-invalid'))).toBe('true');
+    await page.type(`#explanation_${short.id}`, '部分劝返对象异地滞留。改进措施：2027年一季度前建立属地协作机制。');
+    await page.select(`#cause_${short.id}`, '政策或外部变化');
+    await submitVia('form[action$="/evaluation"] button[type=submit]');
+    await shot('evaluation-reporter');
+    await signOut();
+    await signIn('fuzeren');
+    await go(`/sheets/${sheetId}/periods/Q4`);
+    await submitVia('button[value=confirm]');
+    for (let k = 0; k < 100; k++) {
+      await go(`/sheets/${sheetId}/evaluation`);
+      if (await page.$('form[action$="/evaluation/submit"]') && !(await page.$('[role=status].muted'))) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await submitVia('form[action$="/evaluation/submit"] button');
+    expect(await text('#evaluation-status')).toBe('已提交');
+    await signOut();
+  });
+
+  it('the evaluator changes a score, approves, generates the report and downloads the PDF', async () => {
+    await signIn('pingshen');
+    expect(await text('h2')).toMatch(/^待评审的自评（1）$/);
+    await shot('home-evaluator');
+    await go(`/sheets/${sheetId}/evaluation`);
+    const selfTotal = await text('#self-total');
+    const target = indicators.find((i) => i.targetKind === 'quantitative')!;
+    await page.$eval(`#review_${target.id}`, (e) => ((e as HTMLInputElement).value = ''));
+    await page.type(`#review_${target.id}`, '1');
+    await page.type(`#comment_${target.id}`, '佐证材料不足');
+    await shot('evaluation-review');
+    await submitVia('button[value=approve]');
+    expect(await text('#evaluation-status')).toBe('审核通过');
+    const reviewed = await text('#reviewed-total');
+    expect(reviewed).not.toBe(selfTotal);
+    await submitVia('form[action$="/evaluation/report"] button');
+    const href = await page.$eval('#download-report', (a) => (a as HTMLAnchorElement).href);
+    const cookies = (await page.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const res = await fetch(href, { headers: { cookie: cookies } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    fs.writeFileSync(path.join(ARTIFACTS, 'ui-downloaded-report.pdf'), pdf);
+    const t = pdfText(pdf);
+    expect(t).toContain('驻京维稳工作组专项');
+    expect(t).toMatch(new RegExp(`总分\\s+100\\.00\\s+${reviewed.replace('.', '\\.')}`));
+    expect(t).toContain('得分含评审人评分');
+  });
+
+  it('never shows another unit\'s data, even by URL', async () => {
+    await signOut();
+    await signIn('tianbao');
+    const res = await page.goto(`${base}/sheets/${otherUnitSheetId}/periods/Q1`);
+    expect(res?.status()).toBe(404);
+    expect(await text('[role=alert]')).toBe('找不到该内容，或您无权查看');
+    const home = await page.goto(`${base}/`);
+    expect(home?.status()).toBe(200);
+    expect(await page.content()).not.toContain('馆陶县信访局');
+    await shot('not-found');
+  });
+});
