@@ -134,8 +134,18 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     await shot('quarter-error');
   });
 
-  it('reporter fills and submits Q1; the head confirms it', async () => {
+  it('reporter saves a Q1 draft, uploads evidence, submits; the head confirms it', async () => {
     await fillQuarter('Q1', '15', (i) => i.targetRaw.replace(/^[≥≤=]/, ''));
+    await submitVia('button[value=save]');
+    expect(await text('#report-status')).toBe('草稿');
+    const evidence = path.join(ARTIFACTS, '考勤表.pdf');
+    fs.writeFileSync(evidence, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const input = await page.$('#evidence');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(evidence);
+    await submitVia('form input[value=evidence] ~ button');
+    expect(await text('[role=status]')).toBe('佐证材料已上传。');
+    expect(await text('.card ul')).toContain('考勤表.pdf');
+    // the draft's values are on the form again: submit them as they are
     await submitVia('button[value=submit]');
     expect(await text('#report-status')).toBe('已提交');
     await shot('quarter-submitted');
@@ -205,6 +215,44 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     expect(t).toContain('驻京维稳工作组专项');
     expect(t).toMatch(new RegExp(`总分\\s+100\\.00\\s+${reviewed.replace('.', '\\.')}`));
     expect(t).toContain('得分含评审人评分');
+  });
+
+  it('administrator pages: periods, users with a one-time password, import with preview, board, queues', async () => {
+    await signOut();
+    await app.get(UsersService).create({ username: 'caizheng', displayName: '财政管理员', role: 'admin', password: TEST_PASSWORD });
+    await signIn('caizheng');
+    await go('/admin/periods');
+    await page.type('#year', '2026');
+    await page.select('#period', 'Q2');
+    await page.type('#opensAt', '2026-07-01');
+    await page.type('#closesAt', '2026-07-15');
+    await submitVia('form[action="/admin/periods"] button');
+    expect(await page.$$eval('tbody tr', (rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))).toContain('2026 Q2 2026-07-01 2026-07-15');
+    await shot('admin-periods');
+
+    await go('/admin/users');
+    await page.type('#username', 'xin.tianbao');
+    await page.type('#displayName', '新填报人');
+    await page.select('#role', 'reporter');
+    await page.select('#unitCode', '501');
+    await submitVia('form[action="/admin/users"] button');
+    expect(await text('[role=status]')).toMatch(/^已创建用户 xin\.tianbao，一次性密码：[A-Za-z0-9]{14}/);
+    await shot('admin-users');
+
+    await go('/admin/import');
+    const file = await page.$('#files');
+    await (file as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(seedFile('000'));
+    await submitVia('form[enctype] button');
+    expect(await text('h2')).toMatch(/^预览：\d+ 张表（尚未保存）$/);
+    await shot('admin-import-preview');
+    await submitVia('form[action="/admin/import/confirm"] button');
+    expect(await text('[role=status]')).toMatch(/^已保存：新建 \d+ 张/);
+
+    await go('/board?year=2026&period=Q1');
+    expect(await page.$$eval('tbody tr', (r) => r.length)).toBeGreaterThan(0);
+    await shot('board');
+    await go('/admin/queues');
+    expect(await page.$$eval('tbody tr td:first-child', (c) => c.map((x) => x.textContent))).toEqual(expect.arrayContaining(['scoring', 'reports', 'mail']));
   });
 
   it('never shows another unit\'s data, even by URL', async () => {

@@ -48,6 +48,10 @@ export class ActualsService {
     });
   }
 
+  listPeriods() {
+    return this.ds.getRepository(ReportPeriodEntity).find({ order: { year: 'DESC', period: 'ASC' } });
+  }
+
   async reopen(unitCode: string, year: number, periodText: string, reason: string, until: Date, actor: string) {
     const period = assertPeriod(periodText);
     if (!reason?.trim()) throw new DomainError('VALIDATION_FAILED', '重新开放须填写原因', { field: 'reason' });

@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
+import { ActualsService } from '@selfeval/actuals';
 import { UsersService } from '@selfeval/auth';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { DomainError, MAX_DOCUMENT_BYTES, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
+import { DomainError, MAX_DOCUMENT_BYTES, PERIODS, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { importFiles, parseFiles, TargetsService } from '@selfeval/targets';
-import { Allow, Public } from '../auth/access.decorators';
+import { Actor, Allow, Public } from '../auth/access.decorators';
 import { WEB_DIR, WebViews } from './web-views';
 
 type Form = Record<string, string | undefined>;
@@ -25,6 +26,7 @@ export class AdminPagesController {
     private readonly targets: TargetsService,
     private readonly users: UsersService,
     private readonly jobs: JobProducer,
+    private readonly actuals: ActualsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.uploads = path.join(config.dataDir, 'uploads');
@@ -122,6 +124,38 @@ export class AdminPagesController {
     const codes = form.unitCodes === undefined ? [] : Array.isArray(form.unitCodes) ? form.unitCodes : [form.unitCodes];
     await this.users.assign(String(form.userId ?? ''), codes);
     res.redirect(303, '/admin/users');
+  }
+
+  // ---- reporting periods and deadlines -------------------------------------------------------
+  @Get('admin/periods')
+  @Allow('targets.manage')
+  async periodsPage(@Req() req: Request) {
+    return this.views.render(req, 'periods', '报告期与截止时间', await this.periodsModel());
+  }
+
+  private async periodsModel(extra: Record<string, unknown> = {}) {
+    const day = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // dates as in Beijing
+    return { periods: (await this.actuals.listPeriods()).map((p) => ({ year: p.year, period: p.period, opensAt: day(p.opensAt), closesAt: day(p.closesAt) })), quarters: PERIODS, ...extra };
+  }
+
+  /** Dates are Beijing dates: open from 00:00 of the first day to 24:00 of the last. */
+  @Post('admin/periods')
+  @Allow('targets.manage')
+  async setPeriod(@Req() req: Request, @Res() res: Response, @Actor() who: string, @Body() form: Form) {
+    try {
+      const date = (v: string | undefined, field: string) => {
+        if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new DomainError('VALIDATION_FAILED', '日期应为 YYYY-MM-DD', { field });
+        return new Date(`${v}T00:00:00+08:00`);
+      };
+      const year = Number(form.year);
+      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new DomainError('VALIDATION_FAILED', '年度应为 2000–2100 的整数', { field: 'year' });
+      const closes = new Date(date(form.closesAt, 'closesAt').getTime() + 86_400_000 - 1000);
+      await this.actuals.setPeriod(year, form.period ?? '', date(form.opensAt, 'opensAt'), closes, who);
+      res.redirect(303, '/admin/periods');
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      res.status(422).type('html').send(this.views.render(req, 'periods', '报告期与截止时间', await this.periodsModel({ error: e.userMessage, form })));
+    }
   }
 
   @Get('admin/queues')

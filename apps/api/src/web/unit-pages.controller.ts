@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { ActualsService } from '@selfeval/actuals';
 import { EvaluationService } from '@selfeval/evaluation';
 import {
-  can, CAUSE_CATEGORIES, D, DomainError, round2, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, QuarterReportInput, SheetScore,
+  can, CAUSE_CATEGORIES, D, DomainError, MAX_EVIDENCE_BYTES, round2, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, QuarterReportInput, SheetScore,
 } from '@selfeval/domain';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
@@ -14,6 +15,12 @@ import { submitQuarter } from '../http/submit-quarter';
 type Form = Record<string, string | undefined>;
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
 const PERIOD_LABEL: Record<string, string> = { Q1: '一季度', Q2: '二季度', Q3: '三季度', Q4: '四季度（年终）' };
+
+/** '10.0000' and '10' are the same weight; text that is not a number stays as typed (the service rejects it). */
+function normalizeNumber(v: string | null | undefined): string | null {
+  if (v === null || v === undefined || v.trim() === '') return null;
+  return /^-?\d+(\.\d+)?$/.test(v.trim()) ? new D(v.trim()).toFixed() : v.trim();
+}
 
 /** Field errors of a DomainError keyed by indicator id, from names like values[3].value. */
 function fieldErrors(e: DomainError, ids: string[]): Map<string, string[]> {
@@ -79,6 +86,8 @@ export class UnitPagesController {
         };
       }),
       grades: GRADES, likelihoods: LIKELIHOODS, causes: CAUSE_CATEGORIES,
+      evidence: (await this.actuals.listEvidence(sheetId, period)).map((e) => ({ id: e.id, name: e.fileName, size: Math.ceil(e.size / 1024), by: e.uploadedBy, indicator: sheet.indicators.find((i) => i.id === e.indicatorId)?.name ?? '' })),
+      canUpload: can(actor.user.role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned'),
     };
   }
 
@@ -115,6 +124,24 @@ export class UnitPagesController {
     }
   }
 
+  /** Excel fill-in workbook or an evidence file: multipart forms carry _csrf in the query string. */
+  @Post('sheets/:sheetId/periods/:period/upload')
+  @Allow('actuals.write', SHEET)
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
+  async upload(@Req() req: Request, @Res() res: Response, @CurrentActor() actor: RequestActor, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @UploadedFile() file: Express.Multer.File | undefined, @Body() form: Form) {
+    try {
+      if (!file) throw new DomainError('VALIDATION_FAILED', '请选择文件', { field: 'file' });
+      const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+      if (form.kind === 'workbook') await this.actuals.uploadWorkbook(sheetId, period, file.buffer, name, who);
+      else await this.actuals.addEvidence(sheetId, period, file.buffer, name, form.indicatorId || null, who);
+      res.redirect(303, `/sheets/${sheetId}/periods/${period}?saved=${form.kind === 'workbook' ? 'workbook' : 'evidence'}`);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      const model = await this.quarterModel(sheetId, period, actor);
+      res.status(422).type('html').send(this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, { ...model, error: e.userMessage }));
+    }
+  }
+
   @Post('sheets/:sheetId/periods/:period/decision')
   @Allow('actuals.confirm', SHEET)
   async decideQuarter(@Res() res: Response, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() form: Form) {
@@ -135,6 +162,8 @@ export class UnitPagesController {
     const result = (ev?.result ?? null) as SheetScore | null;
     const rows = new Map((ev?.indicators ?? []).map((r) => [r.indicatorId, r]));
     const report = await this.evaluations.latestReport(sheetId);
+    const q4 = await this.actuals.getReport(sheetId, 'Q4');
+    const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
     const role = actor.user.role;
     const model = {
       sheet: { id: sheet.id, name: sheet.kind === 'department' ? '部门整体支出' : sheet.name, year: sheet.year, unit: sheet.unit?.name },
@@ -144,10 +173,10 @@ export class UnitPagesController {
         const ind = sheet.indicators[s.index];
         const r = rows.get(ind.id);
         return {
-          id: ind.id, name: ind.name, level1: ind.level1, target: ind.targetRaw, weight: round2(new D(s.weight)), score: round2(new D(s.score)), completionRate: s.completionRate,
+          id: ind.id, name: ind.name, level1: ind.level1, target: ind.targetRaw, actual: actualOf.get(ind.id) ?? '', unitWeight: normalizeNumber(r?.unitWeight ?? null) ?? '', weight: round2(new D(s.weight)), score: round2(new D(s.score)), completionRate: s.completionRate,
           formula: s.explanation.formula, adjustments: s.explanation.adjustments.join('；'), needsExplanation: s.needsExplanation, missing: s.explanationMissing,
           explanation: r?.explanationText ?? '', draft: r?.draft ?? s.draft ?? '', causeCategory: r?.causeCategory ?? '',
-          reviewerScore: r?.reviewerScore ?? '', reviewerComment: r?.reviewerComment ?? '', reviewer: r?.reviewer ?? '',
+          reviewerScore: normalizeNumber(r?.reviewerScore ?? null) ?? '', reviewerComment: r?.reviewerComment ?? '', reviewer: r?.reviewer ?? '',
         };
       }),
       unitEditable: can(role, 'evaluation.write') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
@@ -156,6 +185,7 @@ export class UnitPagesController {
       canReport: can(role, 'reports.generate') && !!ev?.current,
       report: report ? { version: report.dataVersion, name: report.fileName } : null,
       causes: CAUSE_CATEGORIES,
+      flags: result?.flags ?? [],
       saved,
     };
     return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model);
@@ -166,6 +196,14 @@ export class UnitPagesController {
   async saveEvaluation(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() form: Form) {
     const ev = await this.evaluations.get(sheetId);
     if ((form.goalActual ?? '') !== (ev.goalActual ?? '')) await this.evaluations.setReportTexts(sheetId, { goalActual: form.goalActual ?? null });
+    // unit weights (re-weighting before submission): saved together, checked per bucket by the scoring job
+    const weights = ev.indicators
+      .filter((r) => form[`weight_${r.indicatorId}`] !== undefined)
+      .map((r) => ({ indicatorId: r.indicatorId, weight: form[`weight_${r.indicatorId}`]!.trim() || null }));
+    const before = new Map(ev.indicators.map((r) => [r.indicatorId, normalizeNumber(r.unitWeight)]));
+    if (weights.some((w) => normalizeNumber(w.weight) !== before.get(w.indicatorId))) {
+      await this.evaluations.setWeights(sheetId, weights);
+    }
     for (const r of ev.indicators) {
       const text = form[`explanation_${r.indicatorId}`];
       const cause = form[`cause_${r.indicatorId}`];
@@ -192,7 +230,7 @@ export class UnitPagesController {
       const score = form[`review_${r.indicatorId}`]?.trim();
       const comment = form[`comment_${r.indicatorId}`]?.trim() ?? '';
       if (score === undefined) continue;
-      if ((score || null) !== (r.reviewerScore === null ? null : String(Number(r.reviewerScore))) || comment !== (r.reviewerComment ?? '')) {
+      if (normalizeNumber(score || null) !== normalizeNumber(r.reviewerScore) || comment !== (r.reviewerComment ?? '')) {
         if (score || comment || r.reviewerScore !== null) await this.evaluations.review(sheetId, r.indicatorId, score || null, comment || null, who);
       }
     }

@@ -64,7 +64,7 @@ export class WebViews {
 function navFor(role: string): { href: string; label: string }[] {
   const nav = [{ href: '/', label: '首页' }];
   if (role === 'admin' || role === 'evaluator') nav.push({ href: '/board', label: '监控看板' });
-  if (role === 'admin') nav.push({ href: '/admin/import', label: '导入目标表' }, { href: '/admin/users', label: '用户与分配' }, { href: '/admin/queues', label: '作业队列' });
+  if (role === 'admin') nav.push({ href: '/admin/import', label: '导入目标表' }, { href: '/admin/periods', label: '报告期' }, { href: '/admin/users', label: '用户与分配' }, { href: '/admin/queues', label: '作业队列' });
   nav.push({ href: '/password', label: '修改密码' });
   return nav;
 }
