@@ -33,7 +33,7 @@ export class WebViews {
 
   constructor(private readonly dir = WEB_DIR) {
     const partials = path.join(dir, 'partials');
-    for (const f of fs.readdirSync(partials)) this.hbs.registerPartial(path.basename(f, '.hbs'), fs.readFileSync(path.join(partials, f), 'utf8'));
+    for (const f of fs.existsSync(partials) ? fs.readdirSync(partials) : []) this.hbs.registerPartial(path.basename(f, '.hbs'), fs.readFileSync(path.join(partials, f), 'utf8'));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('light', (l: string | null) => LIGHTS[l ?? 'none'] ?? l);
     this.hbs.registerHelper('status', (s: string | null) => (s ? STATUS[s] ?? s : '未填报'));
