@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ActualsService } from '@selfeval/actuals';
 import { EvaluationService } from '@selfeval/evaluation';
 import {
-  can, CAUSE_CATEGORIES, D, DomainError, MAX_EVIDENCE_BYTES, round2, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, QuarterReportInput, SheetScore,
+  can, CAUSE_CATEGORIES, D, DomainError, MAX_EVIDENCE_BYTES, PROFILES, round2, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, QuarterReportInput, SheetScore,
 } from '@selfeval/domain';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
@@ -186,6 +186,8 @@ export class UnitPagesController {
       report: report ? { version: report.dataVersion, name: report.fileName } : null,
       causes: CAUSE_CATEGORIES,
       flags: result?.flags ?? [],
+      canProfile: can(role, 'evaluation.review') && !!ev && ev.status !== 'approved',
+      profiles: PROFILES.map((p) => ({ id: p.id, label: `${p.name}（${p.id} 第 ${p.version} 版）`, current: p.id === ev?.profileId })),
       saved,
     };
     return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model);
@@ -248,6 +250,14 @@ export class UnitPagesController {
       if ((await this.evaluations.get(sheetId)).current) return;
       await new Promise((r) => setTimeout(r, 200));
     }
+  }
+
+  /** The scoring profile of one evaluation (region and year rules); the sheet is scored again. */
+  @Post('sheets/:sheetId/evaluation/profile')
+  @Allow('evaluation.review', SHEET)
+  async profile(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() form: Form) {
+    await this.evaluations.setProfile(sheetId, form.profileId ?? '');
+    res.redirect(303, `/sheets/${sheetId}/evaluation?saved=profile`);
   }
 
   @Post('sheets/:sheetId/evaluation/report')
