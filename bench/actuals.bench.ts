@@ -16,6 +16,7 @@ import { openDatabase } from '../libs/db/src';
 import { importTextDocument } from '../libs/domain/src';
 import { TargetsService } from '../libs/targets/src/targets.service';
 import { createApi } from '../apps/api/src/create-api';
+import { benchSession } from './lib/session';
 
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 50;
@@ -74,9 +75,10 @@ async function submissions() {
       });
     let next = 0;
     const address = app.getHttpServer().address() as { port: number };
-    const probe = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: body(sheets[0]) });
+    const auth = await benchSession(app, `http://127.0.0.1:${address.port}`);
+    const probe = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: body(sheets[0]) });
     if (!probe.ok) throw new Error(`probe save failed: ${probe.status} ${await probe.text()}`);
-    const probe2 = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: body(sheets[0]) });
+    const probe2 = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: body(sheets[0]) });
     if (!probe2.ok) throw new Error(`second save failed: ${probe2.status} ${await probe2.text()}`);
     const result = await autocannon({
       url: `http://127.0.0.1:${address.port}`,
@@ -87,7 +89,7 @@ async function submissions() {
         {
           setupRequest: (req, context: { sheet?: { id: string; indicators: string[] } }) => {
             context.sheet ??= sheets[next++ % sheets.length];
-            return { ...req, method: 'PUT', path: `/api/actuals/sheets/${context.sheet.id}/periods/Q1`, headers: { 'content-type': 'application/json' }, body: body(context.sheet) };
+            return { ...req, method: 'PUT', path: `/api/actuals/sheets/${context.sheet.id}/periods/Q1`, headers: { ...auth, 'content-type': 'application/json' }, body: body(context.sheet) };
           },
         },
       ],

@@ -6,7 +6,7 @@ import { DomainErrorFilter } from './http/domain-error.filter';
 /** Everything main.ts and the tests share, so tests exercise the production bootstrap. */
 export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter()));
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, transform: true, forbidNonWhitelisted: true, exceptionFactory: toDomainError }),
   );

@@ -85,4 +85,11 @@ export class Env {
   /** Session cookies only over HTTPS (set behind a TLS-terminating proxy). */
   @IsIn(['true', 'false'], { message: '应为 true 或 false' })
   COOKIE_SECURE = 'false';
+
+  /** Seconds a worker holds a job before others may take it over (a killed worker's jobs return after this). */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: '必须是 2–600 的整数' })
+  @Min(2, { message: '必须是 2–600 的整数' })
+  @Max(600, { message: '必须是 2–600 的整数' })
+  JOB_LOCK_SECONDS = 30;
 }

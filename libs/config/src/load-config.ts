@@ -23,6 +23,8 @@ export interface AppConfig {
   chromiumPath: string;
   logLevel: string;
   workerConcurrency: number;
+  /** BullMQ lock duration and stalled-job check interval */
+  jobLockMs: number;
   /** days before a deadline when units that have not submitted are reminded */
   reminderDays: number;
   auth: { sessionSecret?: string; bcryptCost: number; cookieSecure: boolean };
@@ -68,6 +70,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     chromiumPath: env.CHROMIUM_PATH,
     logLevel: env.LOG_LEVEL,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    jobLockMs: env.JOB_LOCK_SECONDS * 1000,
     reminderDays: env.REMINDER_DAYS,
     auth: { sessionSecret: env.SESSION_SECRET, bcryptCost: env.BCRYPT_COST, cookieSecure: env.COOKIE_SECURE === 'true' },
   };
@@ -79,5 +82,10 @@ function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseCon
     const file = url.slice('sqlite:'.length);
     return { driver: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
   }
-  return { driver: 'postgres', url };
+  // ?schema=name selects a PostgreSQL schema (search_path), e.g. one per test or per tenant
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (!schema) return { driver: 'postgres', url };
+  parsed.searchParams.delete('schema');
+  return { driver: 'postgres', url: parsed.toString(), schema };
 }

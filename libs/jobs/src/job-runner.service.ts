@@ -70,6 +70,10 @@ export class JobRunner implements OnApplicationShutdown {
           connection: this.duplicateConnection(),
           prefix: this.config.queuePrefix,
           concurrency: this.config.workerConcurrency,
+          // a worker that dies (SIGKILL, OOM) loses its lock; its active jobs are taken over after this
+          lockDuration: this.config.jobLockMs,
+          stalledInterval: this.config.jobLockMs,
+          maxStalledCount: 3,
           autorun: true,
         },
       );

@@ -71,7 +71,14 @@ export class PdfRenderer {
   }
 
   private async newPage(): Promise<Page> {
-    this.browser ??= this.launch();
+    if (!this.browser) {
+      // a launch that fails (Chromium killed while starting) must not be remembered: the next render tries again
+      const launching = this.launch();
+      this.browser = launching;
+      launching.catch(() => {
+        if (this.browser === launching) this.reset();
+      });
+    }
     const page = await (await this.browser).newPage();
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);

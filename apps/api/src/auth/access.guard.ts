@@ -23,9 +23,12 @@ export class AccessGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request & { actor?: RequestActor }>();
     if (!policy) throw new DomainError('FORBIDDEN', '该功能没有访问规则，已拒绝（请联系管理员）');
     const userId = req.session?.userId;
-    const user = userId ? await this.users.get(userId) : null;
-    if (user) req.actor = { user, scope: await this.users.scopeOf(user) };
-    if (policy.public) return true;
+    if (policy.public) {
+      // public routes (health, login) must answer even when the user cannot be looked up (database away)
+      if (userId) await this.attach(req, userId).catch(() => undefined);
+      return true;
+    }
+    const user = userId ? await this.attach(req, userId) : null;
     if (!user) throw new DomainError('UNAUTHENTICATED', '请先登录');
     if (user.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(req.path)) throw new DomainError('FORBIDDEN', '请先修改初始密码', { field: 'password' });
     if (!can(user.role, policy.permission)) throw new DomainError('FORBIDDEN', `${ROLE_LABELS[user.role]}无权执行此操作`);
@@ -36,5 +39,11 @@ export class AccessGuard implements CanActivate {
       if (unitId === null || !inScope(req.actor!.scope, unitId)) throw new DomainError('NOT_FOUND', '找不到该内容，或您无权查看', { field: policy.unit.param });
     }
     return true;
+  }
+
+  private async attach(req: Request & { actor?: RequestActor }, userId: string) {
+    const user = await this.users.get(userId);
+    if (user) req.actor = { user, scope: await this.users.scopeOf(user) };
+    return user;
   }
 }

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
+import { BaseExceptionFilter } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '@selfeval/domain';
 
@@ -20,17 +21,38 @@ const STATUS: Record<DomainErrorCode, number> = {
   FORBIDDEN: HttpStatus.FORBIDDEN,
   CSRF_FAILED: HttpStatus.FORBIDDEN,
   RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-@Catch(DomainError, PayloadTooLargeException)
-export class DomainErrorFilter implements ExceptionFilter {
-  catch(error: DomainError | PayloadTooLargeException, host: ArgumentsHost) {
+/**
+ * Errors that mean the database cannot be reached right now (not a bad query): the pool reconnects by
+ * itself, so the request answers 503 and the next one may succeed.
+ */
+const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string; message?: string }; message?: string } | null;
+  const code = err?.driverError?.code ?? err?.code;
+  if (code && DB_DOWN_CODES.has(code)) return true;
+  const message = err?.driverError?.message ?? err?.message ?? '';
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}
+
+/** Domain errors in Chinese (JSON under /api, pages otherwise), 503 while the database is away; the rest to Nest. */
+@Catch()
+export class DomainErrorFilter extends BaseExceptionFilter implements ExceptionFilter {
+  override catch(error: unknown, host: ArgumentsHost) {
     const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
     if (error instanceof PayloadTooLargeException) {
       res.status(HttpStatus.PAYLOAD_TOO_LARGE).json({ code: 'FILE_TOO_LARGE', message: '上传的文件超过大小上限（20 MB）', where: {} });
       return;
     }
-    sendError(host.switchToHttp().getRequest<Request>(), res, error);
+    if (error instanceof DomainError) return sendError(req, res, error);
+    if (isDatabaseUnavailable(error)) {
+      res.setHeader('Retry-After', '5');
+      return sendError(req, res, new DomainError('UNAVAILABLE', '数据库暂时无法连接，请稍后重试'));
+    }
+    super.catch(error, host);
   }
 }
 

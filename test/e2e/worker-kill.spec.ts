@@ -1,0 +1,141 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { QueueEvents } from 'bullmq';
+import IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { ActualsService } from '@selfeval/actuals';
+import { MailDeliveryEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity } from '@selfeval/db';
+import { parseTarget, TargetSheet } from '@selfeval/domain';
+import { EvaluationService } from '@selfeval/evaluation';
+import { Job, jobId, JobProducer, Queue } from '@selfeval/jobs';
+import { TargetsService } from '@selfeval/targets';
+import { createApi } from '../../apps/api/src/create-api';
+import { testConfig } from '../helpers/config';
+import { createPgSchema, describePg } from '../helpers/postgres';
+import { startSmtpCatcher } from '../helpers/smtp-catcher';
+import { waitFor } from '../helpers/wait-for';
+
+const ROOT = path.join(__dirname, '../..');
+const SCORES = Number(process.env.FAULT_SCORES ?? 1000);
+const RENDERS = Number(process.env.FAULT_RENDERS ?? 200);
+const DAY = 86_400_000;
+
+function sheet(i: number): TargetSheet {
+  const ind = (level1: string, level2: string, name: string, raw: string, cost = false) => ({ level1, level2, name, target: parseTarget(raw, { cost }).targets[0] });
+  return {
+    kind: 'project', year: 2026, unit: { code: '900', name: '故障测试单位' }, project: { code: null, name: `项目${String(i).padStart(4, '0')}` },
+    budget: { total: '10' }, spendingPlan: [], goal: '完成年度任务', attributes: {}, warnings: [],
+    indicators: [
+      ind('产出指标', '数量指标', '接访次数', '≥10次'), ind('产出指标', '质量指标', '办结率', '≥90%'), ind('产出指标', '成本指标', '经费', '≤10万元', true),
+      ind('效益指标', '社会效益指标', '稳定率', '≥95%'), ind('满意度指标', '服务对象满意度指标', '满意度', '≥90%'),
+    ],
+  };
+}
+
+/** Production worker processes (compiled, as `npm run start:worker` runs them), on the test's schema and prefix. */
+describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${RENDERS} renders; three workers take over`, () => {
+  let app: NestExpressApplication;
+  let drop: () => Promise<void>;
+  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+  let config: ReturnType<typeof testConfig>;
+  let schemaUrl: string;
+  const children: ChildProcess[] = [];
+
+  function startWorker(): ChildProcess {
+    const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts/register-paths.js'), path.join(ROOT, 'dist/apps/worker/src/main.js')], {
+      env: {
+        ...process.env, DATABASE_URL: schemaUrl, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.queuePrefix, DATA_DIR: config.dataDir,
+        SMTP_URL: config.mail.smtpUrl, JOB_LOCK_SECONDS: '3', WORKER_CONCURRENCY: '4', LOG_LEVEL: 'silent', NODE_ENV: 'test',
+      },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    return child;
+  }
+
+  beforeAll(async () => {
+    const pg = await createPgSchema();
+    drop = pg.drop;
+    smtp = await startSmtpCatcher();
+    const base = testConfig({ database: pg.db });
+    config = { ...base, mail: { ...base.mail, smtpUrl: smtp.url } };
+    const url = new URL(pg.db.url);
+    url.searchParams.set('schema', pg.db.schema!);
+    schemaUrl = url.toString();
+    app = await createApi(config);
+    await app.init();
+    const targets = app.get(TargetsService);
+    await targets.importResult({ sheets: Array.from({ length: SCORES }, (_, i) => sheet(i)), warnings: [] }, { name: 'synthetic', hash: 'synthetic' });
+    await targets.setContactEmail('900', 'fault@example.gov.cn');
+    const actuals = app.get(ActualsService);
+    await actuals.setPeriod(2026, 'Q4', new Date(Date.now() - DAY), new Date(Date.now() + DAY), 'test');
+    const sheets = await app.get(DataSource).getRepository(TargetSheetEntity).find({ relations: { indicators: true } });
+    for (const s of sheets) {
+      await targets.approve(s.id, 'test');
+      const values = s.indicators!.sort((a, b) => a.position - b.position).map((i, k) => ({ indicatorId: i.id, value: ['10次', '88%', '9万元', '95%', '92%'][k] }));
+      await actuals.saveDraft(s.id, 'Q4', { spending: [{ source: '财政拨款', amount: '9.5' }], values }, 'test');
+    }
+  }, 300_000);
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await app?.close();
+    await smtp?.stop();
+    await drop?.();
+  });
+
+  it('completes every job once: each evaluation scored, each PDF stored once per data version, each mail sent once', async () => {
+    const ds = app.get(DataSource);
+    const producer = app.get(JobProducer);
+    const evaluations = app.get(EvaluationService);
+    // every completion seen by Redis, per job id: a job processed twice would complete twice
+    const completions = new Map<string, number>();
+    const watchers = await Promise.all([Queue.Scoring, Queue.Reports, Queue.Mail].map(async (q) => {
+      const connection = new IORedis(config.redisUrl!, { maxRetriesPerRequest: null });
+      const events = new QueueEvents(q, { connection, prefix: config.queuePrefix });
+      events.on('completed', ({ jobId: id }) => completions.set(id, (completions.get(id) ?? 0) + 1));
+      await events.waitUntilReady();
+      return { events, connection };
+    }));
+    const scored = () => ds.getRepository(SelfEvaluationEntity).createQueryBuilder('e').where('e.scored_version = e.data_version').andWhere("e.score_state = 'scored'").getCount();
+
+    const sheets = await ds.getRepository(TargetSheetEntity).find({ order: { name: 'ASC' } });
+    for (const s of sheets) await evaluations.requestScoring(s.id);
+    const first = startWorker();
+    // renders for the first evaluations once they are scored, while scorings still run
+    await waitFor(async () => ((await scored()) >= Math.min(SCORES, RENDERS + 50) ? true : undefined), 'first scores', 120_000, 100);
+    const toRender = (await ds.getRepository(SelfEvaluationEntity).createQueryBuilder('e').where('e.scored_version = e.data_version').orderBy('e.id').limit(RENDERS).getMany());
+    for (const ev of toRender) {
+      await producer.enqueue(Job.RenderReport, { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: true }, { jobId: jobId(Job.RenderReport, 'project-self-eval', ev.id, `v${ev.dataVersion}`) });
+    }
+    await waitFor(async () => ((await ds.getRepository(ReportFileEntity).count()) >= Math.ceil(RENDERS / 4) ? true : undefined), 'some renders', 120_000, 100);
+    const scoredAtKill = await scored();
+    const filesAtKill = await ds.getRepository(ReportFileEntity).count();
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    expect(scoredAtKill).toBeLessThan(SCORES);
+    expect(filesAtKill).toBeLessThan(RENDERS);
+
+    for (let k = 0; k < 3; k++) startWorker();
+    await waitFor(async () => ((await scored()) === SCORES ? true : undefined), 'all scores', 240_000, 250);
+    await waitFor(async () => ((await ds.getRepository(MailDeliveryEntity).countBy({ status: 'sent' })) === RENDERS ? true : undefined), 'all mails', 240_000, 250);
+    await new Promise((r) => setTimeout(r, 1000)); // a duplicate, if any, would show up now
+
+    const files = await ds.getRepository(ReportFileEntity).find();
+    expect(files).toHaveLength(RENDERS);
+    expect(new Set(files.map((f) => `${f.evaluationId}-v${f.dataVersion}`)).size).toBe(RENDERS);
+    expect(smtp.messages).toHaveLength(RENDERS);
+    expect(new Set(smtp.messages.map((m) => m.subject)).size).toBe(RENDERS);
+    const twice = [...completions.entries()].filter(([, n]) => n > 1);
+    expect(twice).toEqual([]);
+    const counts = await producer.counts();
+    for (const q of [Queue.Scoring, Queue.Reports, Queue.Mail]) expect({ q, failed: counts[q].failed }).toEqual({ q, failed: 0 });
+
+    for (const w of watchers) {
+      await w.events.close();
+      w.connection.disconnect();
+    }
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+  }, 600_000);
+});
