@@ -46,11 +46,12 @@ describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${
     const child = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts/register-paths.js'), path.join(ROOT, 'dist/apps/worker/src/main.js')], {
       env: {
         ...process.env, DATABASE_URL: schemaUrl, REDIS_URL: config.redisUrl, QUEUE_PREFIX: config.queuePrefix, DATA_DIR: config.dataDir,
-        SMTP_URL: config.mail.smtpUrl, JOB_LOCK_SECONDS: '3', WORKER_CONCURRENCY: '4', LOG_LEVEL: 'silent', NODE_ENV: 'test',
+        SMTP_URL: config.mail.smtpUrl, JOB_LOCK_SECONDS: '3', WORKER_CONCURRENCY: '4', LOG_LEVEL: process.env.FAULT_TRACE ? 'warn' : 'silent', NODE_ENV: 'test',
       },
-      stdio: 'ignore',
+      stdio: process.env.FAULT_TRACE ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     });
     children.push(child);
+    if (process.env.FAULT_TRACE) child.on('exit', (code, signal) => process.stderr.write(`[fault] worker ${child.pid} exited ${code} ${signal}\n`));
     return child;
   }
 
@@ -78,10 +79,15 @@ describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${
     }
   }, 300_000);
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    const trace = (m: string) => process.env.FAULT_TRACE && process.stderr.write(`[fault] ${m}\n`);
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    trace('closing app');
     await app?.close();
+    trace('stopping smtp');
     await smtp?.stop();
+    trace('dropping schema');
     await drop?.();
+    trace('done');
   });
 
   it('completes every job once: each evaluation scored, each PDF stored once per data version, each mail sent once', async () => {
@@ -100,15 +106,18 @@ describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${
     const scored = () => ds.getRepository(SelfEvaluationEntity).createQueryBuilder('e').where('e.scored_version = e.data_version').andWhere("e.score_state = 'scored'").getCount();
 
     const sheets = await ds.getRepository(TargetSheetEntity).find({ order: { name: 'ASC' } });
-    for (const s of sheets) await evaluations.requestScoring(s.id);
+    // wave 1: the evaluations to render are scored first
+    for (const s of sheets.slice(0, RENDERS)) await evaluations.requestScoring(s.id);
     const first = startWorker();
-    // renders for the first evaluations once they are scored, while scorings still run
-    await waitFor(async () => ((await scored()) >= Math.min(SCORES, RENDERS + 50) ? true : undefined), 'first scores', 120_000, 100);
-    const toRender = (await ds.getRepository(SelfEvaluationEntity).createQueryBuilder('e').where('e.scored_version = e.data_version').orderBy('e.id').limit(RENDERS).getMany());
+    if (process.env.FAULT_TRACE) process.stderr.write(`[fault] worker ${first.pid} started\n`);
+    await waitFor(async () => ((await scored()) >= RENDERS ? true : undefined), 'the first scores', 120_000, 100);
+    // wave 2: renders (which mail) and the remaining scorings together; the worker is killed in the middle of both
+    const toRender = await ds.getRepository(SelfEvaluationEntity).find();
     for (const ev of toRender) {
       await producer.enqueue(Job.RenderReport, { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: true }, { jobId: jobId(Job.RenderReport, 'project-self-eval', ev.id, `v${ev.dataVersion}`) });
     }
-    await waitFor(async () => ((await ds.getRepository(ReportFileEntity).count()) >= Math.ceil(RENDERS / 4) ? true : undefined), 'some renders', 120_000, 100);
+    for (const s of sheets.slice(RENDERS)) await evaluations.requestScoring(s.id);
+    await waitFor(async () => ((await ds.getRepository(ReportFileEntity).count()) >= Math.max(5, Math.ceil(RENDERS / 20)) ? true : undefined), 'some renders', 120_000, 50);
     const scoredAtKill = await scored();
     const filesAtKill = await ds.getRepository(ReportFileEntity).count();
     first.kill('SIGKILL');
@@ -135,7 +144,9 @@ describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${
       await w.events.close();
       w.connection.disconnect();
     }
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    for (const c of running) c.kill('SIGTERM');
+    await Promise.all(running.map((c) => new Promise((r) => c.once('exit', r))));
+    if (process.env.FAULT_TRACE) process.stderr.write('[fault] test body done\n');
   }, 600_000);
 });
