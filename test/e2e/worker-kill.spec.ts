@@ -6,7 +6,6 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ActualsService } from '@selfeval/actuals';
 import { MailDeliveryEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity } from '@selfeval/db';
-import { parseTarget, TargetSheet } from '@selfeval/domain';
 import { EvaluationService } from '@selfeval/evaluation';
 import { Job, jobId, JobProducer, Queue } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
@@ -14,24 +13,13 @@ import { createApi } from '../../apps/api/src/create-api';
 import { testConfig } from '../helpers/config';
 import { createPgSchema, describePg } from '../helpers/postgres';
 import { startSmtpCatcher } from '../helpers/smtp-catcher';
+import { syntheticProject as sheet, syntheticValues } from '../helpers/synthetic';
 import { waitFor } from '../helpers/wait-for';
 
 const ROOT = path.join(__dirname, '../..');
 const SCORES = Number(process.env.FAULT_SCORES ?? 1000);
 const RENDERS = Number(process.env.FAULT_RENDERS ?? 200);
 const DAY = 86_400_000;
-
-function sheet(i: number): TargetSheet {
-  const ind = (level1: string, level2: string, name: string, raw: string, cost = false) => ({ level1, level2, name, target: parseTarget(raw, { cost }).targets[0] });
-  return {
-    kind: 'project', year: 2026, unit: { code: '900', name: '故障测试单位' }, project: { code: null, name: `项目${String(i).padStart(4, '0')}` },
-    budget: { total: '10' }, spendingPlan: [], goal: '完成年度任务', attributes: {}, warnings: [],
-    indicators: [
-      ind('产出指标', '数量指标', '接访次数', '≥10次'), ind('产出指标', '质量指标', '办结率', '≥90%'), ind('产出指标', '成本指标', '经费', '≤10万元', true),
-      ind('效益指标', '社会效益指标', '稳定率', '≥95%'), ind('满意度指标', '服务对象满意度指标', '满意度', '≥90%'),
-    ],
-  };
-}
 
 /** Production worker processes (compiled, as `npm run start:worker` runs them), on the test's schema and prefix. */
 describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${RENDERS} renders; three workers take over`, () => {
@@ -74,7 +62,7 @@ describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${
     const sheets = await app.get(DataSource).getRepository(TargetSheetEntity).find({ relations: { indicators: true } });
     for (const s of sheets) {
       await targets.approve(s.id, 'test');
-      const values = s.indicators!.sort((a, b) => a.position - b.position).map((i, k) => ({ indicatorId: i.id, value: ['10次', '88%', '9万元', '95%', '92%'][k] }));
+      const values = syntheticValues(s.indicators!);
       await actuals.saveDraft(s.id, 'Q4', { spending: [{ source: '财政拨款', amount: '9.5' }], values }, 'test');
     }
   }, 300_000);

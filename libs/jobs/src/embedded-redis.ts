@@ -7,6 +7,8 @@ import IORedis from 'ioredis';
 export interface EmbeddedRedisOptions {
   dataDir: string;
   bin?: string;
+  /** a fixed port (to restart on the same address); default: a free one */
+  port?: number;
   startTimeoutMs?: number;
 }
 
@@ -25,7 +27,7 @@ export class EmbeddedRedis {
     const dir = path.join(this.options.dataDir, 'redis');
     fs.mkdirSync(dir, { recursive: true });
     killStale(path.join(dir, 'redis.pid'));
-    const port = await freePort();
+    const port = this.options.port ?? (await freePort());
     const bin = this.options.bin ?? 'redis-server';
     const args = [
       '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
