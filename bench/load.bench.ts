@@ -33,9 +33,12 @@ const ROWS = [
 const VALUES = ['66天', '75件', '1次', '1次', '100%', '100%', '达成年度指标', '80%', '95%', '90%', '达成年度指标', '85%', '6万元', '3万元', '2.9万元'];
 
 function projectsDoc(n: number): string {
-  const lines: string[] = [];
-  for (let p = 0; p < n; p++) {
-    lines.push('2026年项目支出绩效目标表', `项目名称\t压测项目${p}\t项目金额\t50`, `实施单位\t压测单位\t\t`);
+  // the department table names the unit; the project tables after it belong to the same unit
+  const lines: string[] = ['2026年部门整体支出绩效目标表', '部门（单位）名称\t压测单位\t\t', `资金总额\t${50 * n}\t项目支出\t${50 * n}`];
+  lines.push(['一级指标', '二级指标', '三级指标', '指标值类型', '指标值', '度量单位'].join('\t'));
+  for (const r of ROWS) lines.push(r.join('\t'));
+  for (let p = 0; p < n - 1; p++) {
+    lines.push('2026年项目支出绩效目标表', `项目名称\t压测项目${p}\t项目金额\t50`);
     lines.push(['一级指标', '二级指标', '三级指标', '指标值类型', '指标值', '度量单位'].join('\t'));
     for (const r of ROWS) lines.push(r.join('\t'));
   }
@@ -94,6 +97,10 @@ async function main() {
     }
     await fetch(`${base}/api/actuals/periods/2026/Q1`, { method: 'PUT', headers, body: JSON.stringify({ opensAt: new Date(Date.now() - 86_400_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString() }) });
     console.log(`API process ${api.pid}: ${sheets.length} approved sheets; RSS ${rssMb(api.pid!).toFixed(0)} MB`);
+    const t0 = Date.now();
+    const probe = await fetch(`${base}/api/actuals/board?year=2026&period=Q1`, { headers: { cookie: headers.cookie } });
+    if (!probe.ok) throw new Error(`board probe: ${probe.status} ${await probe.text()}`);
+    console.log(`board probe: ${(await probe.json() as { rows: unknown[] }).rows.length} rows in ${Date.now() - t0} ms`);
 
     let next = 0;
     const save = {
@@ -102,7 +109,7 @@ async function main() {
         return { ...req, method: 'PUT' as const, path: `/api/actuals/sheets/${context.sheet}/periods/Q1`, headers, body: bodies.get(context.sheet) };
       },
     };
-    const board = { method: 'GET' as const, path: '/api/actuals/board?year=2026&period=Q1', headers };
+    const board = { method: 'GET' as const, path: '/api/actuals/board?year=2026&period=Q1', headers: { cookie: headers.cookie } };
     report(`quarterly save, ${CONNECTIONS} clients, ${DURATION} s`, await autocannon({ url: base, connections: CONNECTIONS, duration: DURATION, requests: [save] }));
     report(`board, ${CONNECTIONS} clients, ${DURATION} s`, await autocannon({ url: base, connections: CONNECTIONS, duration: DURATION, requests: [board] }));
 

@@ -33,6 +33,8 @@ export const csrfToken = (req: Request): string => csrf.generateToken(req);
  * cookie, CSRF tokens on every state-changing request, and security headers.
  */
 export function configureSession(app: INestApplication, config: AppConfig, redis: Redis): void {
+  // a lost connection is reported by /api/health; ioredis reconnects by itself
+  redis.on('error', () => undefined);
   app.use(helmet({
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'"], frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
   }));
