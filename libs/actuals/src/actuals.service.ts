@@ -355,8 +355,12 @@ export class ActualsService {
         .where('s.year = :year AND s.status = :approved', { year: p.year, approved: 'approved' })
         .andWhere("(r.id IS NULL OR r.status NOT IN ('submitted', 'confirmed'))")
         .andWhere('u.contact_email IS NOT NULL')
+        // a total order: projects without a code would otherwise come in any order
         .orderBy('u.code')
+        .addOrderBy('s.kind')
         .addOrderBy('s.project_code')
+        .addOrderBy('s.name')
+        .addOrderBy('s.id')
         .getRawMany<{ unitId: string; unitName: string; email: string; sheetName: string; kind: string }>();
       const byUnit = new Map<string, (typeof out)[number]>();
       for (const r of rows) {
