@@ -78,7 +78,7 @@ describePg(`faults: a worker SIGKILLed halfway through ${SCORES} scorings and ${
     trace('done');
   });
 
-  it('completes every job once: each evaluation scored, each PDF stored once per data version, each mail sent once', async () => {
+  it('completes every job once: each evaluation scored, each PDF stored once per data version, each mail once (one in flight at the kill may repeat, same Message-ID)', async () => {
     const ds = app.get(DataSource);
     const producer = app.get(JobProducer);
     const evaluations = app.get(EvaluationService);
