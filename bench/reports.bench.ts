@@ -54,17 +54,6 @@ async function timed(label: string, n: number, fn: (i: number) => Promise<Buffer
   return n / s;
 }
 
-function descendants(): number[] {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
-  const out: number[] = [];
-  const stack = [process.pid];
-  while (stack.length) {
-    const p = stack.pop()!;
-    for (const [pid, ppid] of rows) if (ppid === p) (out.push(pid), stack.push(pid));
-  }
-  return out;
-}
-
 /**
  * Memory in MB of this process and all its descendants (Chromium's processes, jsreport's workers),
  * as PSS: Chromium's processes share most pages, and summing their RSS would count them many times.

@@ -1,14 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, LoggerModule } from '@selfeval/config';
+import { APP_CONFIG, AppConfig, ConfigModule, LoggerModule } from '@selfeval/config';
 import { DbModule } from '@selfeval/db';
-import { JobsModule } from '@selfeval/jobs';
+import { JobsModule, REDIS_CONNECTION } from '@selfeval/jobs';
+import type Redis from 'ioredis';
 import { ActualsModule } from '@selfeval/actuals';
 import { EvaluationModule } from '@selfeval/evaluation';
 import { TargetsModule } from '@selfeval/targets';
 import { AuthModule } from '@selfeval/auth';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './auth/access.guard';
-import { AuthController, UsersController } from './auth/auth.controller';
+import { AuthController, LoginLimiter, UsersController } from './auth/auth.controller';
 import { AdminPagesController } from './web/admin-pages.controller';
 import { AuthPagesController } from './web/auth-pages.controller';
 import { UnitPagesController } from './web/unit-pages.controller';
@@ -26,7 +27,9 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), LoggerModule, DbModule.forRoot({ runMigrations: true }), JobsModule, TargetsModule, ActualsModule, EvaluationModule, AuthModule],
       controllers: [HealthController, AuthController, UsersController, TargetsController, ActualsController, EvaluationController, UnitsController, AuthPagesController, UnitPagesController, AdminPagesController],
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, { provide: WebViews, useFactory: () => new WebViews() }],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, { provide: WebViews, useFactory: () => new WebViews() },
+        { provide: LoginLimiter, inject: [REDIS_CONNECTION, APP_CONFIG], useFactory: (redis: Redis, config: AppConfig) => new LoginLimiter(redis, config.queuePrefix) },
+      ],
     };
   }
 }

@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { ContentStore, MonitoringResultEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
-import { REPORT_KIND_TITLES } from '@selfeval/domain';
+import { Light, LIGHT_LABELS, REPORT_KIND_TITLES } from '@selfeval/domain';
 import { HandlesJob, Job, JobPayload, JobResult } from '@selfeval/jobs';
 import { MailService } from '@selfeval/mail';
 
@@ -41,7 +41,7 @@ export class ReportMailHandlers {
       const report = await this.ds.getRepository(QuarterReportEntity).findOneByOrFail({ id: file.quarterReportId });
       const lights = await this.ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id });
       sheetId = report.sheetId;
-      if (lights) summary = `资金执行预警：${LIGHT_TEXT[lights.spendingLight] ?? lights.spendingLight}；指标预警：${LIGHT_TEXT[lights.indicatorLight] ?? lights.indicatorLight}。`;
+      if (lights) summary = `资金执行预警：${LIGHT_LABELS[lights.spendingLight as Light] ?? lights.spendingLight}；指标预警：${LIGHT_LABELS[lights.indicatorLight as Light] ?? lights.indicatorLight}。`;
     } else {
       const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: file.evaluationId! });
       sheetId = ev.sheetId;
@@ -52,5 +52,3 @@ export class ReportMailHandlers {
     return { sheet, unit, summary };
   }
 }
-
-const LIGHT_TEXT: Record<string, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', blue: '蓝灯', none: '未填报' };

@@ -4,7 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { ContentStore, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
-import { REPORT_KIND_TITLES, ReportKind } from '@selfeval/domain';
+import { REPORT_KIND_TITLES, ReportKind, reportKindsFor } from '@selfeval/domain';
 import { HandlesJob, Job, jobId, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
 import { PdfRenderer } from './pdf-renderer';
 import { loadDepartmentReportSource, loadMonitoringSource, loadSelfEvalSource } from './report-data';
@@ -67,8 +67,7 @@ export class ReportHandlers implements OnApplicationShutdown {
     if (ev.scoreState !== 'scored' || ev.scoredVersion !== dataVersion) throw new Error(`evaluation ${evaluationId} v${dataVersion} not scored yet (${ev.scoreState})`);
     const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
     const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-    const expected = sheet.kind === 'department' ? ['department-self-eval', 'department-report'] : ['project-self-eval'];
-    if (!expected.includes(kind)) throw new UnrecoverableError(`a ${sheet.kind} sheet has no ${kind}`);
+    if (!reportKindsFor(sheet.kind).includes(kind)) throw new UnrecoverableError(`a ${sheet.kind} sheet has no ${kind}`);
     const stem = sheet.kind === 'department' ? `${unit.name}-${sheet.year}年度` : `${unit.name}-${sheet.name}-${sheet.year}年度`;
     if (kind === 'department-report') {
       const { source, unscored } = await loadDepartmentReportSource(this.ds, ev);

@@ -1,13 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { IsArray, IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { UsersService } from '@selfeval/auth';
-import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { DomainError, ROLES } from '@selfeval/domain';
 import type { Role } from '@selfeval/domain';
-import { REDIS_CONNECTION } from '@selfeval/jobs';
 import { Allow, CurrentActor, Public, RequestActor } from './access.decorators';
 import { csrfToken } from './session.setup';
 
@@ -33,7 +31,7 @@ class AssignDto {
 /**
  * Sign-in for the pages and the JSON API alike: a session cookie, and a CSRF token for every
  * state-changing request. Failed sign-ins are limited per user name and address (in Redis, so
- * every API process counts the same attempts).
+ * every API process counts the same attempts). One instance serves the JSON login and the login page.
  */
 export class LoginLimiter {
   private readonly perUser: RateLimiterRedis;
@@ -76,11 +74,7 @@ export async function signIn(req: Request, users: UsersService, limiter: LoginLi
 
 @Controller('api/auth')
 export class AuthController {
-  readonly limiter: LoginLimiter;
-
-  constructor(private readonly users: UsersService, @Inject(REDIS_CONNECTION) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
-    this.limiter = new LoginLimiter(redis, config.queuePrefix);
-  }
+  constructor(private readonly users: UsersService, private readonly limiter: LoginLimiter) {}
 
   /** Who is signed in (or null) and the CSRF token to send as X-CSRF-Token. */
   @Get('session')

@@ -3,7 +3,7 @@ import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Put, Query, 
 import type { Response } from 'express';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { ContentStore } from '@selfeval/db';
-import { DomainError, REPORT_KINDS, ReportKind } from '@selfeval/domain';
+import { DomainError, REPORT_KINDS, ReportKind, reportKindsFor } from '@selfeval/domain';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
@@ -58,9 +58,8 @@ export class EvaluationController {
   async report(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
     const ev = await this.evaluations.get(sheetId);
     if (!ev.current) throw new DomainError('WORKFLOW_STATE', ev.scoreState === 'failed' ? `自评打分失败，不能生成报告：${ev.scoreError}` : '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
-    const kinds: ReportKind[] = ev.sheetKind === 'department' ? ['department-self-eval', 'department-report'] : ['project-self-eval'];
     const jobs = [];
-    for (const kind of kinds) {
+    for (const kind of reportKindsFor(ev.sheetKind)) {
       const job = await this.jobs.enqueue(Job.RenderReport, { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true }, { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) });
       jobs.push({ kind, jobId: job.id });
     }

@@ -1,10 +1,7 @@
-import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type Redis from 'ioredis';
 import { UsersService } from '@selfeval/auth';
-import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { DomainError } from '@selfeval/domain';
-import { REDIS_CONNECTION } from '@selfeval/jobs';
 import { Allow, CurrentActor, Public, RequestActor } from '../auth/access.decorators';
 import { LoginLimiter, signIn } from '../auth/auth.controller';
 import { WebViews } from './web-views';
@@ -16,11 +13,7 @@ function safeNext(next: unknown): string {
 
 @Controller()
 export class AuthPagesController {
-  private readonly limiter: LoginLimiter;
-
-  constructor(private readonly views: WebViews, private readonly users: UsersService, @Inject(REDIS_CONNECTION) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
-    this.limiter = new LoginLimiter(redis, config.queuePrefix);
-  }
+  constructor(private readonly views: WebViews, private readonly users: UsersService, private readonly limiter: LoginLimiter) {}
 
   @Get('login')
   @Public()

@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ActualsService } from '@selfeval/actuals';
 import { EvaluationService } from '@selfeval/evaluation';
 import {
-  can, CAUSE_CATEGORIES, D, DomainError, MAX_EVIDENCE_BYTES, PROFILES, round2, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, QuarterReportInput, SheetScore,
+  can, CAUSE_CATEGORIES, D, DomainError, MAX_EVIDENCE_BYTES, PROFILES, reportKindsFor, round2, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, QuarterReportInput, SheetScore,
 } from '@selfeval/domain';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
@@ -265,8 +265,7 @@ export class UnitPagesController {
   async report(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
     const ev = await this.evaluations.get(sheetId);
     if (!ev.current) throw new DomainError('WORKFLOW_STATE', '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
-    const kinds = ev.sheetKind === 'department' ? (['department-self-eval', 'department-report'] as const) : (['project-self-eval'] as const);
-    for (const kind of kinds) {
+    for (const kind of reportKindsFor(ev.sheetKind)) {
       await this.jobs.enqueueAndWait(Job.RenderReport, { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true }, 120_000, { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) });
     }
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=report`);

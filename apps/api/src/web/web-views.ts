@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Request } from 'express';
-import { ROLE_LABELS } from '@selfeval/domain';
+import { LIGHT_LABELS, ROLE_LABELS } from '@selfeval/domain';
 import { csrfToken } from '../auth/session.setup';
 import type { RequestActor } from '../auth/access.decorators';
 
@@ -17,7 +17,8 @@ function webDir(): string {
 
 export const WEB_DIR = webDir();
 
-const LIGHTS: Record<string, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', blue: '蓝灯', none: '未计算' };
+// on the board a missing light means the lights were not computed (yet), not that nothing was reported
+const LIGHTS: Record<string, string> = { ...LIGHT_LABELS, none: '未计算' };
 const STATUS: Record<string, string> = {
   none: '未填报', draft: '草稿', submitted: '已提交', confirmed: '已确认', returned: '已退回', approved: '审核通过', superseded: '已被新版本替代',
 };

@@ -7,7 +7,7 @@ import { DataSource, In } from 'typeorm';
 import { ActualsService } from '@selfeval/actuals';
 import type { AppConfig } from '@selfeval/config';
 import { ContentStore, MailDeliveryEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
-import { PERIODS, plausibleQuarters, ReportKind, seededRandom } from '@selfeval/domain';
+import { PERIODS, plausibleQuarters, ReportKind, reportKindsFor, seededRandom } from '@selfeval/domain';
 import { EvaluationService } from '@selfeval/evaluation';
 import { EmbeddedRedis, Job, jobId, JobProducer } from '@selfeval/jobs';
 import { importFiles, indicatorTarget, parseFiles, TargetsService } from '@selfeval/targets';
@@ -114,8 +114,7 @@ export async function runDemo(base: AppConfig, opts: DemoOptions): Promise<{ row
     const renders: { sheet: TargetSheetEntity; kind: ReportKind; subjectId: string; dataVersion: number }[] = [];
     for (const sheet of sheets) {
       const ev = evs.get(sheet.id)!;
-      const kinds: ReportKind[] = sheet.kind === 'department' ? ['department-self-eval', 'department-report'] : ['project-self-eval'];
-      for (const kind of kinds) renders.push({ sheet, kind, subjectId: ev.id, dataVersion: ev.dataVersion });
+      for (const kind of reportKindsFor(sheet.kind)) renders.push({ sheet, kind, subjectId: ev.id, dataVersion: ev.dataVersion });
       const q2 = await ds.getRepository(QuarterReportEntity).findOneByOrFail({ sheetId: sheet.id, period: 'Q2' });
       renders.push({ sheet, kind: 'monitoring-table', subjectId: q2.id, dataVersion: q2.dataVersion });
     }

@@ -4,6 +4,8 @@ import { plannedPercent } from './plan';
 
 /** red > yellow > green > blue: blue is far ahead (target likely set too low). none: not reported. */
 export type Light = 'red' | 'yellow' | 'green' | 'blue' | 'none';
+/** The words for a light in pages, PDFs and mail (colour alone does not survive a grey printout). */
+export const LIGHT_LABELS: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', blue: '蓝灯', none: '未填报' };
 const SEVERITY: Record<Light, number> = { red: 4, yellow: 3, none: 2, green: 1, blue: 0 };
 
 export interface MonitoringThresholds {

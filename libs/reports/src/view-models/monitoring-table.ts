@@ -1,6 +1,4 @@
-import { D } from '@selfeval/domain';
-
-type Light = 'red' | 'yellow' | 'green' | 'blue' | 'none';
+import { D, Light, LIGHT_LABELS as LIGHT_TEXT } from '@selfeval/domain';
 
 export interface MonitoringTableSource {
   year: number;
@@ -32,7 +30,6 @@ export interface MonitoringTableVM {
   counts: string;
 }
 
-const LIGHT_TEXT: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', blue: '蓝灯', none: '未填报' };
 const PERIOD_LABEL = { Q1: '一季度（1—3月）', Q2: '二季度（1—6月）', Q3: '三季度（1—9月）', Q4: '四季度（1—12月）' };
 const STATUS_TEXT: Record<string, string> = { draft: '草稿', submitted: '已提交', confirmed: '已确认', returned: '已退回' };
 
