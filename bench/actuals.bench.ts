@@ -24,17 +24,30 @@ const DURATION = Number(process.env.DURATION ?? 20);
 const UNITS = Number(process.env.UNITS ?? 2000);
 
 const ROWS = [
-  ['产出指标', '数量指标', '坐班接访', '≥264天'], ['', '', '网上来信办理', '≥300件'], ['', '', '联席会议', '≥4次'],
-  ['', '', '听取汇报', '≥4次'], ['', '质量指标', '按期办结率', '=100%'], ['', '', '及时受理率', '=100%'],
-  ['', '', '调解协议率', '高于市平均值'], ['', '时效指标', '按计划完成', '=80%'], ['效益指标', '社会效益', '促进社会和谐稳定', '≥95%'],
-  ['', '生态效益', '法治化建设程度', '≥90%'], ['', '可持续影响', '长效机制', '落实到位'], ['满意度指标', '服务对象满意度', '信访人满意度', '≥80%'],
-  ['成本指标', '经济成本指标', '公用经费成本', '≤26.48万元'], ['', '', '项目经费成本', '≤12万元'], ['', '', '人员经费成本', '≤11.57万元'],
+  ['产出指标', '数量指标', '坐班接访', '≥264天'],
+  ['', '', '网上来信办理', '≥300件'],
+  ['', '', '联席会议', '≥4次'],
+  ['', '', '听取汇报', '≥4次'],
+  ['', '质量指标', '按期办结率', '=100%'],
+  ['', '', '及时受理率', '=100%'],
+  ['', '', '调解协议率', '高于市平均值'],
+  ['', '时效指标', '按计划完成', '=80%'],
+  ['效益指标', '社会效益', '促进社会和谐稳定', '≥95%'],
+  ['', '生态效益', '法治化建设程度', '≥90%'],
+  ['', '可持续影响', '长效机制', '落实到位'],
+  ['满意度指标', '服务对象满意度', '信访人满意度', '≥80%'],
+  ['成本指标', '经济成本指标', '公用经费成本', '≤26.48万元'],
+  ['', '', '项目经费成本', '≤12万元'],
+  ['', '', '人员经费成本', '≤11.57万元'],
 ];
 
 function projectDoc(u: number): string {
   return [
-    '2026年项目支出绩效目标表', `${100000 + u}基准单位\t单位：万元`, `项目名称\t基准项目${u}\t项目金额\t50`,
-    ['一级指标', '二级指标', '三级指标', '指标值'].join('\t'), ...ROWS.map((r) => r.join('\t')),
+    '2026年项目支出绩效目标表',
+    `${100000 + u}基准单位\t单位：万元`,
+    `项目名称\t基准项目${u}\t项目金额\t50`,
+    ['一级指标', '二级指标', '三级指标', '指标值'].join('\t'),
+    ...ROWS.map((r) => r.join('\t')),
   ].join('\n');
 }
 
@@ -54,7 +67,12 @@ async function withSchema<T>(fn: (schema: string) => Promise<T>): Promise<T> {
 async function submissions() {
   await withSchema(async (schema) => {
     const base = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: `/tmp/selfeval-bench-${schema}` });
-    const config = { ...base, database: { driver: 'postgres' as const, url: URL, schema }, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: `{bench-${schema}}` };
+    const config = {
+      ...base,
+      database: { driver: 'postgres' as const, url: URL, schema },
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      queuePrefix: `{bench-${schema}}`,
+    };
     const app = await createApi(config);
     await app.listen(0, '127.0.0.1');
     const ds = await openDatabase(config.database);
@@ -66,19 +84,51 @@ async function submissions() {
       const full = await targets.getSheet(stored.id);
       sheets.push({ id: stored.id, indicators: full.indicators.map((i) => i.id) });
     }
-    await new ActualsService(ds).setPeriod(2026, 'Q1', new Date(Date.now() - 86_400_000), new Date(Date.now() + 86_400_000), 'bench');
-    const values = ['66天', '75件', '1次', '1次', '100%', '100%', '达成年度指标', '80%', '95%', '90%', '达成年度指标', '85%', '6万元', '3万元', '2.9万元'];
+    await new ActualsService(ds).setPeriod(
+      2026,
+      'Q1',
+      new Date(Date.now() - 86_400_000),
+      new Date(Date.now() + 86_400_000),
+      'bench',
+    );
+    const values = [
+      '66天',
+      '75件',
+      '1次',
+      '1次',
+      '100%',
+      '100%',
+      '达成年度指标',
+      '80%',
+      '95%',
+      '90%',
+      '达成年度指标',
+      '85%',
+      '6万元',
+      '3万元',
+      '2.9万元',
+    ];
     const body = (s: { indicators: string[] }) =>
       JSON.stringify({
         spending: [{ source: '财政拨款', amount: '12.5' }],
-        values: s.indicators.map((id, i) => (values[i].startsWith('达成') ? { indicatorId: id, grade: values[i] } : { indicatorId: id, value: values[i] })),
+        values: s.indicators.map((id, i) =>
+          values[i].startsWith('达成') ? { indicatorId: id, grade: values[i] } : { indicatorId: id, value: values[i] },
+        ),
       });
     let next = 0;
     const address = app.getHttpServer().address() as { port: number };
     const auth = await benchSession(app, `http://127.0.0.1:${address.port}`);
-    const probe = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: body(sheets[0]) });
+    const probe = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: body(sheets[0]),
+    });
     if (!probe.ok) throw new Error(`probe save failed: ${probe.status} ${await probe.text()}`);
-    const probe2 = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: body(sheets[0]) });
+    const probe2 = await fetch(`http://127.0.0.1:${address.port}/api/actuals/sheets/${sheets[0].id}/periods/Q1`, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: body(sheets[0]),
+    });
     if (!probe2.ok) throw new Error(`second save failed: ${probe2.status} ${await probe2.text()}`);
     const result = await autocannon({
       url: `http://127.0.0.1:${address.port}`,
@@ -89,7 +139,13 @@ async function submissions() {
         {
           setupRequest: (req, context: { sheet?: { id: string; indicators: string[] } }) => {
             context.sheet ??= sheets[next++ % sheets.length];
-            return { ...req, method: 'PUT', path: `/api/actuals/sheets/${context.sheet.id}/periods/Q1`, headers: { ...auth, 'content-type': 'application/json' }, body: body(context.sheet) };
+            return {
+              ...req,
+              method: 'PUT',
+              path: `/api/actuals/sheets/${context.sheet.id}/periods/Q1`,
+              headers: { ...auth, 'content-type': 'application/json' },
+              body: body(context.sheet),
+            };
           },
         },
       ],
@@ -119,7 +175,21 @@ async function board() {
         units.push([unitId, `U${u}`, `单位${u}`]);
         for (let p = 0; p < 10; p++) {
           const sheetId = randomUUID();
-          sheets.push([sheetId, unitId, 2026, 'project', `project:P${u}-${p}`, 1, 'approved', `项目${u}-${p}`, `P${String(u).padStart(5, '0')}${p}`, '{}', '[]', '{}', '[]']);
+          sheets.push([
+            sheetId,
+            unitId,
+            2026,
+            'project',
+            `project:P${u}-${p}`,
+            1,
+            'approved',
+            `项目${u}-${p}`,
+            `P${String(u).padStart(5, '0')}${p}`,
+            '{}',
+            '[]',
+            '{}',
+            '[]',
+          ]);
           if (u % 10 === 0 && p === 0) continue; // one unit in ten has a sheet not reported
           const reportId = randomUUID();
           reports.push([reportId, sheetId, unitId, 2026, 'Q1', (u + p) % 3 ? 'submitted' : 'confirmed', '10', '40', 1]);
@@ -133,9 +203,35 @@ async function board() {
         await ds.query(`INSERT INTO ${table} (${cols.join(',')}) VALUES ${tuples.join(',')}`, params);
       };
       await insert('unit', ['id', 'code', 'name'], units);
-      await insert('target_sheet', ['id', 'unit_id', 'year', 'kind', 'sheet_key', 'version', 'status', 'name', 'project_code', 'budget', 'spending_plan', 'attributes', 'warnings'], sheets);
-      await insert('quarter_report', ['id', 'sheet_id', 'unit_id', 'year', 'period', 'status', 'spent_total', 'adjusted_budget', 'data_version'], reports);
-      await insert('monitoring_result', ['id', 'report_id', 'data_version', 'spending_light', 'indicator_light', 'details', 'computed_at'], monitoring);
+      await insert(
+        'target_sheet',
+        [
+          'id',
+          'unit_id',
+          'year',
+          'kind',
+          'sheet_key',
+          'version',
+          'status',
+          'name',
+          'project_code',
+          'budget',
+          'spending_plan',
+          'attributes',
+          'warnings',
+        ],
+        sheets,
+      );
+      await insert(
+        'quarter_report',
+        ['id', 'sheet_id', 'unit_id', 'year', 'period', 'status', 'spent_total', 'adjusted_budget', 'data_version'],
+        reports,
+      );
+      await insert(
+        'monitoring_result',
+        ['id', 'report_id', 'data_version', 'spending_light', 'indicator_light', 'details', 'computed_at'],
+        monitoring,
+      );
     }
     console.log(`board data: ${UNITS} units × 10 projects written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const service = new ActualsService(ds);
@@ -150,7 +246,9 @@ async function board() {
       notReported = b.notReported.length;
     }
     times.sort((a, b) => a - b);
-    console.log(`board ${UNITS} units × 10 projects: ${rows} rows, ${notReported} units not reported; median ${times[2].toFixed(0)} ms, best ${times[0].toFixed(0)} ms (5 runs)`);
+    console.log(
+      `board ${UNITS} units × 10 projects: ${rows} rows, ${notReported} units not reported; median ${times[2].toFixed(0)} ms, best ${times[0].toFixed(0)} ms (5 runs)`,
+    );
     await ds.destroy();
   });
 }

@@ -24,17 +24,47 @@ const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const ROOT = path.join(__dirname, '..');
 
 const ROWS = [
-  ['产出指标', '数量指标', '坐班接访', '≥', '264', '天'], ['', '', '网上来信办理', '≥', '300', '件'], ['', '', '联席会议', '≥', '4', '次'],
-  ['', '', '听取汇报', '≥', '4', '次'], ['', '质量指标', '按期办结率', '=', '100', '%'], ['', '', '及时受理率', '=', '100', '%'],
-  ['', '', '调解协议率', '定性', '高于市平均值', ''], ['', '时效指标', '按计划完成', '=', '80', '%'], ['效益指标', '社会效益', '促进社会和谐稳定', '≥', '95', '%'],
-  ['', '生态效益', '法治化建设程度', '≥', '90', '%'], ['', '可持续影响', '长效机制', '定性', '落实到位', ''], ['满意度指标', '服务对象满意度', '信访人满意度', '≥', '80', '%'],
-  ['成本指标', '经济成本指标', '公用经费成本', '≤', '26.48', '万元'], ['', '', '项目经费成本', '≤', '12', '万元'], ['', '', '人员经费成本', '≤', '11.57', '万元'],
+  ['产出指标', '数量指标', '坐班接访', '≥', '264', '天'],
+  ['', '', '网上来信办理', '≥', '300', '件'],
+  ['', '', '联席会议', '≥', '4', '次'],
+  ['', '', '听取汇报', '≥', '4', '次'],
+  ['', '质量指标', '按期办结率', '=', '100', '%'],
+  ['', '', '及时受理率', '=', '100', '%'],
+  ['', '', '调解协议率', '定性', '高于市平均值', ''],
+  ['', '时效指标', '按计划完成', '=', '80', '%'],
+  ['效益指标', '社会效益', '促进社会和谐稳定', '≥', '95', '%'],
+  ['', '生态效益', '法治化建设程度', '≥', '90', '%'],
+  ['', '可持续影响', '长效机制', '定性', '落实到位', ''],
+  ['满意度指标', '服务对象满意度', '信访人满意度', '≥', '80', '%'],
+  ['成本指标', '经济成本指标', '公用经费成本', '≤', '26.48', '万元'],
+  ['', '', '项目经费成本', '≤', '12', '万元'],
+  ['', '', '人员经费成本', '≤', '11.57', '万元'],
 ];
-const VALUES = ['66天', '75件', '1次', '1次', '100%', '100%', '达成年度指标', '80%', '95%', '90%', '达成年度指标', '85%', '6万元', '3万元', '2.9万元'];
+const VALUES = [
+  '66天',
+  '75件',
+  '1次',
+  '1次',
+  '100%',
+  '100%',
+  '达成年度指标',
+  '80%',
+  '95%',
+  '90%',
+  '达成年度指标',
+  '85%',
+  '6万元',
+  '3万元',
+  '2.9万元',
+];
 
 function projectsDoc(n: number): string {
   // the department table names the unit; the project tables after it belong to the same unit
-  const lines: string[] = ['2026年部门整体支出绩效目标表', '部门（单位）名称\t压测单位\t\t', `资金总额\t${50 * n}\t项目支出\t${50 * n}`];
+  const lines: string[] = [
+    '2026年部门整体支出绩效目标表',
+    '部门（单位）名称\t压测单位\t\t',
+    `资金总额\t${50 * n}\t项目支出\t${50 * n}`,
+  ];
   lines.push(['一级指标', '二级指标', '三级指标', '指标值类型', '指标值', '度量单位'].join('\t'));
   for (const r of ROWS) lines.push(r.join('\t'));
   for (let p = 0; p < n - 1; p++) {
@@ -51,7 +81,9 @@ function rssMb(pid: number): number {
 }
 
 const report = (label: string, r: autocannon.Result) =>
-  console.log(`${label}: ${r.requests.total} requests, ${r.requests.average.toFixed(1)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}`);
+  console.log(
+    `${label}: ${r.requests.total} requests, ${r.requests.average.toFixed(1)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts}`,
+  );
 
 async function main() {
   const schema = `load_${randomBytes(4).toString('hex')}`;
@@ -63,10 +95,24 @@ async function main() {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const dbUrl = `${URL}${URL.includes('?') ? '&' : '?'}schema=${schema}`;
-    api = spawn(process.execPath, ['-r', path.join(ROOT, 'scripts/register-paths.js'), path.join(ROOT, 'dist/apps/api/src/main.js')], {
-      env: { ...process.env, DATABASE_URL: dbUrl, REDIS_URL: REDIS, PORT: String(port), QUEUE_PREFIX: `{load-${schema}}`, LOG_LEVEL: 'warn', DATA_DIR: `/tmp/selfeval-load-${schema}`, BCRYPT_COST: '10', NODE_ENV: 'production' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    api = spawn(
+      process.execPath,
+      ['-r', path.join(ROOT, 'scripts/register-paths.js'), path.join(ROOT, 'dist/apps/api/src/main.js')],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: dbUrl,
+          REDIS_URL: REDIS,
+          PORT: String(port),
+          QUEUE_PREFIX: `{load-${schema}}`,
+          LOG_LEVEL: 'warn',
+          DATA_DIR: `/tmp/selfeval-load-${schema}`,
+          BCRYPT_COST: '10',
+          NODE_ENV: 'production',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     for (let k = 0; k < 100; k++) {
       try {
         if ((await fetch(`${base}/api/health`)).ok) break;
@@ -77,53 +123,116 @@ async function main() {
     }
     const ds = await openDatabase({ driver: 'postgres', url: URL, schema });
     const password = 'Load-pass-2026';
-    await new UsersService(ds, 10).create({ username: 'load.admin', displayName: '压测管理员', role: 'admin', password });
+    await new UsersService(ds, 10).create({
+      username: 'load.admin',
+      displayName: '压测管理员',
+      role: 'admin',
+      password,
+    });
     await ds.destroy();
     const first = await fetch(`${base}/api/auth/session`);
     const anon = first.headers.get('set-cookie')!.split(';')[0];
     const { csrfToken } = (await first.json()) as { csrfToken: string };
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { cookie: anon, 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify({ username: 'load.admin', password }) });
-    const headers = { cookie: login.headers.get('set-cookie')!.split(';')[0], 'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken, 'content-type': 'application/json' };
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { cookie: anon, 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ username: 'load.admin', password }),
+    });
+    const headers = {
+      cookie: login.headers.get('set-cookie')!.split(';')[0],
+      'x-csrf-token': ((await login.json()) as { csrfToken: string }).csrfToken,
+      'content-type': 'application/json',
+    };
     const form = new FormData();
     form.append('files', new Blob([projectsDoc(CONNECTIONS)]), 'load.txt');
-    const imported = await fetch(`${base}/api/targets/import`, { method: 'POST', headers: { cookie: headers.cookie, 'x-csrf-token': headers['x-csrf-token'] }, body: form });
+    const imported = await fetch(`${base}/api/targets/import`, {
+      method: 'POST',
+      headers: { cookie: headers.cookie, 'x-csrf-token': headers['x-csrf-token'] },
+      body: form,
+    });
     if (!imported.ok) throw new Error(`import failed: ${imported.status} ${await imported.text()}`);
-    const sheets = (await (await fetch(`${base}/api/targets/sheets?year=2026`, { headers })).json()) as { id: string }[];
+    const sheets = (await (await fetch(`${base}/api/targets/sheets?year=2026`, { headers })).json()) as {
+      id: string;
+    }[];
     const bodies = new Map<string, string>();
     for (const s of sheets) {
       await fetch(`${base}/api/targets/sheets/${s.id}/approve`, { method: 'POST', headers });
-      const full = (await (await fetch(`${base}/api/targets/sheets/${s.id}`, { headers })).json()) as { indicators: { id: string }[] };
-      bodies.set(s.id, JSON.stringify({ spending: [{ source: '财政拨款', amount: '12.5' }], values: full.indicators.map((i, k) => (VALUES[k].startsWith('达成') ? { indicatorId: i.id, grade: VALUES[k] } : { indicatorId: i.id, value: VALUES[k] })) }));
+      const full = (await (await fetch(`${base}/api/targets/sheets/${s.id}`, { headers })).json()) as {
+        indicators: { id: string }[];
+      };
+      bodies.set(
+        s.id,
+        JSON.stringify({
+          spending: [{ source: '财政拨款', amount: '12.5' }],
+          values: full.indicators.map((i, k) =>
+            VALUES[k].startsWith('达成')
+              ? { indicatorId: i.id, grade: VALUES[k] }
+              : { indicatorId: i.id, value: VALUES[k] },
+          ),
+        }),
+      );
     }
-    await fetch(`${base}/api/actuals/periods/2026/Q1`, { method: 'PUT', headers, body: JSON.stringify({ opensAt: new Date(Date.now() - 86_400_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString() }) });
+    await fetch(`${base}/api/actuals/periods/2026/Q1`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({
+        opensAt: new Date(Date.now() - 86_400_000).toISOString(),
+        closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
+    });
     console.log(`API process ${api.pid}: ${sheets.length} approved sheets; RSS ${rssMb(api.pid!).toFixed(0)} MB`);
     const t0 = Date.now();
     const probe = await fetch(`${base}/api/actuals/board?year=2026&period=Q1`, { headers: { cookie: headers.cookie } });
     if (!probe.ok) throw new Error(`board probe: ${probe.status} ${await probe.text()}`);
-    console.log(`board probe: ${(await probe.json() as { rows: unknown[] }).rows.length} rows in ${Date.now() - t0} ms`);
+    console.log(
+      `board probe: ${((await probe.json()) as { rows: unknown[] }).rows.length} rows in ${Date.now() - t0} ms`,
+    );
 
     let next = 0;
     const save = {
       setupRequest: (req: autocannon.Request, context: { sheet?: string }) => {
         context.sheet ??= sheets[next++ % sheets.length].id;
-        return { ...req, method: 'PUT' as const, path: `/api/actuals/sheets/${context.sheet}/periods/Q1`, headers, body: bodies.get(context.sheet) };
+        return {
+          ...req,
+          method: 'PUT' as const,
+          path: `/api/actuals/sheets/${context.sheet}/periods/Q1`,
+          headers,
+          body: bodies.get(context.sheet),
+        };
       },
     };
-    const board = { method: 'GET' as const, path: '/api/actuals/board?year=2026&period=Q1', headers: { cookie: headers.cookie } };
-    report(`quarterly save, ${CONNECTIONS} clients, ${DURATION} s`, await autocannon({ url: base, connections: CONNECTIONS, duration: DURATION, requests: [save] }));
-    report(`board, ${CONNECTIONS} clients, ${DURATION} s`, await autocannon({ url: base, connections: CONNECTIONS, duration: DURATION, requests: [board] }));
+    const board = {
+      method: 'GET' as const,
+      path: '/api/actuals/board?year=2026&period=Q1',
+      headers: { cookie: headers.cookie },
+    };
+    report(
+      `quarterly save, ${CONNECTIONS} clients, ${DURATION} s`,
+      await autocannon({ url: base, connections: CONNECTIONS, duration: DURATION, requests: [save] }),
+    );
+    report(
+      `board, ${CONNECTIONS} clients, ${DURATION} s`,
+      await autocannon({ url: base, connections: CONNECTIONS, duration: DURATION, requests: [board] }),
+    );
 
     if (SOAK_SECONDS > 0) {
       const samples: number[] = [rssMb(api.pid!)];
       const sampler = setInterval(() => samples.push(rssMb(api!.pid!)), 10_000);
-      const soak = await autocannon({ url: base, connections: Math.min(CONNECTIONS, 50), duration: SOAK_SECONDS, requests: [save, board] });
+      const soak = await autocannon({
+        url: base,
+        connections: Math.min(CONNECTIONS, 50),
+        duration: SOAK_SECONDS,
+        requests: [save, board],
+      });
       clearInterval(sampler);
       samples.push(rssMb(api.pid!));
       report(`soak ${SOAK_SECONDS} s (saves and board)`, soak);
       const third = Math.max(1, Math.floor(samples.length / 3));
       const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      console.log(`API RSS: start ${samples[0].toFixed(0)} MB, max ${Math.max(...samples).toFixed(0)} MB, end ${samples[samples.length - 1].toFixed(0)} MB; ` +
-        `mean of first third ${avg(samples.slice(0, third)).toFixed(0)} MB vs last third ${avg(samples.slice(-third)).toFixed(0)} MB (${samples.length} samples)`);
+      console.log(
+        `API RSS: start ${samples[0].toFixed(0)} MB, max ${Math.max(...samples).toFixed(0)} MB, end ${samples[samples.length - 1].toFixed(0)} MB; ` +
+          `mean of first third ${avg(samples.slice(0, third)).toFixed(0)} MB vs last third ${avg(samples.slice(-third)).toFixed(0)} MB (${samples.length} samples)`,
+      );
     }
   } finally {
     api?.kill('SIGTERM');
@@ -132,7 +241,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

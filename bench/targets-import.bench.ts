@@ -16,18 +16,29 @@ const PER_UNIT = 10; // 1 department + 9 projects per document
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const ROWS = [
-  ['产出指标', '数量指标', '坐班接访', '≥', '264', '天'], ['', '', '网上来信办理', '≥', '300', '件'],
-  ['', '', '联席会议', '≥', '4', '次'], ['', '', '听取汇报', '≥', '4', '次'],
-  ['', '质量指标', '按期办结率', '=', '100', '%'], ['', '', '及时受理率', '=', '100', '%'],
-  ['', '', '调解协议率', '定性', '高于市平均值', ''], ['', '时效指标', '按计划完成', '=', '80', '%'],
-  ['效益指标', '社会效益', '促进社会和谐稳定', '≥', '95', '%'], ['', '生态效益', '法治化建设程度', '≥', '90', '%'],
-  ['', '可持续影响', '长效机制', '定性', '落实到位', ''], ['满意度指标', '服务对象满意度', '信访人满意度', '≥', '80', '%'],
-  ['成本指标', '经济成本指标', '公用经费成本', '≤', '26.48', '万元'], ['', '', '项目经费成本', '≤', '12', '万元'],
+  ['产出指标', '数量指标', '坐班接访', '≥', '264', '天'],
+  ['', '', '网上来信办理', '≥', '300', '件'],
+  ['', '', '联席会议', '≥', '4', '次'],
+  ['', '', '听取汇报', '≥', '4', '次'],
+  ['', '质量指标', '按期办结率', '=', '100', '%'],
+  ['', '', '及时受理率', '=', '100', '%'],
+  ['', '', '调解协议率', '定性', '高于市平均值', ''],
+  ['', '时效指标', '按计划完成', '=', '80', '%'],
+  ['效益指标', '社会效益', '促进社会和谐稳定', '≥', '95', '%'],
+  ['', '生态效益', '法治化建设程度', '≥', '90', '%'],
+  ['', '可持续影响', '长效机制', '定性', '落实到位', ''],
+  ['满意度指标', '服务对象满意度', '信访人满意度', '≥', '80', '%'],
+  ['成本指标', '经济成本指标', '公用经费成本', '≤', '26.48', '万元'],
+  ['', '', '项目经费成本', '≤', '12', '万元'],
   ['', '', '人员经费成本', '≤', '11.57', '万元'],
 ];
 
 function document(u: number): string {
-  const lines = [`2026年部门整体支出绩效目标表`, `部门（单位）名称\t测试单位${u}\t\t`, `资金总额\t259.05\t项目支出\t${(9 * 13.33).toFixed(2)}`];
+  const lines = [
+    `2026年部门整体支出绩效目标表`,
+    `部门（单位）名称\t测试单位${u}\t\t`,
+    `资金总额\t259.05\t项目支出\t${(9 * 13.33).toFixed(2)}`,
+  ];
   const table = () => {
     lines.push(['一级指标', '二级指标', '三级指标', '指标值类型', '指标值', '度量单位'].join('\t'));
     for (const r of ROWS) lines.push([r[0], r[1], r[2], r[3], String(Number(r[4]) + (u % 7) || r[4]), r[5]].join('\t'));
@@ -49,7 +60,9 @@ async function main() {
   const parseSeconds = Number(process.hrtime.bigint() - t) / 1e9;
   const indicators = results.reduce((n, r) => n + r.sheets.reduce((m, s) => m + s.indicators.length, 0), 0);
   const sheets = results.reduce((n, r) => n + r.sheets.length, 0);
-  console.log(`parse + validate: ${sheets} sheets, ${indicators} indicators in ${parseSeconds.toFixed(2)} s → ${Math.round(indicators / parseSeconds)} indicators/s`);
+  console.log(
+    `parse + validate: ${sheets} sheets, ${indicators} indicators in ${parseSeconds.toFixed(2)} s → ${Math.round(indicators / parseSeconds)} indicators/s`,
+  );
 
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: URL });
@@ -61,7 +74,9 @@ async function main() {
     t = process.hrtime.bigint();
     for (let i = 0; i < results.length; i++) await service.importResult(results[i], { name: `unit-${i}.txt` });
     const importSeconds = Number(process.hrtime.bigint() - t) / 1e9;
-    console.log(`import into PostgreSQL: ${indicators} indicators in ${importSeconds.toFixed(2)} s → ${Math.round(indicators / importSeconds)} indicators/s (${Math.round(sheets / importSeconds)} sheets/s)`);
+    console.log(
+      `import into PostgreSQL: ${indicators} indicators in ${importSeconds.toFixed(2)} s → ${Math.round(indicators / importSeconds)} indicators/s (${Math.round(sheets / importSeconds)} sheets/s)`,
+    );
   } finally {
     await ds.destroy();
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);

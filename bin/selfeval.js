@@ -9,7 +9,10 @@ if (!fs.existsSync(entry)) {
   process.exit(1);
 }
 require('../scripts/register-paths');
-require(entry).buildProgram().parseAsync(process.argv).catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+require(entry)
+  .buildProgram()
+  .parseAsync(process.argv)
+  .catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });

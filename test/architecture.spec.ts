@@ -12,29 +12,43 @@ function sources(dir: string): string[] {
   }
   return out;
 }
-const importsOf = (file: string) => [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+const importsOf = (file: string) =>
+  [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
 
 /** The dependency rules of README "Architecture", checked on every test run. */
 describe('architecture', () => {
   it('keeps libs/domain pure: no Nest, no TypeORM, no other selfeval lib, no I/O modules', () => {
     for (const f of sources('libs/domain/src')) {
-      for (const i of importsOf(f)) expect({ f, i }).toEqual({ f, i: expect.not.stringMatching(/^(@nestjs|typeorm|@selfeval|node:fs|fs$|ioredis|bullmq)/) });
+      for (const i of importsOf(f))
+        expect({ f, i }).toEqual({
+          f,
+          i: expect.not.stringMatching(/^(@nestjs|typeorm|@selfeval|node:fs|fs$|ioredis|bullmq)/),
+        });
     }
   });
   it('keeps the API free of mail, reports and notifications (no SMTP or Chromium in the API)', () => {
     for (const f of sources('apps/api/src')) {
-      for (const i of importsOf(f)) expect({ f, i }).toEqual({ f, i: expect.not.stringMatching(/^@selfeval\/(mail|reports|notifications)/) });
+      for (const i of importsOf(f))
+        expect({ f, i }).toEqual({ f, i: expect.not.stringMatching(/^@selfeval\/(mail|reports|notifications)/) });
     }
   });
   it('never lets a lib import an app, or an app import another app', () => {
-    for (const f of sources('libs')) for (const i of importsOf(f)) expect({ f, i }).toEqual({ f, i: expect.not.stringMatching(/apps\//) });
+    for (const f of sources('libs'))
+      for (const i of importsOf(f)) expect({ f, i }).toEqual({ f, i: expect.not.stringMatching(/apps\//) });
     for (const app of ['api', 'worker']) {
       for (const f of sources(`apps/${app}/src`)) {
-        for (const i of importsOf(f)) expect({ f, i }).toEqual({ f, i: expect.not.stringMatching(new RegExp(`\\.\\./(${['api', 'worker', 'cli'].filter((a) => a !== app).join('|')})/`)) });
+        for (const i of importsOf(f))
+          expect({ f, i }).toEqual({
+            f,
+            i: expect.not.stringMatching(
+              new RegExp(`\\.\\./(${['api', 'worker', 'cli'].filter((a) => a !== app).join('|')})/`),
+            ),
+          });
       }
     }
   });
   it('names files <noun>.<role>.ts in kebab-case', () => {
-    for (const f of [...sources('apps'), ...sources('libs')]) expect(path.basename(f)).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z-]+)?\.ts$/);
+    for (const f of [...sources('apps'), ...sources('libs')])
+      expect(path.basename(f)).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z-]+)?\.ts$/);
   });
 });

@@ -14,7 +14,11 @@ const DAY = 86_400_000;
 const SCOPE_404 = '找不到该内容，或您无权查看';
 const NEVER_CALLED = new Set(['POST /api/auth/logout', 'POST /logout']); // would end the agent's session mid-matrix
 
-interface Route { method: string; path: string; policy: AccessPolicy }
+interface Route {
+  method: string;
+  path: string;
+  policy: AccessPolicy;
+}
 
 /** Every route from the controllers' metadata: a new route joins the matrix by itself. */
 function routesOf(app: NestExpressApplication): Route[] {
@@ -49,24 +53,56 @@ describePg('access matrix: every route × role × own / other unit', () => {
     app = await createApi(testConfig({ database: pg.db }));
     await app.init();
     const admin = (await signedIn(app, 'admin')).agent;
-    await admin.post('/api/targets/import').attach('files', seedFile('003')).attach('files', seedFile('004')).expect(201);
-    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as { id: string; year: number; unit: { code: string } }[];
+    await admin
+      .post('/api/targets/import')
+      .attach('files', seedFile('003'))
+      .attach('files', seedFile('004'))
+      .expect(201);
+    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as {
+      id: string;
+      year: number;
+      unit: { code: string };
+    }[];
     for (const s of sheets) await admin.post(`/api/targets/sheets/${s.id}/approve`).expect(201);
     const own = sheets.find((s) => s.unit.code === '501')!;
     const other = sheets.find((s) => s.unit.code !== '501')!;
-    for (const [key, s] of [['own', own], ['other', other]] as const) {
-      await admin.put(`/api/actuals/periods/${s.year}/Q1`).send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() }).expect(200);
-      await admin.put(`/api/actuals/sheets/${s.id}/periods/Q1`).send({ spending: [{ source: '财政拨款', amount: '1' }], values: [] }).expect(200);
+    for (const [key, s] of [
+      ['own', own],
+      ['other', other],
+    ] as const) {
+      await admin
+        .put(`/api/actuals/periods/${s.year}/Q1`)
+        .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
+        .expect(200);
+      await admin
+        .put(`/api/actuals/sheets/${s.id}/periods/Q1`)
+        .send({ spending: [{ source: '财政拨款', amount: '1' }], values: [] })
+        .expect(200);
       const report = (await admin.get(`/api/actuals/sheets/${s.id}/periods/Q1`).expect(200)).body;
-      const evidence = (await admin.post(`/api/actuals/sheets/${s.id}/periods/Q1/evidence`).attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'a.pdf').expect(201)).body;
+      const evidence = (
+        await admin
+          .post(`/api/actuals/sheets/${s.id}/periods/Q1/evidence`)
+          .attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'a.pdf')
+          .expect(201)
+      ).body;
       expect(report.id).toMatch(/^[0-9a-f-]{36}$/);
-      ids[key] = { sheetId: s.id, id: s.id, entityId: report.id, evidenceId: evidence.id, code: s.unit.code, year: String(s.year) };
+      ids[key] = {
+        sheetId: s.id,
+        id: s.id,
+        entityId: report.id,
+        evidenceId: evidence.id,
+        code: s.unit.code,
+        year: String(s.year),
+      };
     }
     agents.admin = admin;
     agents.reporter = (await signedIn(app, 'reporter', { unitCode: '501' })).agent;
     agents.head = (await signedIn(app, 'head', { unitCode: '501' })).agent;
     const { agent, user } = await signedIn(app, 'evaluator');
-    await admin.put(`/api/users/${user.id}/units`).send({ unitCodes: ['501'] }).expect(200);
+    await admin
+      .put(`/api/users/${user.id}/units`)
+      .send({ unitCodes: ['501'] })
+      .expect(200);
     agents.evaluator = agent;
   }, 120_000);
   afterAll(async () => {
@@ -87,18 +123,36 @@ describePg('access matrix: every route × role × own / other unit', () => {
         for (const side of ['own', 'other'] as const) {
           const p = ids[side];
           const url = route.path
-            .replace(':sheetId', p.sheetId).replace(':entityId', p.entityId).replace(':code', p.code).replace(':year', p.year)
-            .replace(':period', 'Q1').replace(':indicatorId', '00000000-0000-4000-8000-000000000000').replace(':file', 'app.css')
+            .replace(':sheetId', p.sheetId)
+            .replace(':entityId', p.entityId)
+            .replace(':code', p.code)
+            .replace(':year', p.year)
+            .replace(':period', 'Q1')
+            .replace(':indicatorId', '00000000-0000-4000-8000-000000000000')
+            .replace(':file', 'app.css')
             .replace(':id', policy.unit?.subject === 'evidence' ? p.evidenceId : p.id);
           const agent = agents[role];
-          const req = route.method === 'GET' ? agent.get(url) : route.method === 'POST' ? agent.post(url) : route.method === 'PUT' ? agent.put(url) : route.method === 'PATCH' ? agent.patch(url) : agent.delete(url);
+          const req =
+            route.method === 'GET'
+              ? agent.get(url)
+              : route.method === 'POST'
+                ? agent.post(url)
+                : route.method === 'PUT'
+                  ? agent.put(url)
+                  : route.method === 'PATCH'
+                    ? agent.patch(url)
+                    : agent.delete(url);
           const res = await req.redirects(0).send({});
           checked++;
-          const scoped404 = res.status === 404 && (res.body?.message === SCOPE_404 || String(res.text).includes(SCOPE_404));
+          const scoped404 =
+            res.status === 404 && (res.body?.message === SCOPE_404 || String(res.text).includes(SCOPE_404));
           let expected: string;
           if (!can(role, policy.permission)) expected = res.status === 403 ? 'ok' : `403 expected`;
-          else if (policy.unit && side === 'other' && role !== 'admin') expected = scoped404 ? 'ok' : '404 (other unit) expected';
-          else expected = res.status !== 401 && res.status !== 403 && !scoped404 && res.status < 500 ? 'ok' : 'allowed expected';
+          else if (policy.unit && side === 'other' && role !== 'admin')
+            expected = scoped404 ? 'ok' : '404 (other unit) expected';
+          else
+            expected =
+              res.status !== 401 && res.status !== 403 && !scoped404 && res.status < 500 ? 'ok' : 'allowed expected';
           if (expected !== 'ok') problems.push(`${key} as ${role} on ${side} unit → ${res.status}: ${expected}`);
         }
       }

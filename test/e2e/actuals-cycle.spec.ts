@@ -32,7 +32,15 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     values: Object.entries(values).map(([name, value]) => ({ indicatorId: id(name), value })),
     ...extra,
   });
-  const q1Values = { 维稳值班人数: '9人', 值班人员到位率: '100%', 及时接劝返: '1天', 维稳值班资金: '7万元', 维护社会和谐稳定: '100%', 降低进京访量: '100%', 信访群众满意度: '96%' };
+  const q1Values = {
+    维稳值班人数: '9人',
+    值班人员到位率: '100%',
+    及时接劝返: '1天',
+    维稳值班资金: '7万元',
+    维护社会和谐稳定: '100%',
+    降低进京访量: '100%',
+    信访群众满意度: '96%',
+  };
 
   async function lightsFor(period: string, deadlineMs = 20_000) {
     const deadline = Date.now() + deadlineMs;
@@ -54,14 +62,23 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     worker = await createWorker(config);
     await http().post('/api/targets/import').attach('files', seedFile('003')).expect(201);
     agents.set('财政管理员', admin);
-    agents.set('张填报', (await signedIn(app, 'reporter', { unitCode: '501', displayName: '张填报', username: 'zhang.tb' })).agent);
-    agents.set('李负责人', (await signedIn(app, 'head', { unitCode: '501', displayName: '李负责人', username: 'li.fzr' })).agent);
+    agents.set(
+      '张填报',
+      (await signedIn(app, 'reporter', { unitCode: '501', displayName: '张填报', username: 'zhang.tb' })).agent,
+    );
+    agents.set(
+      '李负责人',
+      (await signedIn(app, 'head', { unitCode: '501', displayName: '李负责人', username: 'li.fzr' })).agent,
+    );
     const sheets = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
     sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
     indicators = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
     const now = Date.now();
     for (const p of ['Q1', 'Q2', 'Q3', 'Q4']) {
-      await as('财政管理员').put(`/api/actuals/periods/2024/${p}`).send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() }).expect(200);
+      await as('财政管理员')
+        .put(`/api/actuals/periods/2024/${p}`)
+        .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
+        .expect(200);
     }
   });
   afterAll(async () => {
@@ -88,7 +105,11 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     const people = r.monitoring.details.indicators.find((i: { name: string }) => i.name === '维稳值班人数');
     expect(people).toMatchObject({ light: 'blue', progress: '400' });
     const confirmed = await as('李负责人').post(`${base()}/Q1/confirm`).expect(201);
-    expect(confirmed.body).toMatchObject({ status: 'confirmed', confirmedBy: '李负责人（li.fzr）', submittedBy: '张填报（zhang.tb）' });
+    expect(confirmed.body).toMatchObject({
+      status: 'confirmed',
+      confirmedBy: '李负责人（li.fzr）',
+      submittedBy: '张填报（zhang.tb）',
+    });
   });
 
   it('keeps submitted data immutable except through a return', async () => {
@@ -102,37 +123,63 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
       .send(report('-3', { ...q1Values, 值班人员到位率: '120%', 维稳值班资金: '3次' }))
       .expect(422);
     expect(res.body.code).toBe('VALIDATION_FAILED');
-    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['spending[0].amount', 'values[1].value', 'values[3].value']);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([
+      'spending[0].amount',
+      'values[1].value',
+      'values[3].value',
+    ]);
     expect(res.body.details[1].message).toBe('“值班人员到位率”是比率，当前值 120% 不能超过 100%');
     await http().get(`${base()}/Q2`).expect(404);
-    const shape = await http().put(`${base()}/Q2`).send({ spending: [{ source: '财政拨款' }], values: [], extra: 1 }).expect(422);
+    const shape = await http()
+      .put(`${base()}/Q2`)
+      .send({ spending: [{ source: '财政拨款' }], values: [], extra: 1 })
+      .expect(422);
     expect(shape.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['extra', 'spending[0].amount']);
   });
 
   it('Q2: the head returns with a reason, the reporter corrects and resubmits, lights follow the new version', async () => {
-    await as('张填报').put(`${base()}/Q2`).send(report('16', { ...q1Values, 维稳值班资金: '16万元' })).expect(200);
+    await as('张填报')
+      .put(`${base()}/Q2`)
+      .send(report('16', { ...q1Values, 维稳值班资金: '16万元' }))
+      .expect(200);
     await as('张填报').post(`${base()}/Q2/submit`).expect(201);
     const first = await lightsFor('Q2');
     expect(first.monitoring).toMatchObject({ spendingLight: 'green' }); // 40 % / 50 % = 80 → green
     await as('李负责人').post(`${base()}/Q2/return`).send({ reason: '' }).expect(422);
     const returned = await as('李负责人').post(`${base()}/Q2/return`).send({ reason: '执行数与账面不符' }).expect(201);
     expect(returned.body).toMatchObject({ status: 'returned', returnReason: '执行数与账面不符' });
-    const fixed = await as('张填报').put(`${base()}/Q2`).send(report('12', { ...q1Values, 维稳值班资金: '12万元' })).expect(200);
+    const fixed = await as('张填报')
+      .put(`${base()}/Q2`)
+      .send(report('12', { ...q1Values, 维稳值班资金: '12万元' }))
+      .expect(200);
     expect(fixed.body.report).toMatchObject({ status: 'returned', dataVersion: 2 });
     await as('张填报').post(`${base()}/Q2/submit`).expect(201);
     const second = await lightsFor('Q2');
     expect(second.monitoring).toMatchObject({ dataVersion: 2, spendingLight: 'yellow' }); // 30 % / 50 % = 60 → yellow
     // a job left over from version 1 (retried late) changes nothing
     expect(await worker.get(ActualsService).computeMonitoring(second.id, 1)).toBe('skipped');
-    expect((await http().get(`${base()}/Q2`).expect(200)).body.monitoring).toMatchObject({ dataVersion: 2, spendingLight: 'yellow' });
+    expect((await http().get(`${base()}/Q2`).expect(200)).body.monitoring).toMatchObject({
+      dataVersion: 2,
+      spendingLight: 'yellow',
+    });
   });
 
   it('warns when a cumulative count goes down, and requires an explanation above the budget', async () => {
-    await http().put(`/api/actuals/periods/2024/Q3`).send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() }).expect(200);
-    const down = await http().put(`${base()}/Q3`).send(report('30', { ...q1Values, 维稳值班人数: '8人', 维稳值班资金: '30万元' })).expect(200);
-    expect(down.body.warnings).toEqual([{ field: 'values[0].value', message: '“维稳值班人数”累计值 8 比上一季度的 9 少，请确认按累计数填报' }]);
+    await http()
+      .put(`/api/actuals/periods/2024/Q3`)
+      .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
+      .expect(200);
+    const down = await http()
+      .put(`${base()}/Q3`)
+      .send(report('30', { ...q1Values, 维稳值班人数: '8人', 维稳值班资金: '30万元' }))
+      .expect(200);
+    expect(down.body.warnings).toEqual([
+      { field: 'values[0].value', message: '“维稳值班人数”累计值 8 比上一季度的 9 少，请确认按累计数填报' },
+    ]);
     const over = await http().put(`${base()}/Q3`).send(report('41', q1Values)).expect(422);
-    expect(over.body.details).toEqual([{ field: 'overspendExplanation', message: '累计执行数 41 万元超过调整后预算数 40 万元，须说明原因' }]);
+    expect(over.body.details).toEqual([
+      { field: 'overspendExplanation', message: '累计执行数 41 万元超过调整后预算数 40 万元，须说明原因' },
+    ]);
     const adjusted = await http()
       .put(`${base()}/Q3`)
       .send(report('41', q1Values, { adjustments: [{ amount: '5', reason: '追加驻京值班经费' }] }))
@@ -142,39 +189,72 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
 
   it('locks a period after its deadline until an administrator reopens it for the unit', async () => {
     const past = Date.now() - 10 * DAY;
-    await as('财政管理员').put('/api/actuals/periods/2024/Q3').send({ opensAt: new Date(past - DAY).toISOString(), closesAt: new Date(past).toISOString() }).expect(200);
+    await as('财政管理员')
+      .put('/api/actuals/periods/2024/Q3')
+      .send({ opensAt: new Date(past - DAY).toISOString(), closesAt: new Date(past).toISOString() })
+      .expect(200);
     const locked = await http().post(`${base()}/Q3/submit`).expect(409);
     expect(locked.body).toMatchObject({ code: 'PERIOD_CLOSED' });
     expect(locked.body.message).toContain('如需补报请联系管理员重新开放');
-    await as('财政管理员').post('/api/actuals/periods/2024/Q3/reopen').send({ unitCode: '501', reason: '系统故障补报', until: new Date(Date.now() + DAY).toISOString() }).expect(201);
+    await as('财政管理员')
+      .post('/api/actuals/periods/2024/Q3/reopen')
+      .send({ unitCode: '501', reason: '系统故障补报', until: new Date(Date.now() + DAY).toISOString() })
+      .expect(201);
     await as('张填报').post(`${base()}/Q3/submit`).expect(201);
   });
 
   it('Q4 is the year-end value; the audit trail records who changed what', async () => {
-    await as('张填报').put(`${base()}/Q4`).send(report('36.8', { ...q1Values, 值班人员到位率: '98%', 维稳值班资金: '368000元' })).expect(200);
+    await as('张填报')
+      .put(`${base()}/Q4`)
+      .send(report('36.8', { ...q1Values, 值班人员到位率: '98%', 维稳值班资金: '368000元' }))
+      .expect(200);
     await as('张填报').post(`${base()}/Q4/submit`).expect(201);
     const r = await lightsFor('Q4');
-    expect(r.values.find((v: { indicatorId: string }) => v.indicatorId === id('维稳值班资金'))).toMatchObject({ valueRaw: '368000元', valueNum: '36.8' });
+    expect(r.values.find((v: { indicatorId: string }) => v.indicatorId === id('维稳值班资金'))).toMatchObject({
+      valueRaw: '368000元',
+      valueNum: '36.8',
+    });
     expect(r.monitoring.details.spending).toMatchObject({ executionRate: '92', expected: '100', progress: '92' });
 
     const q2 = (await http().get(`${base()}/Q2`).expect(200)).body;
     const trail = (await http().get(`/api/actuals/audit/${q2.id}`).expect(200)).body;
-    const lines = trail.map((a: { action: string; field: string | null; oldValue: string | null; newValue: string | null; actor: string; reason: string | null }) =>
-      [a.action, a.field, a.oldValue, a.newValue, a.actor, a.reason]);
-    expect(lines).toEqual(expect.arrayContaining([
-      ['submit', '状态', '草稿', '已提交', '张填报（zhang.tb）', null],
-      ['return', '状态', '已提交', '已退回', '李负责人（li.fzr）', '执行数与账面不符'],
-      ['update', '累计执行数', '16', '12', '张填报（zhang.tb）', null],
-      ['update', '指标“维稳值班资金”', '16万元', '12万元', '张填报（zhang.tb）', null],
-      ['submit', '状态', '已退回', '已提交', '张填报（zhang.tb）', null],
-    ]));
+    const lines = trail.map(
+      (a: {
+        action: string;
+        field: string | null;
+        oldValue: string | null;
+        newValue: string | null;
+        actor: string;
+        reason: string | null;
+      }) => [a.action, a.field, a.oldValue, a.newValue, a.actor, a.reason],
+    );
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        ['submit', '状态', '草稿', '已提交', '张填报（zhang.tb）', null],
+        ['return', '状态', '已提交', '已退回', '李负责人（li.fzr）', '执行数与账面不符'],
+        ['update', '累计执行数', '16', '12', '张填报（zhang.tb）', null],
+        ['update', '指标“维稳值班资金”', '16万元', '12万元', '张填报（zhang.tb）', null],
+        ['submit', '状态', '已退回', '已提交', '张填报（zhang.tb）', null],
+      ]),
+    );
   });
 
   it('shows the 双监控 board: lights per sheet and who has not reported', async () => {
-    const other = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find((s: { name: string }) => s.name === '律师陪访经费');
+    const other = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find(
+      (s: { name: string }) => s.name === '律师陪访经费',
+    );
     await http().post(`/api/targets/sheets/${other.id}/approve`).expect(201);
     const board = (await http().get('/api/actuals/board?year=2024&period=Q1').expect(200)).body;
-    expect(board.rows.map((r: { sheetName: string; status: string; spendingLight: string | null; lightsCurrent: boolean }) => [r.sheetName, r.status, r.spendingLight, r.lightsCurrent])).toEqual([
+    expect(
+      board.rows.map(
+        (r: { sheetName: string; status: string; spendingLight: string | null; lightsCurrent: boolean }) => [
+          r.sheetName,
+          r.status,
+          r.spendingLight,
+          r.lightsCurrent,
+        ],
+      ),
+    ).toEqual([
       ['律师陪访经费', 'none', null, false],
       ['信访维稳工作经费', 'confirmed', 'yellow', true],
     ]);
@@ -184,12 +264,16 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
   describe('Excel fill-in workbook', () => {
     let lawyerId: string;
     beforeAll(async () => {
-      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find((s: { name: string }) => s.name === '律师陪访经费').id;
+      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find(
+        (s: { name: string }) => s.name === '律师陪访经费',
+      ).id;
     });
 
     it('carries what was reported, locks the targets and offers dropdowns', async () => {
       const res = await binary(http().get(`${base()}/Q1/workbook.xlsx`)).expect(200);
-      expect(decodeURIComponent(res.headers['content-disposition'])).toContain('馆陶县信访局-信访维稳工作经费-2024Q1.xlsx');
+      expect(decodeURIComponent(res.headers['content-disposition'])).toContain(
+        '馆陶县信访局-信访维稳工作经费-2024Q1.xlsx',
+      );
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(res.body);
       const ws = wb.getWorksheet('填报')!;
@@ -200,11 +284,15 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
       expect(ws.getRow(17).getCell(5).value).toBe('当前累计值');
       expect(ws.getCell('D18').protection?.locked).not.toBe(false);
       expect(ws.getCell('E18').protection).toMatchObject({ locked: false });
-      expect(ws.getCell('G18').dataValidation).toMatchObject({ type: 'list', formulae: ['"确定能,有可能,完全不可能"'] });
+      expect(ws.getCell('G18').dataValidation).toMatchObject({
+        type: 'list',
+        formulae: ['"确定能,有可能,完全不可能"'],
+      });
     });
 
     it('uploads a filled workbook all-or-nothing, naming the cells of errors', async () => {
-      const blank = (await binary(http().get(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook.xlsx`)).expect(200)).body as Buffer;
+      const blank = (await binary(http().get(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook.xlsx`)).expect(200))
+        .body as Buffer;
       const fill = async (edit: (ws: ExcelJS.Worksheet) => void) => {
         const wb = new ExcelJS.Workbook();
         await wb.xlsx.load(blank as unknown as ArrayBuffer);
@@ -216,7 +304,10 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
         ws.getCell('E18').value = '3次';
         ws.getCell('E19').value = '120%';
       });
-      const refused = await http().post(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook`).attach('file', bad, '律师-Q1.xlsx').expect(422);
+      const refused = await http()
+        .post(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook`)
+        .attach('file', bad, '律师-Q1.xlsx')
+        .expect(422);
       expect(refused.body.details.map((d: { message: string }) => d.message)).toEqual([
         '单元格 B7：资金来源“财政拨款”的执行数“-1”不能为负数',
         '单元格 E18：“陪访律师人数”：实际完成值“3次”的单位“次”与目标单位“人”不一致',
@@ -228,7 +319,10 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
         ws.getCell('B7').value = '1.95';
         ws.getCell('E18').value = '3人';
       });
-      const saved = await as('张填报').post(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook`).attach('file', good, '律师-Q1.xlsx').expect(201);
+      const saved = await as('张填报')
+        .post(`/api/actuals/sheets/${lawyerId}/periods/Q1/workbook`)
+        .attach('file', good, '律师-Q1.xlsx')
+        .expect(201);
       expect(saved.body.report).toMatchObject({ spentTotal: '1.95', status: 'draft' });
       const wrongSheet = await http().post(`${base()}/Q3/workbook`).attach('file', good, '律师-Q1.xlsx').expect(422);
       expect(wrongSheet.body.message).toContain('另一张目标表或另一个报告期');
@@ -238,7 +332,9 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
   describe('evidence files (佐证材料)', () => {
     let lawyerId: string;
     beforeAll(async () => {
-      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find((s: { name: string }) => s.name === '律师陪访经费').id;
+      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find(
+        (s: { name: string }) => s.name === '律师陪访经费',
+      ).id;
     });
     const url = () => `/api/actuals/sheets/${lawyerId}/periods/Q1/evidence`;
 
@@ -257,9 +353,15 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     });
 
     it('refuses HTML dressed as a PDF and anything on a submitted report', async () => {
-      const html = await http().post(url()).attach('file', Buffer.from('<html><script>alert(1)</script></html>'), 'report.pdf').expect(415);
+      const html = await http()
+        .post(url())
+        .attach('file', Buffer.from('<html><script>alert(1)</script></html>'), 'report.pdf')
+        .expect(415);
       expect(html.body.message).toContain('类型不受支持');
-      const submitted = await http().post(`${base()}/Q1/evidence`).attach('file', Buffer.from('%PDF-1.4'), 'a.pdf').expect(409);
+      const submitted = await http()
+        .post(`${base()}/Q1/evidence`)
+        .attach('file', Buffer.from('%PDF-1.4'), 'a.pdf')
+        .expect(409);
       expect(submitted.body.message).toContain('需退回后才能添加佐证材料');
     });
   });

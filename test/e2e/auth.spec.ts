@@ -23,8 +23,15 @@ describePg('accounts, sessions, CSRF and unit scope through the real app', () =>
     app = await createApi(testConfig({ database: pg.db }));
     await app.init();
     admin = (await signedIn(app, 'admin')).agent;
-    await admin.post('/api/targets/import').attach('files', seedFile('003')).attach('files', seedFile('004')).expect(201);
-    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as { id: string; unit: { code: string; name: string } }[];
+    await admin
+      .post('/api/targets/import')
+      .attach('files', seedFile('003'))
+      .attach('files', seedFile('004'))
+      .expect(201);
+    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as {
+      id: string;
+      unit: { code: string; name: string };
+    }[];
     guantao = sheets.filter((s) => s.unit.name === '馆陶县信访局');
     lukou = sheets.filter((s) => s.unit.name === '株洲市渌口区信访局');
     expect(guantao.length).toBeGreaterThan(0);
@@ -46,7 +53,10 @@ describePg('accounts, sessions, CSRF and unit scope through the real app', () =>
         const handler = proto[name];
         if (reflector.get(METHOD_METADATA, handler) === undefined) continue;
         const route = `${reflector.get(PATH_METADATA, wrapper.metatype as Function)}/${reflector.get(PATH_METADATA, handler)}`;
-        routes.push({ route, policy: reflector.get(ACCESS, handler) ?? reflector.get(ACCESS, wrapper.metatype as Function) ?? null });
+        routes.push({
+          route,
+          policy: reflector.get(ACCESS, handler) ?? reflector.get(ACCESS, wrapper.metatype as Function) ?? null,
+        });
       }
     }
     expect(routes.length).toBeGreaterThan(30);
@@ -67,8 +77,14 @@ describePg('accounts, sessions, CSRF and unit scope through the real app', () =>
     const first = await agent.get('/api/auth/session').expect(200);
     const before = String(first.headers['set-cookie']);
     expect(before).toMatch(/selfeval\.sid=.*HttpOnly.*SameSite=Lax/);
-    await app.get(UsersService).create({ username: 'cookie.test', displayName: '甲', role: 'admin', password: TEST_PASSWORD });
-    const res = await agent.post('/api/auth/login').set('X-CSRF-Token', first.body.csrfToken).send({ username: 'cookie.test', password: TEST_PASSWORD }).expect(200);
+    await app
+      .get(UsersService)
+      .create({ username: 'cookie.test', displayName: '甲', role: 'admin', password: TEST_PASSWORD });
+    const res = await agent
+      .post('/api/auth/login')
+      .set('X-CSRF-Token', first.body.csrfToken)
+      .send({ username: 'cookie.test', password: TEST_PASSWORD })
+      .expect(200);
     const sid = (c: string) => /selfeval\.sid=([^;]+)/.exec(c)?.[1];
     expect(sid(String(res.headers['set-cookie']))).toBeDefined();
     expect(sid(String(res.headers['set-cookie']))).not.toBe(sid(before));
@@ -77,30 +93,48 @@ describePg('accounts, sessions, CSRF and unit scope through the real app', () =>
   });
 
   it('refuses a wrong password in Chinese and limits repeated failures', async () => {
-    await app.get(UsersService).create({ username: 'limit.test', displayName: '乙', role: 'admin', password: TEST_PASSWORD });
+    await app
+      .get(UsersService)
+      .create({ username: 'limit.test', displayName: '乙', role: 'admin', password: TEST_PASSWORD });
     const agent = request.agent(app.getHttpServer());
     const { body } = await agent.get('/api/auth/session');
     for (let i = 0; i < 5; i++) {
-      const r = await agent.post('/api/auth/login').set('X-CSRF-Token', body.csrfToken).send({ username: 'limit.test', password: 'wrong-pass-1' }).expect(401);
+      const r = await agent
+        .post('/api/auth/login')
+        .set('X-CSRF-Token', body.csrfToken)
+        .send({ username: 'limit.test', password: 'wrong-pass-1' })
+        .expect(401);
       expect(r.body.message).toBe('用户名或密码不正确');
     }
-    const blocked = await agent.post('/api/auth/login').set('X-CSRF-Token', body.csrfToken).send({ username: 'limit.test', password: TEST_PASSWORD }).expect(429);
+    const blocked = await agent
+      .post('/api/auth/login')
+      .set('X-CSRF-Token', body.csrfToken)
+      .send({ username: 'limit.test', password: TEST_PASSWORD })
+      .expect(429);
     expect(blocked.body.message).toMatch(/^登录失败次数过多，请 \d+ 分钟后再试$/);
   });
 
   it('makes a one-time password be changed before anything else', async () => {
-    const { oneTimePassword } = await app.get(UsersService).create({ username: 'new.reporter', displayName: '丙', role: 'reporter', unitCode: '501' });
+    const { oneTimePassword } = await app
+      .get(UsersService)
+      .create({ username: 'new.reporter', displayName: '丙', role: 'reporter', unitCode: '501' });
     expect(oneTimePassword).toMatch(/^[A-Za-z0-9]{14}$/);
     const agent = await login(app, 'new.reporter', oneTimePassword!);
     const res = await agent.get('/api/targets/sheets').expect(403);
     expect(res.body.message).toBe('请先修改初始密码');
-    const weak = await agent.post('/api/auth/password').send({ currentPassword: oneTimePassword, newPassword: 'short' }).expect(422);
+    const weak = await agent
+      .post('/api/auth/password')
+      .send({ currentPassword: oneTimePassword, newPassword: 'short' })
+      .expect(422);
     expect(weak.body.message).toContain('密码至少 10 位');
-    await agent.post('/api/auth/password').send({ currentPassword: oneTimePassword, newPassword: 'Reporter-2026-ok' }).expect(200);
+    await agent
+      .post('/api/auth/password')
+      .send({ currentPassword: oneTimePassword, newPassword: 'Reporter-2026-ok' })
+      .expect(200);
     await agent.get('/api/targets/sheets').expect(200);
   });
 
-  it('shows a unit user only the own unit, and answers 404 for another unit\'s data', async () => {
+  it("shows a unit user only the own unit, and answers 404 for another unit's data", async () => {
     const { agent } = await signedIn(app, 'reporter', { unitCode: '501' });
     const list = (await agent.get('/api/targets/sheets').expect(200)).body as { unit: { name: string } }[];
     expect(new Set(list.map((s) => s.unit.name))).toEqual(new Set(['馆陶县信访局']));
@@ -126,8 +160,11 @@ describePg('accounts, sessions, CSRF and unit scope through the real app', () =>
 
   it('lets an evaluator see exactly the assigned units', async () => {
     const { agent: evaluator, user } = await signedIn(app, 'evaluator');
-    const lukouCode = ((await admin.get(`/api/targets/sheets/${lukou[0].id}`).expect(200)).body.unit.code) as string;
-    await admin.put(`/api/users/${user.id}/units`).send({ unitCodes: [lukouCode] }).expect(200);
+    const lukouCode = (await admin.get(`/api/targets/sheets/${lukou[0].id}`).expect(200)).body.unit.code as string;
+    await admin
+      .put(`/api/users/${user.id}/units`)
+      .send({ unitCodes: [lukouCode] })
+      .expect(200);
     const list = (await evaluator.get('/api/targets/sheets').expect(200)).body as { id: string }[];
     expect(list.map((s) => s.id).sort()).toEqual(lukou.map((s) => s.id).sort());
     const board = (await evaluator.get('/api/actuals/board?year=2024&period=Q1').expect(200)).body;

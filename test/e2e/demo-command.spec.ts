@@ -15,13 +15,24 @@ describe('selfeval demo', () => {
   let stdout = '';
 
   beforeAll(() => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/selfeval.js'), 'demo', '--out', out, '--seed', 'test-1'], {
-      encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', SMTP_URL: '', LOG_LEVEL: 'silent' },
-      timeout: 240_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'bin/selfeval.js'), 'demo', '--out', out, '--seed', 'test-1'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '', SMTP_URL: '', LOG_LEVEL: 'silent' },
+        timeout: 240_000,
+      },
+    );
     stdout = r.stdout;
-    expect({ status: r.status, stderr: r.stderr.split('\n').filter((l) => !l.includes('{')).join('\n').trim() }).toEqual({ status: 0, stderr: '' });
+    expect({
+      status: r.status,
+      stderr: r.stderr
+        .split('\n')
+        .filter((l) => !l.includes('{'))
+        .join('\n')
+        .trim(),
+    }).toEqual({ status: 0, stderr: '' });
   }, 260_000);
 
   it('prints a summary table and writes every PDF to --out', () => {
@@ -49,7 +60,9 @@ describe('selfeval demo', () => {
   });
 
   it('renders real documents: Chinese text, embedded TrueType fonts', () => {
-    const report = fs.readdirSync(out).find((f) => f.startsWith('株洲市渌口区信访局') && f.endsWith('部门整体支出绩效自评报告.pdf'))!;
+    const report = fs
+      .readdirSync(out)
+      .find((f) => f.startsWith('株洲市渌口区信访局') && f.endsWith('部门整体支出绩效自评报告.pdf'))!;
     const pdf = fs.readFileSync(path.join(out, report));
     const text = pdfText(pdf);
     expect(text).toContain('四、部门整体支出绩效情况');
@@ -62,7 +75,10 @@ describe('selfeval demo', () => {
     const again = await runDemo(config, { out: path.join(tempDir(), 'pdf'), seed: 'test-1', quiet: true });
     for (const row of again.rows) {
       const line = stdout.split('\n').find((l) => l.includes(row.unit) && l.includes(row.sheet.slice(0, 8)));
-      expect({ sheet: row.sheet, line: line?.includes(` ${row.score} `) && line.includes(` ${row.grade} `) }).toEqual({ sheet: row.sheet, line: true });
+      expect({ sheet: row.sheet, line: line?.includes(` ${row.score} `) && line.includes(` ${row.grade} `) }).toEqual({
+        sheet: row.sheet,
+        line: true,
+      });
     }
   }, 240_000);
 });

@@ -7,7 +7,14 @@ describe('selfeval doctor', () => {
     const config = testConfig({ database: { driver: 'sqlite', file: path.join(tempDir(), 'd.sqlite') } });
     const checks = await runDoctor(config);
     expect(checks.filter((c) => !c.ok)).toEqual([]);
-    expect(checks.map((c) => c.name)).toEqual(['Node.js', '数据库', 'Redis', 'Chromium', '中文字体', 'PDF 工具 (poppler)']);
+    expect(checks.map((c) => c.name)).toEqual([
+      'Node.js',
+      '数据库',
+      'Redis',
+      'Chromium',
+      '中文字体',
+      'PDF 工具 (poppler)',
+    ]);
     expect(checks.find((c) => c.name === 'Chromium')!.detail).toMatch(/Chrom/);
   });
 
@@ -15,9 +22,15 @@ describe('selfeval doctor', () => {
     const base = testConfig({ database: { driver: 'sqlite', file: path.join(tempDir(), 'd.sqlite') } });
     const broken = await runDoctor({ ...base, chromiumPath: '/nonexistent/chromium', redisUrl: 'redis://127.0.0.1:1' });
     const byName = Object.fromEntries(broken.map((c) => [c.name, c]));
-    expect(byName['Chromium']).toMatchObject({ ok: false, fix: expect.stringContaining('apt-get install -y chromium') });
+    expect(byName['Chromium']).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('apt-get install -y chromium'),
+    });
     expect(byName['Redis']).toMatchObject({ ok: false, fix: expect.stringContaining('REDIS_URL') });
     const noBinary = await runDoctor({ ...base, redisUrl: undefined, redisServerBin: '/nonexistent/redis-server' });
-    expect(noBinary.find((c) => c.name === 'Redis')).toMatchObject({ ok: false, fix: expect.stringContaining('redis-server') });
+    expect(noBinary.find((c) => c.name === 'Redis')).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('redis-server'),
+    });
   });
 });

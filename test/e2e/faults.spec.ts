@@ -42,17 +42,25 @@ describePg('faults: the database connection drops and comes back', () => {
 
     await proxy.cut();
     const down = await agent.get('/api/targets/sheets');
-    expect({ status: down.status, body: down.body }).toMatchObject({ status: 503, body: { code: 'UNAVAILABLE', message: '数据库暂时无法连接，请稍后重试' } });
+    expect({ status: down.status, body: down.body }).toMatchObject({
+      status: 503,
+      body: { code: 'UNAVAILABLE', message: '数据库暂时无法连接，请稍后重试' },
+    });
     expect(down.headers['retry-after']).toBe('5');
     const health = await agent.get('/api/health');
     expect(health.status).toBe(503);
     expect(health.body.database.ok).toBe(false);
 
     await proxy.restore();
-    const after = await waitFor(async () => {
-      const r = await agent.get('/api/targets/sheets');
-      return r.status === 200 ? r.body : undefined;
-    }, 'the API to answer again', 15_000, 250);
+    const after = await waitFor(
+      async () => {
+        const r = await agent.get('/api/targets/sheets');
+        return r.status === 200 ? r.body : undefined;
+      },
+      'the API to answer again',
+      15_000,
+      250,
+    );
     expect(after.length).toBe(before);
     await agent.get('/api/health').expect(200);
   });
@@ -65,8 +73,13 @@ describePg('faults: Chromium killed in the middle of a render', () => {
 
   /** Chromium processes started by this test process (the worker runs in it). */
   function chromiumChildren(): number[] {
-    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).trim().split('\n').map((l) => l.trim().split(/\s+/));
-    return rows.filter(([, ppid, comm]) => Number(ppid) === process.pid && /chrom/.test(comm)).map(([pid]) => Number(pid));
+    const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/));
+    return rows
+      .filter(([, ppid, comm]) => Number(ppid) === process.pid && /chrom/.test(comm))
+      .map(([pid]) => Number(pid));
   }
 
   beforeAll(async () => {
@@ -86,11 +99,28 @@ describePg('faults: Chromium killed in the middle of a render', () => {
   it('retries the job with a relaunched browser and stores the PDF once', async () => {
     const { agent } = await signedIn(app, 'admin');
     await agent.post('/api/targets/import').attach('files', seedFile('004')).expect(201);
-    const sheet = (await agent.get('/api/targets/sheets?year=2026').expect(200)).body.find((s: { name: string }) => s.name === '驻京维稳工作组专项');
+    const sheet = (await agent.get('/api/targets/sheets?year=2026').expect(200)).body.find(
+      (s: { name: string }) => s.name === '驻京维稳工作组专项',
+    );
     await agent.post(`/api/targets/sheets/${sheet.id}/approve`).expect(201);
-    await agent.put('/api/actuals/periods/2026/Q4').send({ opensAt: new Date(Date.now() - 86_400_000).toISOString(), closesAt: new Date(Date.now() + 86_400_000).toISOString() }).expect(200);
-    const indicators = (await agent.get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as { id: string; targetRaw: string }[];
-    await agent.put(`/api/actuals/sheets/${sheet.id}/periods/Q4`).send({ spending: [{ source: '财政拨款', amount: '57' }], values: indicators.map((i) => ({ indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') })) }).expect(200);
+    await agent
+      .put('/api/actuals/periods/2026/Q4')
+      .send({
+        opensAt: new Date(Date.now() - 86_400_000).toISOString(),
+        closesAt: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+      .expect(200);
+    const indicators = (await agent.get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as {
+      id: string;
+      targetRaw: string;
+    }[];
+    await agent
+      .put(`/api/actuals/sheets/${sheet.id}/periods/Q4`)
+      .send({
+        spending: [{ source: '财政拨款', amount: '57' }],
+        values: indicators.map((i) => ({ indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') })),
+      })
+      .expect(200);
     await agent.post(`/api/actuals/sheets/${sheet.id}/periods/Q4/submit`).expect(201);
     const ev = await waitFor(async () => {
       const r = (await agent.get(`/api/evaluations/${sheet.id}`)).body;
@@ -99,18 +129,32 @@ describePg('faults: Chromium killed in the middle of a render', () => {
 
     const before = chromiumChildren();
     const producer = worker.get(JobProducer);
-    const job = await producer.enqueue(Job.RenderReport, { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: false }, { jobId: jobId(Job.RenderReport, 'fault', ev.id) });
+    const job = await producer.enqueue(
+      Job.RenderReport,
+      { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: false },
+      { jobId: jobId(Job.RenderReport, 'fault', ev.id) },
+    );
     // the worker launches its browser for this render: kill it as soon as it appears
-    const killed = await waitFor(async () => {
-      const fresh = chromiumChildren().filter((p) => !before.includes(p));
-      return fresh.length ? fresh : undefined;
-    }, 'the renderer’s Chromium', 20_000, 20);
+    const killed = await waitFor(
+      async () => {
+        const fresh = chromiumChildren().filter((p) => !before.includes(p));
+        return fresh.length ? fresh : undefined;
+      },
+      'the renderer’s Chromium',
+      20_000,
+      20,
+    );
     for (const pid of killed) process.kill(pid, 'SIGKILL');
 
-    const finished = await waitFor(async () => {
-      const j = await producer.queue(Queue.Reports).getJob(job.id!);
-      return j && (await j.isCompleted()) ? j : undefined;
-    }, 'the render job to complete after a retry', 60_000, 200);
+    const finished = await waitFor(
+      async () => {
+        const j = await producer.queue(Queue.Reports).getJob(job.id!);
+        return j && (await j.isCompleted()) ? j : undefined;
+      },
+      'the render job to complete after a retry',
+      60_000,
+      200,
+    );
     expect(finished.attemptsMade).toBeGreaterThanOrEqual(2);
     expect(finished.returnvalue).toEqual({ reportFileId: expect.any(String) });
     expect(chromiumChildren().some((p) => !killed.includes(p))).toBe(true); // a new browser serves the retry

@@ -31,7 +31,11 @@ describePg('GET /api/health through the real app on PostgreSQL', () => {
       status: 'ok',
       database: { ok: true, driver: 'postgres' },
       redis: { ok: true, pong: 'PONG' },
-      queues: { ok: true, workers: Object.fromEntries(ALL_QUEUES.map((q) => [q, 0])), counts: { system: { waiting: 0 } } },
+      queues: {
+        ok: true,
+        workers: Object.fromEntries(ALL_QUEUES.map((q) => [q, 0])),
+        counts: { system: { waiting: 0 } },
+      },
     });
   });
 

@@ -31,12 +31,23 @@ describePg('faults: Redis restarted mid-batch', () => {
     await app.init();
     worker = await createWorker(config);
     const targets = app.get(TargetsService);
-    await targets.importResult({ sheets: Array.from({ length: SHEETS }, (_, i) => syntheticProject(i)), warnings: [] }, { name: 'synthetic', hash: 'synthetic' });
+    await targets.importResult(
+      { sheets: Array.from({ length: SHEETS }, (_, i) => syntheticProject(i)), warnings: [] },
+      { name: 'synthetic', hash: 'synthetic' },
+    );
     const actuals = app.get(ActualsService);
     await actuals.setPeriod(2026, 'Q4', new Date(Date.now() - 86_400_000), new Date(Date.now() + 86_400_000), 'test');
-    for (const s of await app.get(DataSource).getRepository(TargetSheetEntity).find({ relations: { indicators: true } })) {
+    for (const s of await app
+      .get(DataSource)
+      .getRepository(TargetSheetEntity)
+      .find({ relations: { indicators: true } })) {
       await targets.approve(s.id, 'test');
-      await actuals.saveDraft(s.id, 'Q4', { spending: [{ source: '财政拨款', amount: '9.5' }], values: syntheticValues(s.indicators!) }, 'test');
+      await actuals.saveDraft(
+        s.id,
+        'Q4',
+        { spending: [{ source: '财政拨款', amount: '9.5' }], values: syntheticValues(s.indicators!) },
+        'test',
+      );
     }
   }, 180_000);
   let stopped = false;
@@ -50,7 +61,13 @@ describePg('faults: Redis restarted mid-batch', () => {
 
   it('resumes the queued jobs after the restart and finishes every one', async () => {
     const ds = app.get(DataSource);
-    const scored = () => ds.getRepository(SelfEvaluationEntity).createQueryBuilder('e').where('e.scored_version = e.data_version').andWhere("e.score_state = 'scored'").getCount();
+    const scored = () =>
+      ds
+        .getRepository(SelfEvaluationEntity)
+        .createQueryBuilder('e')
+        .where('e.scored_version = e.data_version')
+        .andWhere("e.score_state = 'scored'")
+        .getCount();
     const evaluations = app.get(EvaluationService);
     for (const s of await ds.getRepository(TargetSheetEntity).find()) await evaluations.requestScoring(s.id);
     await waitFor(async () => ((await scored()) >= SHEETS / 10 ? true : undefined), 'some scores', 60_000, 20);
@@ -61,7 +78,12 @@ describePg('faults: Redis restarted mid-batch', () => {
     await new Promise((r) => setTimeout(r, 1500));
     await redis.start();
     stopped = false;
-    await waitFor(async () => ((await scored()) === SHEETS ? true : undefined), 'every score after the restart', 120_000, 250);
+    await waitFor(
+      async () => ((await scored()) === SHEETS ? true : undefined),
+      'every score after the restart',
+      120_000,
+      250,
+    );
     const counts = await app.get(JobProducer).counts();
     expect(counts[Queue.Scoring]).toMatchObject({ failed: 0, waiting: 0, active: 0 });
   }, 240_000);

@@ -23,7 +23,11 @@ describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
     const pg = await createPgSchema();
     drop = pg.drop;
     smtp = await startSmtpCatcher();
-    const config = { ...testConfig({ database: pg.db }), mail: { smtpUrl: smtp.url, from: '绩效自评系统 <selfeval@czj.example.gov.cn>', outboxDir: '/nonexistent' }, reminderDays: 3 };
+    const config = {
+      ...testConfig({ database: pg.db }),
+      mail: { smtpUrl: smtp.url, from: '绩效自评系统 <selfeval@czj.example.gov.cn>', outboxDir: '/nonexistent' },
+      reminderDays: 3,
+    };
     app = await createApi(config);
     await app.init();
     admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
@@ -31,15 +35,31 @@ describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
     await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
     await http().post('/api/targets/import').attach('files', seedFile('000')).expect(201);
     for (const unit of ['株洲市渌口区信访局', '沅江市信访局']) {
-      const sheets = (await http().get(`/api/targets/sheets?unit=${encodeURIComponent(unit)}`).expect(200)).body;
+      const sheets = (
+        await http()
+          .get(`/api/targets/sheets?unit=${encodeURIComponent(unit)}`)
+          .expect(200)
+      ).body;
       for (const s of sheets) await http().post(`/api/targets/sheets/${s.id}/approve`).expect(201);
     }
-    await http().put(`/api/units/${encodeURIComponent('株洲市渌口区信访局')}/contact`).send({ email: 'lukou@example.gov.cn' }).expect(200);
-    await http().put(`/api/units/${encodeURIComponent('沅江市信访局')}/contact`).send({ email: 'not-an-email' }).expect(422);
+    await http()
+      .put(`/api/units/${encodeURIComponent('株洲市渌口区信访局')}/contact`)
+      .send({ email: 'lukou@example.gov.cn' })
+      .expect(200);
+    await http()
+      .put(`/api/units/${encodeURIComponent('沅江市信访局')}/contact`)
+      .send({ email: 'not-an-email' })
+      .expect(422);
     const now = Date.now();
     // 2026 Q1 closes in two days (inside the 3-day window); 2024 Q1 (沅江) closes in ten days
-    await http().put('/api/actuals/periods/2026/Q1').send({ opensAt: new Date(now - 30 * DAY).toISOString(), closesAt: new Date(now + 2 * DAY).toISOString() }).expect(200);
-    await http().put('/api/actuals/periods/2024/Q1').send({ opensAt: new Date(now - 30 * DAY).toISOString(), closesAt: new Date(now + 10 * DAY).toISOString() }).expect(200);
+    await http()
+      .put('/api/actuals/periods/2026/Q1')
+      .send({ opensAt: new Date(now - 30 * DAY).toISOString(), closesAt: new Date(now + 2 * DAY).toISOString() })
+      .expect(200);
+    await http()
+      .put('/api/actuals/periods/2024/Q1')
+      .send({ opensAt: new Date(now - 30 * DAY).toISOString(), closesAt: new Date(now + 10 * DAY).toISOString() })
+      .expect(200);
   });
   afterAll(async () => {
     await worker?.close();
@@ -50,7 +70,9 @@ describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
 
   it('registers the daily scheduler', async () => {
     const schedulers = await worker.get(JobProducer).queue(Queue.Mail).getJobSchedulers();
-    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([['daily-reminders', '0 0 8 * * *', 'Asia/Shanghai']]);
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([
+      ['daily-reminders', '0 0 8 * * *', 'Asia/Shanghai'],
+    ]);
   });
 
   it('mails each unit that has not submitted, once, in Chinese, listing the sheets', async () => {
@@ -60,8 +82,12 @@ describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
     expect(smtp.messages).toHaveLength(1);
     const mail = smtp.messages[0];
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('lukou@example.gov.cn');
-    expect(mail.subject).toMatch(/^【绩效运行监控】2026年一季度（1–3月）填报将于 \d{4}-\d{2}-\d{2} 截止（株洲市渌口区信访局）$/);
-    expect(mail.text).toContain('  1. 部门整体支出绩效目标表\n  2. 安保信访维稳专项（含特护期京、郑、长、株等地）\n  3. 驻京维稳工作组专项\n');
+    expect(mail.subject).toMatch(
+      /^【绩效运行监控】2026年一季度（1–3月）填报将于 \d{4}-\d{2}-\d{2} 截止（株洲市渌口区信访局）$/,
+    );
+    expect(mail.text).toContain(
+      '  1. 部门整体支出绩效目标表\n  2. 安保信访维稳专项（含特护期京、郑、长、株等地）\n  3. 驻京维稳工作组专项\n',
+    );
     expect(mail.messageId).toMatch(/^<reminder-[0-9a-f-]+-2026-Q1@czj\.example\.gov\.cn>$/);
 
     // the job retried, or run again the next morning: no second mail

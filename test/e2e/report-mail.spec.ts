@@ -14,7 +14,12 @@ import { startSmtpCatcher } from '../helpers/smtp-catcher';
 
 const DAY = 86_400_000;
 
-interface Sheet { id: string; name: string; kind: string; budgetTotal: string }
+interface Sheet {
+  id: string;
+  name: string;
+  kind: string;
+  budgetTotal: string;
+}
 
 describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker jobs and mailed exactly once', () => {
   let app: NestExpressApplication;
@@ -26,8 +31,10 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
   let departmentId: string;
   let admin: Agent;
   const http = () => admin;
-  const scored = (id: string) => waitFor(async () => ((await http().get(`/api/evaluations/${id}`)).body.current ? true : undefined), 'scores');
-  const mailWith = (subject: string) => waitFor(async () => smtp.messages.find((m) => m.subject === subject), `mail “${subject}”`);
+  const scored = (id: string) =>
+    waitFor(async () => ((await http().get(`/api/evaluations/${id}`)).body.current ? true : undefined), 'scores');
+  const mailWith = (subject: string) =>
+    waitFor(async () => smtp.messages.find((m) => m.subject === subject), `mail “${subject}”`);
 
   beforeAll(async () => {
     const pg = await createPgSchema();
@@ -43,18 +50,36 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     sheets = (await http().get('/api/targets/sheets?year=2026').expect(200)).body;
     sheetId = sheets.find((s) => s.name === '驻京维稳工作组专项')!.id;
     departmentId = sheets.find((s) => s.kind === 'department')!.id;
-    await http().put(`/api/units/${encodeURIComponent('株洲市渌口区信访局')}/contact`).send({ email: 'lukou@example.gov.cn' }).expect(200);
-    await http().put('/api/actuals/periods/2026/Q4').send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() }).expect(200);
+    await http()
+      .put(`/api/units/${encodeURIComponent('株洲市渌口区信访局')}/contact`)
+      .send({ email: 'lukou@example.gov.cn' })
+      .expect(200);
+    await http()
+      .put('/api/actuals/periods/2026/Q4')
+      .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
+      .expect(200);
     for (const sheet of sheets) {
       await http().post(`/api/targets/sheets/${sheet.id}/approve`).expect(201);
-      const indicators = (await http().get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as { id: string; targetRaw: string; targetKind: string }[];
+      const indicators = (await http().get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as {
+        id: string;
+        targetRaw: string;
+        targetKind: string;
+      }[];
       const values = indicators.map((i) =>
-        i.targetKind === 'qualitative' ? { indicatorId: i.id, value: i.targetRaw, grade: '达成年度指标' } : { indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') },
+        i.targetKind === 'qualitative'
+          ? { indicatorId: i.id, value: i.targetRaw, grade: '达成年度指标' }
+          : { indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') },
       );
       // the department spends 95 %, the projects as much as the original test (57 of 60)
       const amount = sheet.kind === 'department' ? '246.0975' : sheet.id === sheetId ? '57' : sheet.budgetTotal;
-      const saved = await http().put(`/api/actuals/sheets/${sheet.id}/periods/Q4`).send({ spending: [{ source: '财政拨款', amount }], values });
-      expect({ sheet: sheet.name, status: saved.status, body: saved.status === 200 ? null : saved.body }).toEqual({ sheet: sheet.name, status: 200, body: null });
+      const saved = await http()
+        .put(`/api/actuals/sheets/${sheet.id}/periods/Q4`)
+        .send({ spending: [{ source: '财政拨款', amount }], values });
+      expect({ sheet: sheet.name, status: saved.status, body: saved.status === 200 ? null : saved.body }).toEqual({
+        sheet: sheet.name,
+        status: 200,
+        body: null,
+      });
       await http().post(`/api/actuals/sheets/${sheet.id}/periods/Q4/submit`).expect(201);
     }
     for (const sheet of sheets) await scored(sheet.id);
@@ -86,7 +111,11 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const producer = worker.get(JobProducer);
     const ev = (await http().get(`/api/evaluations/${sheetId}`)).body;
     const before = smtp.messages.length;
-    const rendered = await producer.enqueueAndWait(Job.RenderReport, { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: false }, 30_000);
+    const rendered = await producer.enqueueAndWait(
+      Job.RenderReport,
+      { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: false },
+      30_000,
+    );
     const file = (await http().get(`/api/evaluations/${sheetId}/report.pdf`)).headers['x-report-version'];
     expect(file).toBe(String(ev.dataVersion));
     const again = await producer.enqueueAndWait(Job.MailReport, rendered as { reportFileId: string }, 30_000);
@@ -96,16 +125,25 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
   });
 
   it('refuses report texts for sections the outline does not have, naming the section', async () => {
-    const res = await http().put(`/api/evaluations/${departmentId}/texts`).send({ sections: { nine: '第九节' } }).expect(422);
+    const res = await http()
+      .put(`/api/evaluations/${departmentId}/texts`)
+      .send({ sections: { nine: '第九节' } })
+      .expect(422);
     expect(res.body.message).toContain('没有“nine”这一节');
     expect(res.body.where.field).toBe('sections.nine');
   });
 
   it('renders the department 自评表 and the narrative 自评报告 with charts and the project tables as annexes', async () => {
-    await http().put(`/api/evaluations/${departmentId}/texts`).send({
-      goalActual: '全年受理信访事项全部按期办结。',
-      sections: { profile: '渌口区信访局内设综合股、督查股。', application: '自评结果将<b>公开</b>并用于2027年预算安排。' },
-    }).expect(200);
+    await http()
+      .put(`/api/evaluations/${departmentId}/texts`)
+      .send({
+        goalActual: '全年受理信访事项全部按期办结。',
+        sections: {
+          profile: '渌口区信访局内设综合股、督查股。',
+          application: '自评结果将<b>公开</b>并用于2027年预算安排。',
+        },
+      })
+      .expect(200);
     await scored(departmentId);
     const { body } = await http().post(`/api/evaluations/${departmentId}/report`).expect(201);
     expect(body.jobs.map((j: { kind: string }) => j.kind)).toEqual(['department-self-eval', 'department-report']);
@@ -119,11 +157,22 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     expect(tableText).toMatch(/按支出性质：基本支出\s+139\.05/);
     expect(tableText).toContain('全年受理信访事项全部按期办结。');
 
-    const pdf = (await binary(http().get(`/api/evaluations/${departmentId}/report.pdf?kind=department-report`)).expect(200)).body as Buffer;
+    const pdf = (
+      await binary(http().get(`/api/evaluations/${departmentId}/report.pdf?kind=department-report`)).expect(200)
+    ).body as Buffer;
     expect(Buffer.compare(pdf, report.attachments[0].content)).toBe(0);
     savePage1Png(pdf, 'department-report');
     const text = pdfText(pdf);
-    for (const title of ['一、部门基本情况', '二、一般公共预算支出情况', '三、政府性基金预算支出情况', '四、部门整体支出绩效情况', '五、存在的问题及原因分析', '六、下一步改进措施', '七、绩效自评结果拟应用和公开情况', '八、其他需要说明的情况']) {
+    for (const title of [
+      '一、部门基本情况',
+      '二、一般公共预算支出情况',
+      '三、政府性基金预算支出情况',
+      '四、部门整体支出绩效情况',
+      '五、存在的问题及原因分析',
+      '六、下一步改进措施',
+      '七、绩效自评结果拟应用和公开情况',
+      '八、其他需要说明的情况',
+    ]) {
       expect(text).toContain(title);
     }
     expect(text).toContain('渌口区信访局内设综合股、督查股。');
@@ -138,7 +187,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     // annexes: the department table and every project table
     expect(text).toMatch(/附件1：2026年度部门整体支出绩效自评表/);
     const flat = text.replace(/\s+/g, '');
-    for (const s of sheets.filter((x) => x.kind === 'project')) expect(flat).toContain(`项目支出绩效自评表（${s.name}）`);
+    for (const s of sheets.filter((x) => x.kind === 'project'))
+      expect(flat).toContain(`项目支出绩效自评表（${s.name}）`);
     const pages = pdfPages(pdf);
     expect(pages).toBeGreaterThanOrEqual(4);
     expect(pdfText(pdf, pages)).toContain(`第 ${pages} 页 共 ${pages} 页`);
@@ -153,18 +203,29 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const unitCode = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.unit.code;
     const head = (await signedIn(app, 'head', { unitCode })).agent;
     const { agent: reviewer, user } = await signedIn(app, 'evaluator');
-    await http().put(`/api/users/${user.id}/units`).send({ unitCodes: [unitCode] }).expect(200);
+    await http()
+      .put(`/api/users/${user.id}/units`)
+      .send({ unitCodes: [unitCode] })
+      .expect(200);
     await head.post(`/api/evaluations/${sheetId}/submit`).expect(201);
-    await reviewer.put(`/api/evaluations/${sheetId}/indicators/${first.indicatorId}/review`).send({ score: '0', comment: '佐证材料不足' }).expect(200);
+    await reviewer
+      .put(`/api/evaluations/${sheetId}/indicators/${first.indicatorId}/review`)
+      .send({ score: '0', comment: '佐证材料不足' })
+      .expect(200);
     await scored(sheetId);
     const after = (await http().get(`/api/evaluations/${sheetId}`)).body;
     expect(after.dataVersion).toBeGreaterThan(ev.dataVersion);
     const subject = '【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表';
     const sent = smtp.messages.filter((m) => m.subject === subject).length;
     await http().post(`/api/evaluations/${sheetId}/report`).expect(201);
-    const mail = await waitFor(async () => smtp.messages.filter((m) => m.subject === subject)[sent], 'the mail of the new version');
+    const mail = await waitFor(
+      async () => smtp.messages.filter((m) => m.subject === subject)[sent],
+      'the mail of the new version',
+    );
     const text = pdfText(mail.attachments[0].content);
-    expect(text).toMatch(new RegExp(`总分\\s+100\\.00\\s+${after.reviewedTotal.replace('.', '\\.')}\\s+自评等级：${after.reviewedGrade}`));
+    expect(text).toMatch(
+      new RegExp(`总分\\s+100\\.00\\s+${after.reviewedTotal.replace('.', '\\.')}\\s+自评等级：${after.reviewedGrade}`),
+    );
     expect(text).toContain('得分含评审人评分');
     expect(after.reviewedTotal).not.toBe(ev.total);
   });
@@ -173,7 +234,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     await http().post(`/api/actuals/sheets/${sheetId}/periods/Q4/monitoring-table?mail=1`).expect(201);
     const mail = await mailWith('【绩效自评】2026年度“驻京维稳工作组专项”绩效运行监控表');
     expect(mail.text).toMatch(/资金执行预警：(绿灯|黄灯|红灯)/);
-    const pdf = (await binary(http().get(`/api/actuals/sheets/${sheetId}/periods/Q4/monitoring-table.pdf`)).expect(200)).body as Buffer;
+    const pdf = (await binary(http().get(`/api/actuals/sheets/${sheetId}/periods/Q4/monitoring-table.pdf`)).expect(200))
+      .body as Buffer;
     expect(Buffer.compare(pdf, mail.attachments[0].content)).toBe(0);
     const text = pdfText(pdf);
     expect(text).toContain('2026年度项目支出绩效运行监控表');

@@ -10,7 +10,11 @@ import { alive } from '../helpers/fixtures';
 const FIXTURE = path.join(__dirname, '../fixtures/score/guantao-weiwen.json');
 
 describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chromium', () => {
-  const renderer = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pages: 2, timeoutMs: 30_000 });
+  const renderer = new PdfRenderer({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    pages: 2,
+    timeoutMs: 30_000,
+  });
   const templates = new TemplateRegistry();
   afterAll(() => renderer.close());
 
@@ -18,13 +22,27 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
     const doc = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
     const score = scoreFile(FIXTURE);
     const model = buildSelfEvalTableVM({
-      kind: 'project', year: 2024, unitName: '馆陶县信访局', parentName: '馆陶县信访局',
-      projectName: '<script>alert(1)</script>信访维稳工作经费', projectCode: doc.project.code,
-      budget: doc.budget, goal: '用于保障驻京信访维稳工作组经费支出，降低进京访量，维护社会和谐稳定。', goalActual: '全年驻京值班 9 人到位，未发生进京非访登记。',
-      indicators: doc.indicators.map((i: { level1: string; level2: string; name: string; target: string; actual: string }) => ({ ...i, targetRaw: i.target, actualRaw: i.actual, explanation: null })),
+      kind: 'project',
+      year: 2024,
+      unitName: '馆陶县信访局',
+      parentName: '馆陶县信访局',
+      projectName: '<script>alert(1)</script>信访维稳工作经费',
+      projectCode: doc.project.code,
+      budget: doc.budget,
+      goal: '用于保障驻京信访维稳工作组经费支出，降低进京访量，维护社会和谐稳定。',
+      goalActual: '全年驻京值班 9 人到位，未发生进京非访登记。',
+      indicators: doc.indicators.map(
+        (i: { level1: string; level2: string; name: string; target: string; actual: string }) => ({
+          ...i,
+          targetRaw: i.target,
+          actualRaw: i.actual,
+          explanation: null,
+        }),
+      ),
       score,
     });
-    for (let k = 0; k < extraRows; k++) model.rows.push({ ...model.rows[k % 7], name: `${model.rows[k % 7].name}（续${k + 1}）` });
+    for (let k = 0; k < extraRows; k++)
+      model.rows.push({ ...model.rows[k % 7], name: `${model.rows[k % 7].name}（续${k + 1}）` });
     return model;
   }
 
@@ -72,7 +90,9 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
         <script>document.getElementById('p').textContent = 'JS RAN'; fetch('http://127.0.0.1:${port}/d');</script></body></html>`;
       const pdf = await renderer.render(html);
       expect(hits).toBe(0);
-      expect(renderer.blockedRequests).toEqual(expect.arrayContaining([`http://127.0.0.1:${port}/a.css`, `http://127.0.0.1:${port}/b.png`]));
+      expect(renderer.blockedRequests).toEqual(
+        expect.arrayContaining([`http://127.0.0.1:${port}/a.css`, `http://127.0.0.1:${port}/b.png`]),
+      );
       const text = pdfText(pdf);
       expect(text).toContain('静态内容');
       expect(text).not.toContain('JS RAN');
@@ -82,17 +102,23 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
   });
 
   it('replaces its browser after N renders without leaving the old one running', async () => {
-    const short = new PdfRenderer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pages: 2, maxRendersPerBrowser: 3 });
+    const short = new PdfRenderer({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      pages: 2,
+      maxRendersPerBrowser: 3,
+    });
     const pids = new Set<number>();
     try {
       // two lanes always in flight, as in the worker: the browser is retired while a page still renders
-      await Promise.all([0, 1].map(async (lane) => {
-        for (let k = 0; k < 6; k++) {
-          const n = lane * 100 + k;
-          expect(pdfText(await short.render(`<p>第${n}份</p>`))).toContain(`第${n}份`);
-          pids.add((await short.browserPid())!);
-        }
-      }));
+      await Promise.all(
+        [0, 1].map(async (lane) => {
+          for (let k = 0; k < 6; k++) {
+            const n = lane * 100 + k;
+            expect(pdfText(await short.render(`<p>第${n}份</p>`))).toContain(`第${n}份`);
+            pids.add((await short.browserPid())!);
+          }
+        }),
+      );
       await new Promise((r) => setTimeout(r, 500));
       expect(pids.size).toBeGreaterThanOrEqual(3);
       expect(short.openBrowsers()).toBe(1);

@@ -20,7 +20,13 @@ describe('selfeval score (compiled CLI, no database or Redis)', () => {
     expect(out.profile).toEqual({ id: 'national-2020', version: 1 });
     expect(out.execution).toMatchObject({ rate: '92', weight: '10', score: '9.2', needsExplanation: false });
     expect(out.indicators.map((i: { weight: string; score: string }) => [i.weight, i.score])).toEqual([
-      ['12.5', '12.5'], ['12.5', '12.25'], ['12.5', '12.5'], ['12.5', '12.5'], ['15', '15'], ['15', '15'], ['10', '10'],
+      ['12.5', '12.5'],
+      ['12.5', '12.25'],
+      ['12.5', '12.5'],
+      ['12.5', '12.5'],
+      ['15', '15'],
+      ['15', '15'],
+      ['10', '10'],
     ]);
     expect(out.indicators[1]).toMatchObject({ completionRate: '98', needsExplanation: true });
     expect(out.indicators[1].draft).toBe(
@@ -34,7 +40,13 @@ describe('selfeval score (compiled CLI, no database or Redis)', () => {
   it('prints a Chinese error naming the field and exits 2 on bad input', () => {
     const dir = tempDir();
     const bad = path.join(dir, 'bad.json');
-    fs.writeFileSync(bad, JSON.stringify({ budget: { adjusted: '0', spent: '1' }, indicators: [{ level1: '产出指标', level2: '数量指标', name: '次数', target: '≥3次', actual: '2次' }] }));
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        budget: { adjusted: '0', spent: '1' },
+        indicators: [{ level1: '产出指标', level2: '数量指标', name: '次数', target: '≥3次', actual: '2次' }],
+      }),
+    );
     const r = run(bad);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('budget.adjusted：全年预算数 0 万元应大于 0');

@@ -7,14 +7,23 @@ import { alive } from '../helpers/fixtures';
 
 const ROOT = path.join(__dirname, '../..');
 
-
 /** The README's start command, as a user runs it (compiled; `npm test` builds first). */
 describe('selfeval start (embedded default)', () => {
   it('boots on SQLite with its own redis-server, serves health, and leaves no process behind on SIGTERM', async () => {
     const dataDir = tempDir();
     const port = await freePort();
-    const env = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', REDIS_URL: '', DATABASE_URL: '' };
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/selfeval.js'), 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      DATABASE_URL: '',
+    };
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/selfeval.js'), 'start'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -26,27 +35,38 @@ describe('selfeval start (embedded default)', () => {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/health`);
         body = await res.json();
-        if (res.status === 200 && Object.values(body.queues?.workers ?? {}).every((n) => n > 0) && body.queues?.workers) break;
+        if (res.status === 200 && Object.values(body.queues?.workers ?? {}).every((n) => n > 0) && body.queues?.workers)
+          break;
       } catch {
         // not listening yet
       }
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect({ body, output }).toMatchObject({ body: { status: 'ok', queues: { workers: Object.fromEntries(ALL_QUEUES.map((q) => [q, 1])) } } });
+    expect({ body, output }).toMatchObject({
+      body: { status: 'ok', queues: { workers: Object.fromEntries(ALL_QUEUES.map((q) => [q, 1])) } },
+    });
     expect(fs.existsSync(path.join(dataDir, 'selfeval.sqlite'))).toBe(true);
 
     // first start on an empty database: sample sheets and one account per role, each able to sign in
     for (let k = 0; k < 50 && !output.includes('打开 http'); k++) await new Promise((r) => setTimeout(r, 100));
-    const accounts = [...output.matchAll(/用户名 (\S+)\s+密码 ([A-Za-z0-9]{14})/g)].map((m) => ({ username: m[1], password: m[2] }));
+    const accounts = [...output.matchAll(/用户名 (\S+)\s+密码 ([A-Za-z0-9]{14})/g)].map((m) => ({
+      username: m[1],
+      password: m[2],
+    }));
     expect(accounts.map((a) => a.username)).toEqual(['admin', 'pingshen', 'tianbao', 'fuzeren']);
     const page = await fetch(`http://127.0.0.1:${port}/login`);
     const cookie = page.headers.get('set-cookie')!.split(';')[0];
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1];
     const login = await fetch(`http://127.0.0.1:${port}/login`, {
-      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: csrf, username: 'admin', password: accounts[0].password, next: '/' }),
     });
-    expect({ status: login.status, location: login.headers.get('location') }).toEqual({ status: 303, location: '/password' });
+    expect({ status: login.status, location: login.headers.get('location') }).toEqual({
+      status: 303,
+      location: '/password',
+    });
     const redisPid = Number(fs.readFileSync(path.join(dataDir, 'redis/redis.pid'), 'utf8'));
     expect(alive(redisPid)).toBe(true);
 

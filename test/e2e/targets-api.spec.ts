@@ -53,7 +53,9 @@ describePg('targets API through the real app on PostgreSQL', () => {
       expect(res.body.stored.map((s: { indicators: number }) => s.indicators)).toEqual(EXPECTED_SHEETS[prefix]);
       expect(res.body.stored.every((s: { outcome: string }) => s.outcome === 'created')).toBe(true);
     }
-    const totalIndicators = Object.values(EXPECTED_SHEETS).flat().reduce((a, b) => a + b, 0);
+    const totalIndicators = Object.values(EXPECTED_SHEETS)
+      .flat()
+      .reduce((a, b) => a + b, 0);
     expect(await count('target_sheet')).toBe(Object.values(EXPECTED_SHEETS).flat().length);
     expect(await count('indicator')).toBe(totalIndicators);
     expect(await count('unit')).toBe(5);
@@ -73,7 +75,10 @@ describePg('targets API through the real app on PostgreSQL', () => {
     expect(wei).toMatchObject({ budgetTotal: '40', status: 'draft', version: 1, projectCode: '13043324P00007710001N' });
     const sheet = await http().get(`/api/targets/sheets/${wei.id}`).expect(200);
     expect(sheet.body.spendingPlan).toEqual([
-      { month: 3, percent: '25' }, { month: 6, percent: '50' }, { month: 10, percent: '75' }, { month: 12, percent: '100' },
+      { month: 3, percent: '25' },
+      { month: 6, percent: '50' },
+      { month: 10, percent: '75' },
+      { month: 12, percent: '100' },
     ]);
     const cost = sheet.body.indicators.find((i: { name: string }) => i.name === '维稳值班资金');
     expect(cost).toMatchObject({ targetOp: '<=', targetValue: '72.4', targetUnit: '万元', level2: '成本指标' });
@@ -85,12 +90,18 @@ describePg('targets API through the real app on PostgreSQL', () => {
     );
     const full = (await http().get(`/api/targets/sheets/${sheet.id}`)).body;
     const cost = full.indicators.find((i: { name: string }) => i.name === '维稳值班资金');
-    const edited = await http().patch(`/api/targets/sheets/${sheet.id}/indicators/${cost.id}`).send({ target: '≤40万元' }).expect(200);
+    const edited = await http()
+      .patch(`/api/targets/sheets/${sheet.id}/indicators/${cost.id}`)
+      .send({ target: '≤40万元' })
+      .expect(200);
     expect(edited.body).toMatchObject({ targetOp: '<=', targetValue: '40', targetUnit: '万元', targetRaw: '≤40万元' });
 
     const approved = await http().post(`/api/targets/sheets/${sheet.id}/approve`).expect(201);
     expect(approved.body.status).toBe('approved');
-    const locked = await http().patch(`/api/targets/sheets/${sheet.id}/indicators/${cost.id}`).send({ target: '≤1万元' }).expect(409);
+    const locked = await http()
+      .patch(`/api/targets/sheets/${sheet.id}/indicators/${cost.id}`)
+      .send({ target: '≤1万元' })
+      .expect(409);
     expect(locked.body).toMatchObject({ code: 'SHEET_LOCKED' });
     expect(locked.body.message).toContain('批复锁定');
   });
@@ -98,12 +109,22 @@ describePg('targets API through the real app on PostgreSQL', () => {
   it('keeps history: a changed re-import is a new version (目标调整)', async () => {
     const original = fs.readFileSync(seedFile('004'), 'utf8');
     const changed = original.replace('区领导坐班接访\t≥\t264', '区领导坐班接访\t≥\t250');
-    const res = await http().post('/api/targets/import').attach('files', Buffer.from(changed), '渌口-调整.txt').expect(201);
-    expect(res.body.stored.map((s: { outcome: string }) => s.outcome)).toEqual(['new-version', 'unchanged', 'unchanged']);
+    const res = await http()
+      .post('/api/targets/import')
+      .attach('files', Buffer.from(changed), '渌口-调整.txt')
+      .expect(201);
+    expect(res.body.stored.map((s: { outcome: string }) => s.outcome)).toEqual([
+      'new-version',
+      'unchanged',
+      'unchanged',
+    ]);
     const dept = res.body.stored[0];
     expect(dept.version).toBe(2);
     const history = await http().get(`/api/targets/sheets/${dept.id}/history`).expect(200);
-    expect(history.body.map((s: { version: number; status: string }) => [s.version, s.status])).toEqual([[1, 'superseded'], [2, 'draft']]);
+    expect(history.body.map((s: { version: number; status: string }) => [s.version, s.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'draft'],
+    ]);
     expect(history.body[1].changeReason).toContain('目标调整');
   });
 
@@ -122,7 +143,11 @@ describePg('targets API through the real app on PostgreSQL', () => {
       expect(res.body.message).toContain(name);
     }
     // A good file uploaded together with a bad one: nothing of either is stored.
-    const mixed = await http().post('/api/targets/import').attach('files', seedFile('002')).attach('files', gbk, 'gbk.txt').expect(422);
+    const mixed = await http()
+      .post('/api/targets/import')
+      .attach('files', seedFile('002'))
+      .attach('files', gbk, 'gbk.txt')
+      .expect(422);
     expect(mixed.body.code).toBe('FILE_NOT_UTF8');
     expect(await count('target_sheet')).toBe(before);
   });
@@ -131,18 +156,27 @@ describePg('targets API through the real app on PostgreSQL', () => {
     const res = await binary(http().get('/api/targets/export.xlsx?unit=501&year=2024')).expect(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     expect(decodeURIComponent(res.headers['content-disposition'])).toContain('绩效目标表-501-2024.xlsx');
-    const again = await http().post('/api/targets/import').attach('files', res.body as Buffer, '馆陶.xlsx').expect(201);
+    const again = await http()
+      .post('/api/targets/import')
+      .attach('files', res.body as Buffer, '馆陶.xlsx')
+      .expect(201);
     // Includes 信访维稳工作经费, edited to ≤40万元 after import: the export carries the edit, so nothing changed.
     expect(again.body.stored.map((s: { outcome: string }) => s.outcome)).toEqual(Array(8).fill('unchanged'));
   });
 
   it('refuses a broken Word .docx upload naming the file', async () => {
-    const res = await http().post('/api/targets/import?dryRun=1').attach('files', Buffer.from('PK\u0003\u0004junk'), '目标表.docx').expect(415);
+    const res = await http()
+      .post('/api/targets/import?dryRun=1')
+      .attach('files', Buffer.from('PK\u0003\u0004junk'), '目标表.docx')
+      .expect(415);
     expect(res.body.message).toContain('目标表.docx');
   });
 
   it('refuses an upload over the size limit', async () => {
-    const res = await http().post('/api/targets/import').attach('files', Buffer.alloc(21 * 1024 * 1024, 0x61), 'huge.txt').expect(413);
+    const res = await http()
+      .post('/api/targets/import')
+      .attach('files', Buffer.alloc(21 * 1024 * 1024, 0x61), 'huge.txt')
+      .expect(413);
     expect(res.body.code).toBe('FILE_TOO_LARGE');
   });
 

@@ -16,7 +16,12 @@ import { createPgSchema, describePg } from '../helpers/postgres';
 const DAY = 86_400_000;
 const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
 
-interface Indicator { id: string; name: string; targetRaw: string; targetKind: string }
+interface Indicator {
+  id: string;
+  name: string;
+  targetRaw: string;
+  targetKind: string;
+}
 
 /** The whole cycle in real Chromium against the real app and a real worker: no API shortcuts after setup. */
 describePg('web UI in a real browser: reporter → head → evaluator → PDF', () => {
@@ -72,19 +77,49 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     worker = await createWorker(config);
     const { agent: admin } = await signedIn(app, 'admin');
-    await admin.post('/api/targets/import').attach('files', seedFile('004')).attach('files', seedFile('003')).expect(201);
-    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as { id: string; name: string; year: number; unit: { code: string } }[];
+    await admin
+      .post('/api/targets/import')
+      .attach('files', seedFile('004'))
+      .attach('files', seedFile('003'))
+      .expect(201);
+    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as {
+      id: string;
+      name: string;
+      year: number;
+      unit: { code: string };
+    }[];
     const sheet = sheets.find((s) => s.name === '驻京维稳工作组专项')!;
     sheetId = sheet.id;
     otherUnitSheetId = sheets.find((s) => s.unit.code !== sheet.unit.code)!.id;
     for (const s of sheets) await admin.post(`/api/targets/sheets/${s.id}/approve`).expect(201);
-    for (const p of ['Q1', 'Q4']) await admin.put(`/api/actuals/periods/2026/${p}`).send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() }).expect(200);
+    for (const p of ['Q1', 'Q4'])
+      await admin
+        .put(`/api/actuals/periods/2026/${p}`)
+        .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
+        .expect(200);
     await admin.put(`/api/units/${sheet.unit.code}/contact`).send({ email: 'lukou@example.gov.cn' }).expect(200);
     indicators = (await admin.get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
     const users = app.get(UsersService);
-    await users.create({ username: 'tianbao', displayName: '张填报', role: 'reporter', unitCode: sheet.unit.code, password: TEST_PASSWORD });
-    await users.create({ username: 'fuzeren', displayName: '李负责人', role: 'head', unitCode: sheet.unit.code, password: TEST_PASSWORD });
-    const { user } = await users.create({ username: 'pingshen', displayName: '王评审', role: 'evaluator', password: TEST_PASSWORD });
+    await users.create({
+      username: 'tianbao',
+      displayName: '张填报',
+      role: 'reporter',
+      unitCode: sheet.unit.code,
+      password: TEST_PASSWORD,
+    });
+    await users.create({
+      username: 'fuzeren',
+      displayName: '李负责人',
+      role: 'head',
+      unitCode: sheet.unit.code,
+      password: TEST_PASSWORD,
+    });
+    const { user } = await users.create({
+      username: 'pingshen',
+      displayName: '王评审',
+      role: 'evaluator',
+      password: TEST_PASSWORD,
+    });
     await users.assign(user.id, [sheet.unit.code]);
     browser = await puppeteer.launch(chromiumLaunchOptions(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'));
     page = await browser.newPage();
@@ -116,7 +151,10 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
   it('keeps every field labelled and the skip link first in keyboard order', async () => {
     await go(`/sheets/${sheetId}/periods/Q1`);
     const unlabelled = await page.$$eval('input:not([type=hidden]), select, textarea', (els) =>
-      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label')).map((e) => e.outerHTML));
+      els
+        .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label'))
+        .map((e) => e.outerHTML),
+    );
     expect(unlabelled).toEqual([]);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('跳到正文');
@@ -160,7 +198,9 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
   it('reporter fills the year end with one shortfall and explains it; the head submits the self-evaluation', async () => {
     await signIn('tianbao');
     const short = indicators.find((i) => i.targetKind === 'quantitative' && /^≥\d+%$/.test(i.targetRaw))!;
-    await fillQuarter('Q4', '57', (i) => (i === short ? `${Number(i.targetRaw.slice(1, -1)) - 5}%` : i.targetRaw.replace(/^[≥≤=]/, '')));
+    await fillQuarter('Q4', '57', (i) =>
+      i === short ? `${Number(i.targetRaw.slice(1, -1)) - 5}%` : i.targetRaw.replace(/^[≥≤=]/, ''),
+    );
     await submitVia('button[value=submit]');
     expect(await text('#report-status')).toBe('已提交');
     // scores arrive from the worker
@@ -180,7 +220,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     await submitVia('button[value=confirm]');
     for (let k = 0; k < 100; k++) {
       await go(`/sheets/${sheetId}/evaluation`);
-      if (await page.$('form[action$="/evaluation/submit"]') && !(await page.$('[role=status].muted'))) break;
+      if ((await page.$('form[action$="/evaluation/submit"]')) && !(await page.$('[role=status].muted'))) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     await submitVia('form[action$="/evaluation/submit"] button');
@@ -219,7 +259,9 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
 
   it('administrator pages: periods, users with a one-time password, import with preview, board, queues', async () => {
     await signOut();
-    await app.get(UsersService).create({ username: 'caizheng', displayName: '财政管理员', role: 'admin', password: TEST_PASSWORD });
+    await app
+      .get(UsersService)
+      .create({ username: 'caizheng', displayName: '财政管理员', role: 'admin', password: TEST_PASSWORD });
     await signIn('caizheng');
     await go('/admin/periods');
     await page.type('#year', '2026');
@@ -227,7 +269,11 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     await page.type('#opensAt', '2026-07-01');
     await page.type('#closesAt', '2026-07-15');
     await submitVia('form[action="/admin/periods"] button');
-    expect(await page.$$eval('tbody tr', (rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()))).toContain('2026 Q2 2026-07-01 2026-07-15');
+    expect(
+      await page.$$eval('tbody tr', (rows) =>
+        rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
+      ),
+    ).toContain('2026 Q2 2026-07-01 2026-07-15');
     await shot('admin-periods');
 
     await go('/admin/users');
@@ -252,10 +298,12 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     expect(await page.$$eval('tbody tr', (r) => r.length)).toBeGreaterThan(0);
     await shot('board');
     await go('/admin/queues');
-    expect(await page.$$eval('tbody tr td:first-child', (c) => c.map((x) => x.textContent))).toEqual(expect.arrayContaining(['scoring', 'reports', 'mail']));
+    expect(await page.$$eval('tbody tr td:first-child', (c) => c.map((x) => x.textContent))).toEqual(
+      expect.arrayContaining(['scoring', 'reports', 'mail']),
+    );
   });
 
-  it('never shows another unit\'s data, even by URL', async () => {
+  it("never shows another unit's data, even by URL", async () => {
     await signOut();
     await signIn('tianbao');
     const res = await page.goto(`${base}/sheets/${otherUnitSheetId}/periods/Q1`);

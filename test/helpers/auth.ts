@@ -8,9 +8,19 @@ export const TEST_PASSWORD = 'Test-pass-2026';
 export type Agent = ReturnType<typeof request.agent>;
 
 /** A new account of `role` (unit-bound roles need unitCode), signed in through the real login route. */
-export async function signedIn(app: INestApplication, role: Role = 'admin', opts: { unitCode?: string; displayName?: string; username?: string } = {}) {
+export async function signedIn(
+  app: INestApplication,
+  role: Role = 'admin',
+  opts: { unitCode?: string; displayName?: string; username?: string } = {},
+) {
   const username = opts.username ?? `t-${role}-${randomBytes(3).toString('hex')}`;
-  const { user } = await app.get(UsersService).create({ username, displayName: opts.displayName ?? `测试${role}`, role, unitCode: opts.unitCode, password: TEST_PASSWORD });
+  const { user } = await app.get(UsersService).create({
+    username,
+    displayName: opts.displayName ?? `测试${role}`,
+    role,
+    unitCode: opts.unitCode,
+    password: TEST_PASSWORD,
+  });
   const agent = await login(app, username, TEST_PASSWORD);
   return { agent, user };
 }

@@ -9,7 +9,8 @@ export default async function globalSetup(): Promise<void> {
     await client.end();
     process.env.SELFEVAL_TEST_PG = '1';
   } catch (e) {
-    if (process.env.CI === 'true') throw new Error(`CI=true but PostgreSQL is unreachable at ${postgresUrl()}: ${(e as Error).message}`);
+    if (process.env.CI === 'true')
+      throw new Error(`CI=true but PostgreSQL is unreachable at ${postgresUrl()}: ${(e as Error).message}`);
     process.env.SELFEVAL_TEST_PG = '0';
     console.warn(`\n[skip] PostgreSQL unreachable at ${postgresUrl()}: PostgreSQL tests are skipped.\n`);
   }

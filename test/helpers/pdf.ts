@@ -11,9 +11,14 @@ function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
 }
 
 export const pdfText = (pdf: Buffer, page?: number) =>
-  withFile(pdf, (f) => execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', f, '-'], { encoding: 'utf8' }));
+  withFile(pdf, (f) =>
+    execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', f, '-'], {
+      encoding: 'utf8',
+    }),
+  );
 
-export const pdfPages = (pdf: Buffer) => withFile(pdf, (f) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [f], { encoding: 'utf8' }))![1]));
+export const pdfPages = (pdf: Buffer) =>
+  withFile(pdf, (f) => Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [f], { encoding: 'utf8' }))![1]));
 
 /** Font rows of `pdffonts`: name, type, embedded. */
 export const pdfFonts = (pdf: Buffer) =>
@@ -22,7 +27,11 @@ export const pdfFonts = (pdf: Buffer) =>
       .split('\n')
       .slice(2)
       .filter(Boolean)
-      .map((line) => ({ name: line.split(/\s+/)[0], type: /(CID TrueType|TrueType|Type 3|Type 1C|CID Type 0C|Type 1)/.exec(line)?.[1] ?? '?', embedded: / yes +(yes|no) +(yes|no)/.test(line) })),
+      .map((line) => ({
+        name: line.split(/\s+/)[0],
+        type: /(CID TrueType|TrueType|Type 3|Type 1C|CID Type 0C|Type 1)/.exec(line)?.[1] ?? '?',
+        embedded: / yes +(yes|no) +(yes|no)/.test(line),
+      })),
   );
 
 /** Page 1 as a PNG under test-artifacts/, for a person to look at. */
@@ -30,6 +39,8 @@ export function savePage1Png(pdf: Buffer, name: string): string {
   const dir = path.join(__dirname, '../../test-artifacts');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, `${name}.pdf`), pdf);
-  withFile(pdf, (f) => execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', f, path.join(dir, name)]));
+  withFile(pdf, (f) =>
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', f, path.join(dir, name)]),
+  );
   return path.join(dir, `${name}.png`);
 }

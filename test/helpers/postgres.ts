@@ -7,10 +7,15 @@ import { postgresUrl } from './pg-url';
 export { postgresUrl };
 
 /** `describe` when PostgreSQL is reachable (always in CI: global setup fails otherwise), else a printed skip. */
-export const describePg: jest.Describe = (process.env.SELFEVAL_TEST_PG === '0' ? describe.skip : describe) as jest.Describe;
+export const describePg: jest.Describe = (
+  process.env.SELFEVAL_TEST_PG === '0' ? describe.skip : describe
+) as jest.Describe;
 
 /** A fresh schema per test file, so runs never see each other's rows; dropped by the returned cleanup. */
-export async function createPgSchema(): Promise<{ db: DatabaseConfig & { driver: 'postgres' }; drop: () => Promise<void> }> {
+export async function createPgSchema(): Promise<{
+  db: DatabaseConfig & { driver: 'postgres' };
+  drop: () => Promise<void>;
+}> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const client = new Client({ connectionString: postgresUrl() });
   await client.connect();

@@ -3,7 +3,6 @@ import { EmbeddedRedis } from '@selfeval/jobs';
 import { tempDir } from '../helpers/config';
 import { alive } from '../helpers/fixtures';
 
-
 describe('EmbeddedRedis', () => {
   it('starts a private redis-server on loopback, keeps data under the data dir, and stops it', async () => {
     const dataDir = tempDir();

@@ -14,7 +14,12 @@ describe('MailService without SMTP_URL', () => {
     const config = testConfig();
     ds = await openDatabase(config.database);
     const mail = new MailService(ds, config);
-    const msg = { dedupeKey: 'reminder-u1-2024-Q1', to: 'unit@example.gov.cn', subject: '【绩效运行监控】填报提醒', text: '请在截止日前提交。' };
+    const msg = {
+      dedupeKey: 'reminder-u1-2024-Q1',
+      to: 'unit@example.gov.cn',
+      subject: '【绩效运行监控】填报提醒',
+      text: '请在截止日前提交。',
+    };
     expect(await mail.sendOnce(msg)).toBe('sent');
     expect(await mail.sendOnce(msg)).toBe('skipped');
     const files = fs.readdirSync(config.mail.outboxDir);

@@ -2,13 +2,34 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '@selfeval/config';
-import { createDataSource, dataSourceOptions, IndicatorEntity, MIGRATIONS, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import {
+  createDataSource,
+  dataSourceOptions,
+  IndicatorEntity,
+  MIGRATIONS,
+  TargetSheetEntity,
+  UnitEntity,
+} from '@selfeval/db';
 import { tempDir } from '../helpers/config';
 import { createPgSchema, describePg } from '../helpers/postgres';
 
 const TABLES = [
-  'unit', 'target_sheet', 'indicator', 'report_period', 'period_reopen', 'quarter_report', 'report_spending',
-  'budget_adjustment', 'indicator_value', 'audit_log', 'monitoring_result', 'evidence_file', 'mail_delivery', 'self_evaluation', 'indicator_score', 'report_file',
+  'unit',
+  'target_sheet',
+  'indicator',
+  'report_period',
+  'period_reopen',
+  'quarter_report',
+  'report_spending',
+  'budget_adjustment',
+  'indicator_value',
+  'audit_log',
+  'monitoring_result',
+  'evidence_file',
+  'mail_delivery',
+  'self_evaluation',
+  'indicator_score',
+  'report_file',
 ];
 
 async function tablesPresent(ds: DataSource): Promise<string[]> {
@@ -46,27 +67,62 @@ function migrationSuite(name: string, makeDb: () => Promise<{ db: DatabaseConfig
       const first = new DataSource({ ...dataSourceOptions(db), migrations: [MIGRATIONS[0]] } as DataSourceOptions);
       await first.initialize();
       await first.runMigrations({ transaction: 'each' });
-      await first.query("INSERT INTO unit (id, code, name) VALUES ('00000000-0000-4000-8000-000000000001', '900', '先有单位')");
+      await first.query(
+        "INSERT INTO unit (id, code, name) VALUES ('00000000-0000-4000-8000-000000000001', '900', '先有单位')",
+      );
       await first.destroy();
       const ran = await ds.runMigrations({ transaction: 'each' });
       expect(ran.map((m) => m.name)).toEqual(MIGRATIONS.slice(1).map((m) => m.name));
       expect(await tablesPresent(ds)).toEqual(TABLES);
 
       const units = ds.getRepository(UnitEntity);
-      const unit = await units.save(units.create({ code: '501', name: '馆陶县信访局', parentName: null, region: '河北', contactEmail: null }));
+      const unit = await units.save(
+        units.create({ code: '501', name: '馆陶县信访局', parentName: null, region: '河北', contactEmail: null }),
+      );
       const sheets = ds.getRepository(TargetSheetEntity);
-      const sheet = await sheets.save(sheets.create({
-        unitId: unit.id, year: 2024, kind: 'project', sheetKey: 'project:X', version: 1, status: 'draft',
-        name: '信访维稳工作经费', projectCode: null, budgetTotal: '72.400000', budget: { total: '72.40' },
-        spendingPlan: [{ month: 3, percent: '25' }], goal: null, attributes: {}, warnings: [],
-        sourceName: null, sourceHash: null, changeReason: null, approvedAt: null, approvedBy: null,
-      }));
+      const sheet = await sheets.save(
+        sheets.create({
+          unitId: unit.id,
+          year: 2024,
+          kind: 'project',
+          sheetKey: 'project:X',
+          version: 1,
+          status: 'draft',
+          name: '信访维稳工作经费',
+          projectCode: null,
+          budgetTotal: '72.400000',
+          budget: { total: '72.40' },
+          spendingPlan: [{ month: 3, percent: '25' }],
+          goal: null,
+          attributes: {},
+          warnings: [],
+          sourceName: null,
+          sourceHash: null,
+          changeReason: null,
+          approvedAt: null,
+          approvedBy: null,
+        }),
+      );
       const indicators = ds.getRepository(IndicatorEntity);
-      await indicators.save(indicators.create({
-        sheetId: sheet.id, position: 0, level1: '产出指标', level2: '成本指标', name: '资金使用',
-        description: null, basis: null, standard: null, targetRaw: '≦200.24万元', targetKind: 'quantitative',
-        targetOp: '<=', targetValue: '200.24', targetUnit: '万元', targetText: null, weight: '16.67',
-      }));
+      await indicators.save(
+        indicators.create({
+          sheetId: sheet.id,
+          position: 0,
+          level1: '产出指标',
+          level2: '成本指标',
+          name: '资金使用',
+          description: null,
+          basis: null,
+          standard: null,
+          targetRaw: '≦200.24万元',
+          targetKind: 'quantitative',
+          targetOp: '<=',
+          targetValue: '200.24',
+          targetUnit: '万元',
+          targetText: null,
+          weight: '16.67',
+        }),
+      );
       const back = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheet.id });
       expect(back.budgetTotal).toBe('72.4');
       expect(typeof back.budgetTotal).toBe('string');

@@ -8,9 +8,23 @@ import { tempDir } from '../helpers/config';
 import { createPgSchema, describePg } from '../helpers/postgres';
 
 const sheet = (name: string, level2: string = '数量指标'): TargetSheet => ({
-  kind: 'project', year: 2024, unit: { code: '900', name: '测试局' }, project: { code: null, name },
-  budget: { total: '10.00' }, spendingPlan: [], goal: null, attributes: {}, warnings: [],
-  indicators: [{ level1: '产出指标', level2, name: '次数', target: { raw: '≥1次', kind: 'quantitative', op: '>=', value: '1', unit: '次' } }],
+  kind: 'project',
+  year: 2024,
+  unit: { code: '900', name: '测试局' },
+  project: { code: null, name },
+  budget: { total: '10.00' },
+  spendingPlan: [],
+  goal: null,
+  attributes: {},
+  warnings: [],
+  indicators: [
+    {
+      level1: '产出指标',
+      level2,
+      name: '次数',
+      target: { raw: '≥1次', kind: 'quantitative', op: '>=', value: '1', unit: '次' },
+    },
+  ],
 });
 
 function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: () => Promise<void> }>) {
@@ -44,10 +58,16 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
     it('refuses a sheet without a year before writing anything', async () => {
       const service = new TargetsService(ds);
       const noYear: ImportResult = { sheets: [{ ...sheet('丙'), year: null }], warnings: [] };
-      await expect(service.importResult(noYear, { name: 'x.txt' })).rejects.toMatchObject({ code: 'SHEET_INVALID', where: { field: 'year', sheet: '丙' } });
+      await expect(service.importResult(noYear, { name: 'x.txt' })).rejects.toMatchObject({
+        code: 'SHEET_INVALID',
+        where: { field: 'year', sheet: '丙' },
+      });
     });
   });
 }
 
-suite('SQLite', async () => ({ db: { driver: 'sqlite', file: path.join(tempDir(), 't.sqlite') }, drop: async () => undefined }));
+suite('SQLite', async () => ({
+  db: { driver: 'sqlite', file: path.join(tempDir(), 't.sqlite') },
+  drop: async () => undefined,
+}));
 describePg('PostgreSQL', () => suite('PostgreSQL', createPgSchema));

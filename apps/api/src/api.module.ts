@@ -25,10 +25,36 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule, DbModule.forRoot({ runMigrations: true }), JobsModule, TargetsModule, ActualsModule, EvaluationModule, AuthModule],
-      controllers: [HealthController, AuthController, UsersController, TargetsController, ActualsController, EvaluationController, UnitsController, AuthPagesController, UnitPagesController, AdminPagesController],
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, { provide: WebViews, useFactory: () => new WebViews() },
-        { provide: LoginLimiter, inject: [REDIS_CONNECTION, APP_CONFIG], useFactory: (redis: Redis, config: AppConfig) => new LoginLimiter(redis, config.queuePrefix) },
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule,
+        DbModule.forRoot({ runMigrations: true }),
+        JobsModule,
+        TargetsModule,
+        ActualsModule,
+        EvaluationModule,
+        AuthModule,
+      ],
+      controllers: [
+        HealthController,
+        AuthController,
+        UsersController,
+        TargetsController,
+        ActualsController,
+        EvaluationController,
+        UnitsController,
+        AuthPagesController,
+        UnitPagesController,
+        AdminPagesController,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: WebViews, useFactory: () => new WebViews() },
+        {
+          provide: LoginLimiter,
+          inject: [REDIS_CONNECTION, APP_CONFIG],
+          useFactory: (redis: Redis, config: AppConfig) => new LoginLimiter(redis, config.queuePrefix),
+        },
       ],
     };
   }

@@ -8,7 +8,12 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter()));
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, transform: true, forbidNonWhitelisted: true, exceptionFactory: toDomainError }),
+    new ValidationPipe({
+      whitelist: true,
+      transform: true,
+      forbidNonWhitelisted: true,
+      exceptionFactory: toDomainError,
+    }),
   );
   return app;
 }
@@ -18,7 +23,11 @@ function toDomainError(errors: ValidationError[]): DomainError {
   const details: { field: string; message: string }[] = [];
   const walk = (list: ValidationError[], prefix: string) => {
     for (const e of list) {
-      const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+      const field = /^\d+$/.test(e.property)
+        ? `${prefix}[${e.property}]`
+        : prefix
+          ? `${prefix}.${e.property}`
+          : e.property;
       if (e.constraints) {
         const unknown = 'whitelistValidation' in e.constraints;
         details.push({ field, message: unknown ? `不认识的字段“${field}”` : `字段“${field}”格式不正确` });
@@ -27,5 +36,10 @@ function toDomainError(errors: ValidationError[]): DomainError {
     }
   };
   walk(errors, '');
-  return new DomainError('VALIDATION_FAILED', details.map((d) => d.message).join('；'), { field: details[0]?.field }, details);
+  return new DomainError(
+    'VALIDATION_FAILED',
+    details.map((d) => d.message).join('；'),
+    { field: details[0]?.field },
+    details,
+  );
 }

@@ -8,7 +8,10 @@ import { REDIS_CONNECTION } from '@selfeval/jobs';
 
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   // body parsers are registered by configureSession, before the CSRF check that reads form bodies
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.set('trust proxy', 'loopback');
   configureApp(app);
   configureSession(app, config, app.get(REDIS_CONNECTION));

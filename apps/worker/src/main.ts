@@ -6,6 +6,6 @@ import { createWorker } from './create-worker';
 createWorker(loadConfig())
   .then((ctx) => ctx.enableShutdownHooks())
   .catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });

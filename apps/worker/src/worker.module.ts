@@ -13,7 +13,16 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule, DbModule.forRoot({ runMigrations: false }), JobsModule, ActualsModule, EvaluationModule, NotificationsModule, ReportsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule,
+        DbModule.forRoot({ runMigrations: false }),
+        JobsModule,
+        ActualsModule,
+        EvaluationModule,
+        NotificationsModule,
+        ReportsModule,
+      ],
     };
   }
 }

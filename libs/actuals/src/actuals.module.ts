@@ -16,7 +16,11 @@ import { MonitoringHandlers } from './monitoring.handlers';
         new ActualsService(
           ds,
           (reportId, dataVersion) =>
-            jobs.enqueue(Job.ComputeMonitoring, { reportId, dataVersion }, { jobId: jobId(Job.ComputeMonitoring, reportId, `v${dataVersion}`) }),
+            jobs.enqueue(
+              Job.ComputeMonitoring,
+              { reportId, dataVersion },
+              { jobId: jobId(Job.ComputeMonitoring, reportId, `v${dataVersion}`) },
+            ),
           () => new Date(),
           new ContentStore(path.join(config.dataDir, 'evidence')),
         ),

@@ -1,11 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import {
-  AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, IndicatorEntity, IndicatorValueEntity, MonitoringResultEntity, PeriodReopenEntity,
-  QuarterReportEntity, ReportFileEntity, ReportPeriodEntity, ReportSpendingEntity, ReportStatus, TargetSheetEntity, UnitEntity,
+  AuditLogEntity,
+  BudgetAdjustmentEntity,
+  EvidenceFileEntity,
+  IndicatorEntity,
+  IndicatorValueEntity,
+  MonitoringResultEntity,
+  PeriodReopenEntity,
+  QuarterReportEntity,
+  ReportFileEntity,
+  ReportPeriodEntity,
+  ReportSpendingEntity,
+  ReportStatus,
+  TargetSheetEntity,
+  UnitEntity,
 } from '@selfeval/db';
 import {
-  checkEvidence, D, DomainError, indicatorLight, safeFileName, Period, PERIOD_MONTH, PERIOD_NAME, PERIODS, QuarterReportInput, spendingLight, validateQuarterReport, worstLight,
+  checkEvidence,
+  D,
+  DomainError,
+  indicatorLight,
+  safeFileName,
+  Period,
+  PERIOD_MONTH,
+  PERIOD_NAME,
+  PERIODS,
+  QuarterReportInput,
+  spendingLight,
+  validateQuarterReport,
+  worstLight,
 } from '@selfeval/domain';
 import { indicatorTarget } from '@selfeval/targets';
 import { ContentStore } from '@selfeval/db';
@@ -16,7 +40,8 @@ export interface MonitoringEnqueuer {
 }
 
 export function assertPeriod(period: string): Period {
-  if (!(PERIODS as string[]).includes(period)) throw new DomainError('VALIDATION_FAILED', `报告期“${period}”应为 Q1、Q2、Q3 或 Q4`, { field: 'period' });
+  if (!(PERIODS as string[]).includes(period))
+    throw new DomainError('VALIDATION_FAILED', `报告期“${period}”应为 Q1、Q2、Q3 或 Q4`, { field: 'period' });
   return period as Period;
 }
 
@@ -35,7 +60,8 @@ export class ActualsService {
   // ---- periods ------------------------------------------------------------------------------
   async setPeriod(year: number, periodText: string, opensAt: Date, closesAt: Date, actor: string) {
     const period = assertPeriod(periodText);
-    if (!(opensAt < closesAt)) throw new DomainError('VALIDATION_FAILED', '截止时间应晚于开始时间', { field: 'closesAt' });
+    if (!(opensAt < closesAt))
+      throw new DomainError('VALIDATION_FAILED', '截止时间应晚于开始时间', { field: 'closesAt' });
     return this.ds.transaction(async (em) => {
       const repo = em.getRepository(ReportPeriodEntity);
       const existing = await repo.findOneBy({ year, period });
@@ -43,7 +69,9 @@ export class ActualsService {
       const old = existing ? `${existing.opensAt.toISOString()} – ${existing.closesAt.toISOString()}` : null;
       Object.assign(row, { opensAt, closesAt });
       const saved = await repo.save(row);
-      await audit(em, 'report_period', saved.id, existing ? 'update' : 'create', actor, [['填报时间', old, `${opensAt.toISOString()} – ${closesAt.toISOString()}`]]);
+      await audit(em, 'report_period', saved.id, existing ? 'update' : 'create', actor, [
+        ['填报时间', old, `${opensAt.toISOString()} – ${closesAt.toISOString()}`],
+      ]);
       return saved;
     });
   }
@@ -59,8 +87,18 @@ export class ActualsService {
       const unit = await em.getRepository(UnitEntity).findOneBy({ code: unitCode });
       if (!unit) throw new DomainError('NOT_FOUND', `找不到单位“${unitCode}”`, { field: 'unitCode' });
       const repo = em.getRepository(PeriodReopenEntity);
-      const row = await repo.save(repo.create({ unitId: unit.id, year, period, reason: reason.trim(), until, createdBy: actor }));
-      await audit(em, 'period_reopen', row.id, 'reopen', actor, [[`${year} ${period}`, null, `开放至 ${until.toISOString()}`]], reason.trim());
+      const row = await repo.save(
+        repo.create({ unitId: unit.id, year, period, reason: reason.trim(), until, createdBy: actor }),
+      );
+      await audit(
+        em,
+        'period_reopen',
+        row.id,
+        'reopen',
+        actor,
+        [[`${year} ${period}`, null, `开放至 ${until.toISOString()}`]],
+        reason.trim(),
+      );
       return row;
     });
   }
@@ -68,17 +106,25 @@ export class ActualsService {
   private async assertOpen(em: EntityManager, unitId: string, year: number, period: Period) {
     const p = await em.getRepository(ReportPeriodEntity).findOneBy({ year, period });
     const now = this.now();
-    if (!p) throw new DomainError('PERIOD_CLOSED', `${year} 年${PERIOD_NAME[period]}尚未设置填报时间`, { field: 'period' });
+    if (!p)
+      throw new DomainError('PERIOD_CLOSED', `${year} 年${PERIOD_NAME[period]}尚未设置填报时间`, { field: 'period' });
     if (now >= p.opensAt && now <= p.closesAt) return;
     const reopened = await em
       .getRepository(PeriodReopenEntity)
       .createQueryBuilder('r')
-      .where('r.unit_id = :unitId AND r.year = :year AND r.period = :period AND r.until >= :now', { unitId, year, period, now })
+      .where('r.unit_id = :unitId AND r.year = :year AND r.period = :period AND r.until >= :now', {
+        unitId,
+        year,
+        period,
+        now,
+      })
       .getCount();
     if (reopened) return;
     throw new DomainError(
       'PERIOD_CLOSED',
-      now < p.opensAt ? `${year} 年${PERIOD_NAME[period]}填报尚未开始` : `${year} 年${PERIOD_NAME[period]}填报已于 ${p.closesAt.toISOString().slice(0, 10)} 截止，如需补报请联系管理员重新开放`,
+      now < p.opensAt
+        ? `${year} 年${PERIOD_NAME[period]}填报尚未开始`
+        : `${year} 年${PERIOD_NAME[period]}填报已于 ${p.closesAt.toISOString().slice(0, 10)} 截止，如需补报请联系管理员重新开放`,
       { field: 'period' },
     );
   }
@@ -88,7 +134,11 @@ export class ActualsService {
     const sheet = await em.getRepository(TargetSheetEntity).findOneBy({ id: sheetId });
     if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
     if (sheet.status !== 'approved') {
-      throw new DomainError('WORKFLOW_STATE', `“${sheet.name}”第 ${sheet.version} 版尚未批复（或已被新版本取代），不能填报`, { sheet: sheet.name });
+      throw new DomainError(
+        'WORKFLOW_STATE',
+        `“${sheet.name}”第 ${sheet.version} 版尚未批复（或已被新版本取代），不能填报`,
+        { sheet: sheet.name },
+      );
     }
     const indicators = await em.getRepository(IndicatorEntity).find({ where: { sheetId }, order: { position: 'ASC' } });
     return { sheet, indicators };
@@ -111,7 +161,9 @@ export class ActualsService {
   async statuses(sheetIds: string[]): Promise<Map<string, Partial<Record<Period, ReportStatus>>>> {
     const out = new Map<string, Partial<Record<Period, ReportStatus>>>();
     if (!sheetIds.length) return out;
-    const rows = await this.ds.getRepository(QuarterReportEntity).find({ select: { sheetId: true, period: true, status: true }, where: { sheetId: In(sheetIds) } });
+    const rows = await this.ds
+      .getRepository(QuarterReportEntity)
+      .find({ select: { sheetId: true, period: true, status: true }, where: { sheetId: In(sheetIds) } });
     for (const r of rows) out.set(r.sheetId, { ...out.get(r.sheetId), [r.period]: r.status });
     return out;
   }
@@ -121,7 +173,9 @@ export class ActualsService {
     const period = assertPeriod(periodText);
     const report = await this.ds.getRepository(QuarterReportEntity).findOneBy({ sheetId, period });
     if (!report) return null;
-    return this.ds.getRepository(ReportFileEntity).findOne({ where: { quarterReportId: report.id, kind: 'monitoring-table' }, order: { dataVersion: 'DESC' } });
+    return this.ds
+      .getRepository(ReportFileEntity)
+      .findOne({ where: { quarterReportId: report.id, kind: 'monitoring-table' }, order: { dataVersion: 'DESC' } });
   }
 
   /** Saves the whole report (replacing the previous draft) in one transaction, or nothing. */
@@ -133,21 +187,35 @@ export class ActualsService {
       const repo = em.getRepository(QuarterReportEntity);
       const existing = await repo.findOneBy({ sheetId, period });
       if (existing && !['draft', 'returned'].includes(existing.status)) {
-        throw new DomainError('WORKFLOW_STATE', `${PERIOD_NAME[period]}报告${STATUS_NAME[existing.status]}，需退回后才能修改`, { field: 'status' });
+        throw new DomainError(
+          'WORKFLOW_STATE',
+          `${PERIOD_NAME[period]}报告${STATUS_NAME[existing.status]}，需退回后才能修改`,
+          { field: 'status' },
+        );
       }
       const previous = await this.previousValues(em, sheetId, period);
       const checked = validateQuarterReport(
         input,
-        { budgetTotal: sheet.budgetTotal ?? '0', indicators: indicators.map((i) => ({ id: i.id, name: i.name, target: indicatorTarget(i) })) },
+        {
+          budgetTotal: sheet.budgetTotal ?? '0',
+          indicators: indicators.map((i) => ({ id: i.id, name: i.name, target: indicatorTarget(i) })),
+        },
         previous,
       );
       if (checked.errors.length) {
-        throw new DomainError('VALIDATION_FAILED', `填报内容有 ${checked.errors.length} 处错误，未保存：${checked.errors[0].message}`, { field: checked.errors[0].field }, checked.errors);
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `填报内容有 ${checked.errors.length} 处错误，未保存：${checked.errors[0].message}`,
+          { field: checked.errors[0].field },
+          checked.errors,
+        );
       }
       const oldValues = existing ? await em.getRepository(IndicatorValueEntity).findBy({ reportId: existing.id }) : [];
-      const report = existing ?? repo.create({ sheetId, unitId: sheet.unitId, year: sheet.year, period, dataVersion: 0 });
+      const report =
+        existing ?? repo.create({ sheetId, unitId: sheet.unitId, year: sheet.year, period, dataVersion: 0 });
       const changes: [string, string | null, string | null][] = [];
-      if (report.spentTotal !== checked.spentTotal) changes.push(['累计执行数', report.spentTotal ?? null, checked.spentTotal]);
+      if (report.spentTotal !== checked.spentTotal)
+        changes.push(['累计执行数', report.spentTotal ?? null, checked.spentTotal]);
       Object.assign(report, {
         status: existing?.status === 'returned' ? 'returned' : 'draft',
         spentTotal: checked.spentTotal,
@@ -159,13 +227,29 @@ export class ActualsService {
       await em.getRepository(ReportSpendingEntity).delete({ reportId: saved.id });
       await em.getRepository(BudgetAdjustmentEntity).delete({ reportId: saved.id });
       await em.getRepository(IndicatorValueEntity).delete({ reportId: saved.id });
-      await bulkInsert(em, ReportSpendingEntity, input.spending.map((s) => ({ reportId: saved.id, source: s.source, amount: new D(s.amount.trim()).toFixed() })));
-      await bulkInsert(em, BudgetAdjustmentEntity, (input.adjustments ?? []).map((a) => ({ reportId: saved.id, amount: new D(a.amount.trim()).toFixed(), reason: a.reason.trim() })));
-      await bulkInsert(em, IndicatorValueEntity, checked.values.map((v) => ({ reportId: saved.id, ...v })));
+      await bulkInsert(
+        em,
+        ReportSpendingEntity,
+        input.spending.map((s) => ({ reportId: saved.id, source: s.source, amount: new D(s.amount.trim()).toFixed() })),
+      );
+      await bulkInsert(
+        em,
+        BudgetAdjustmentEntity,
+        (input.adjustments ?? []).map((a) => ({
+          reportId: saved.id,
+          amount: new D(a.amount.trim()).toFixed(),
+          reason: a.reason.trim(),
+        })),
+      );
+      await bulkInsert(
+        em,
+        IndicatorValueEntity,
+        checked.values.map((v) => ({ reportId: saved.id, ...v })),
+      );
       const names = new Map(indicators.map((i) => [i.id, i.name]));
       for (const v of checked.values) {
         const before = oldValues.find((o) => o.indicatorId === v.indicatorId);
-        const oldText = before ? before.valueRaw ?? before.grade : null;
+        const oldText = before ? (before.valueRaw ?? before.grade) : null;
         const newText = v.valueRaw ?? v.grade;
         if (oldText !== newText) changes.push([`指标“${names.get(v.indicatorId)}”`, oldText, newText]);
       }
@@ -203,25 +287,59 @@ export class ActualsService {
     const period = assertPeriod(periodText);
     if (!reason?.trim()) throw new DomainError('VALIDATION_FAILED', '退回须填写原因', { field: 'reason' });
     return this.ds.transaction(async (em) => {
-      const report = await this.transition(em, sheetId, period, ['submitted', 'confirmed'], 'returned', actor, 'return', reason.trim());
+      const report = await this.transition(
+        em,
+        sheetId,
+        period,
+        ['submitted', 'confirmed'],
+        'returned',
+        actor,
+        'return',
+        reason.trim(),
+      );
       report.returnReason = reason.trim();
       return em.getRepository(QuarterReportEntity).save(report);
     });
   }
 
-  private async transition(em: EntityManager, sheetId: string, period: Period, from: ReportStatus[], to: ReportStatus, actor: string, action: string, reason?: string) {
+  private async transition(
+    em: EntityManager,
+    sheetId: string,
+    period: Period,
+    from: ReportStatus[],
+    to: ReportStatus,
+    actor: string,
+    action: string,
+    reason?: string,
+  ) {
     const repo = em.getRepository(QuarterReportEntity);
     const report = await repo.findOneBy({ sheetId, period });
     if (!report) throw new DomainError('NOT_FOUND', `${PERIOD_NAME[period]}还没有填报内容`, { field: 'period' });
     if (!from.includes(report.status)) {
-      throw new DomainError('WORKFLOW_STATE', `${PERIOD_NAME[period]}报告当前为“${STATUS_NAME[report.status]}”，不能${ACTION_NAME[action]}`, { field: 'status' });
+      throw new DomainError(
+        'WORKFLOW_STATE',
+        `${PERIOD_NAME[period]}报告当前为“${STATUS_NAME[report.status]}”，不能${ACTION_NAME[action]}`,
+        { field: 'status' },
+      );
     }
-    await audit(em, 'quarter_report', report.id, action, actor, [['状态', STATUS_NAME[report.status], STATUS_NAME[to]]], reason);
+    await audit(
+      em,
+      'quarter_report',
+      report.id,
+      action,
+      actor,
+      [['状态', STATUS_NAME[report.status], STATUS_NAME[to]]],
+      reason,
+    );
     report.status = to;
     return report;
   }
 
-  private async previousValues(em: EntityManager, sheetId: string, period: Period): Promise<Map<string, string | null>> {
+  private async previousValues(
+    em: EntityManager,
+    sheetId: string,
+    period: Period,
+  ): Promise<Map<string, string | null>> {
     const idx = PERIODS.indexOf(period);
     if (idx === 0) return new Map();
     const prev = await em.getRepository(QuarterReportEntity).findOneBy({ sheetId, period: PERIODS[idx - 1] });
@@ -238,15 +356,37 @@ export class ActualsService {
     const current = await this.getReport(sheetId, period);
     const bytes = await buildFillInWorkbook(
       {
-        sheetId, unitName: unit.name, sheetName: sheet.name, year: sheet.year, period, budgetTotal: sheet.budgetTotal ?? '',
-        indicators: indicators.map((i) => ({ id: i.id, level1: i.level1, level2: i.level2, name: i.name, target: indicatorTarget(i) })),
+        sheetId,
+        unitName: unit.name,
+        sheetName: sheet.name,
+        year: sheet.year,
+        period,
+        budgetTotal: sheet.budgetTotal ?? '',
+        indicators: indicators.map((i) => ({
+          id: i.id,
+          level1: i.level1,
+          level2: i.level2,
+          name: i.name,
+          target: indicatorTarget(i),
+        })),
       },
       current
         ? {
             spending: current.spending.map((x) => ({ source: x.source, amount: x.amount })),
             adjustments: current.adjustments.map((a) => ({ amount: a.amount, reason: a.reason })),
             overspendExplanation: current.overspendExplanation,
-            values: new Map(current.values.map((v) => [v.indicatorId, { value: v.valueRaw, grade: v.grade, likelihood: v.likelihood, causeCategory: v.causeCategory, causeText: v.causeText }])),
+            values: new Map(
+              current.values.map((v) => [
+                v.indicatorId,
+                {
+                  value: v.valueRaw,
+                  grade: v.grade,
+                  likelihood: v.likelihood,
+                  causeCategory: v.causeCategory,
+                  causeText: v.causeText,
+                },
+              ]),
+            ),
           }
         : undefined,
     );
@@ -258,7 +398,11 @@ export class ActualsService {
     const period = assertPeriod(periodText);
     const read = await readFillInWorkbook(bytes, file);
     if (read.sheetId !== sheetId || read.period !== period) {
-      throw new DomainError('VALIDATION_FAILED', `文件“${file}”是另一张目标表或另一个报告期的填报表，请下载本表的填报文件`, { file });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `文件“${file}”是另一张目标表或另一个报告期的填报表，请下载本表的填报文件`,
+        { file },
+      );
     }
     try {
       return await this.saveDraft(sheetId, period, read.input, actor);
@@ -269,23 +413,51 @@ export class ActualsService {
 
   // ---- evidence -----------------------------------------------------------------------------
   /** Adds a 佐证材料 to an editable report; its type is sniffed from the bytes. */
-  async addEvidence(sheetId: string, periodText: string, bytes: Uint8Array, name: string, indicatorId: string | null, actor: string) {
+  async addEvidence(
+    sheetId: string,
+    periodText: string,
+    bytes: Uint8Array,
+    name: string,
+    indicatorId: string | null,
+    actor: string,
+  ) {
     const period = assertPeriod(periodText);
     if (!this.evidence) throw new Error('evidence store not configured');
     const type = checkEvidence(bytes, name);
     return this.ds.transaction(async (em) => {
       const report = await em.getRepository(QuarterReportEntity).findOneBy({ sheetId, period });
-      if (!report) throw new DomainError('NOT_FOUND', `${PERIOD_NAME[period]}还没有填报内容，请先保存草稿再上传佐证材料`, { field: 'period' });
+      if (!report)
+        throw new DomainError('NOT_FOUND', `${PERIOD_NAME[period]}还没有填报内容，请先保存草稿再上传佐证材料`, {
+          field: 'period',
+        });
       if (!['draft', 'returned'].includes(report.status)) {
-        throw new DomainError('WORKFLOW_STATE', `${PERIOD_NAME[period]}报告${STATUS_NAME[report.status]}，需退回后才能添加佐证材料`, { field: 'status' });
+        throw new DomainError(
+          'WORKFLOW_STATE',
+          `${PERIOD_NAME[period]}报告${STATUS_NAME[report.status]}，需退回后才能添加佐证材料`,
+          { field: 'status' },
+        );
       }
       if (indicatorId && !(await em.getRepository(IndicatorEntity).countBy({ id: indicatorId, sheetId }))) {
-        throw new DomainError('VALIDATION_FAILED', `指标 ${indicatorId} 不属于这张绩效目标表`, { field: 'indicatorId' });
+        throw new DomainError('VALIDATION_FAILED', `指标 ${indicatorId} 不属于这张绩效目标表`, {
+          field: 'indicatorId',
+        });
       }
       const sha256 = this.evidence!.put(bytes);
       const repo = em.getRepository(EvidenceFileEntity);
-      const row = await repo.save(repo.create({ reportId: report.id, indicatorId, sha256, fileName: safeFileName(name), mime: type.mime, size: bytes.length, uploadedBy: actor }));
-      await audit(em, 'quarter_report', report.id, 'evidence', actor, [['佐证材料', null, `${row.fileName}（${sha256.slice(0, 12)}）`]]);
+      const row = await repo.save(
+        repo.create({
+          reportId: report.id,
+          indicatorId,
+          sha256,
+          fileName: safeFileName(name),
+          mime: type.mime,
+          size: bytes.length,
+          uploadedBy: actor,
+        }),
+      );
+      await audit(em, 'quarter_report', report.id, 'evidence', actor, [
+        ['佐证材料', null, `${row.fileName}（${sha256.slice(0, 12)}）`],
+      ]);
       return row;
     });
   }
@@ -293,12 +465,15 @@ export class ActualsService {
   async listEvidence(sheetId: string, periodText: string) {
     const period = assertPeriod(periodText);
     const report = await this.ds.getRepository(QuarterReportEntity).findOneBy({ sheetId, period });
-    return report ? this.ds.getRepository(EvidenceFileEntity).find({ where: { reportId: report.id }, order: { createdAt: 'ASC' } }) : [];
+    return report
+      ? this.ds.getRepository(EvidenceFileEntity).find({ where: { reportId: report.id }, order: { createdAt: 'ASC' } })
+      : [];
   }
 
   async readEvidence(evidenceId: string): Promise<{ row: EvidenceFileEntity; bytes: Buffer }> {
     const row = await this.ds.getRepository(EvidenceFileEntity).findOneBy({ id: evidenceId });
-    if (!row || !this.evidence) throw new DomainError('NOT_FOUND', `找不到佐证材料 ${evidenceId}`, { field: 'evidenceId' });
+    if (!row || !this.evidence)
+      throw new DomainError('NOT_FOUND', `找不到佐证材料 ${evidenceId}`, { field: 'evidenceId' });
     return { row, bytes: this.evidence.read(row.sha256) };
   }
 
@@ -313,20 +488,35 @@ export class ActualsService {
       const report = await em.getRepository(QuarterReportEntity).findOneBy({ id: reportId });
       if (!report || report.dataVersion !== dataVersion) return 'skipped';
       const sheet = await em.getRepository(TargetSheetEntity).findOneByOrFail({ id: report.sheetId });
-      const indicators = await em.getRepository(IndicatorEntity).find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
-      const values = new Map((await em.getRepository(IndicatorValueEntity).findBy({ reportId })).map((v) => [v.indicatorId, v]));
+      const indicators = await em
+        .getRepository(IndicatorEntity)
+        .find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
+      const values = new Map(
+        (await em.getRepository(IndicatorValueEntity).findBy({ reportId })).map((v) => [v.indicatorId, v]),
+      );
       const month = PERIOD_MONTH[report.period as Period];
       const spending = spendingLight(report.spentTotal, report.adjustedBudget, month, sheet.spendingPlan);
       const lights = indicators.map((i) => {
         const v = values.get(i.id);
-        const l = indicatorLight({ target: indicatorTarget(i), current: v?.valueNum ? new D(v.valueNum) : null, grade: v?.grade, likelihood: v?.likelihood }, month);
+        const l = indicatorLight(
+          {
+            target: indicatorTarget(i),
+            current: v?.valueNum ? new D(v.valueNum) : null,
+            grade: v?.grade,
+            likelihood: v?.likelihood,
+          },
+          month,
+        );
         return { indicatorId: i.id, name: i.name, ...l };
       });
       const repo = em.getRepository(MonitoringResultEntity);
       const row = (await repo.findOneBy({ reportId })) ?? repo.create({ reportId });
       Object.assign(row, {
-        dataVersion, spendingLight: spending.light, indicatorLight: worstLight(lights.map((l) => l.light)),
-        details: { spending, indicators: lights }, computedAt: this.now(),
+        dataVersion,
+        spendingLight: spending.light,
+        indicatorLight: worstLight(lights.map((l) => l.light)),
+        details: { spending, indicators: lights },
+        computedAt: this.now(),
       });
       await repo.save(row);
       return 'done';
@@ -344,14 +534,28 @@ export class ActualsService {
       .createQueryBuilder('p')
       .where('p.closes_at >= :now AND p.closes_at <= :horizon', { now, horizon })
       .getMany();
-    const out: { unitId: string; unitName: string; email: string; year: number; period: Period; closesAt: Date; sheets: string[] }[] = [];
+    const out: {
+      unitId: string;
+      unitName: string;
+      email: string;
+      year: number;
+      period: Period;
+      closesAt: Date;
+      sheets: string[];
+    }[] = [];
     for (const p of periods) {
       const rows = await this.ds
         .getRepository(TargetSheetEntity)
         .createQueryBuilder('s')
         .innerJoin(UnitEntity, 'u', 'u.id = s.unit_id')
         .leftJoin(QuarterReportEntity, 'r', 'r.sheet_id = s.id AND r.period = :period', { period: p.period })
-        .select(['u.id AS "unitId"', 'u.name AS "unitName"', 'u.contact_email AS "email"', 's.name AS "sheetName"', 's.kind AS "kind"'])
+        .select([
+          'u.id AS "unitId"',
+          'u.name AS "unitName"',
+          'u.contact_email AS "email"',
+          's.name AS "sheetName"',
+          's.kind AS "kind"',
+        ])
         .where('s.year = :year AND s.status = :approved', { year: p.year, approved: 'approved' })
         .andWhere("(r.id IS NULL OR r.status NOT IN ('submitted', 'confirmed'))")
         .andWhere('u.contact_email IS NOT NULL')
@@ -364,7 +568,15 @@ export class ActualsService {
         .getRawMany<{ unitId: string; unitName: string; email: string; sheetName: string; kind: string }>();
       const byUnit = new Map<string, (typeof out)[number]>();
       for (const r of rows) {
-        const entry = byUnit.get(r.unitId) ?? { unitId: r.unitId, unitName: r.unitName, email: r.email, year: p.year, period: p.period as Period, closesAt: p.closesAt, sheets: [] };
+        const entry = byUnit.get(r.unitId) ?? {
+          unitId: r.unitId,
+          unitName: r.unitName,
+          email: r.email,
+          year: p.year,
+          period: p.period as Period,
+          closesAt: p.closesAt,
+          sheets: [],
+        };
         entry.sheets.push(r.kind === 'department' ? '部门整体支出绩效目标表' : r.sheetName);
         byUnit.set(r.unitId, entry);
       }
@@ -384,9 +596,16 @@ export class ActualsService {
       .leftJoin(QuarterReportEntity, 'r', 'r.sheet_id = s.id AND r.period = :period', { period })
       .leftJoin(MonitoringResultEntity, 'm', 'm.report_id = r.id')
       .select([
-        'u.code AS "unitCode"', 'u.name AS "unitName"', 's.id AS "sheetId"', 's.kind AS "kind"', 's.name AS "sheetName"',
-        'r.status AS "status"', 'm.spending_light AS "spendingLight"', 'm.indicator_light AS "indicatorLight"',
-        'm.data_version AS "lightsVersion"', 'r.data_version AS "dataVersion"',
+        'u.code AS "unitCode"',
+        'u.name AS "unitName"',
+        's.id AS "sheetId"',
+        's.kind AS "kind"',
+        's.name AS "sheetName"',
+        'r.status AS "status"',
+        'm.spending_light AS "spendingLight"',
+        'm.indicator_light AS "indicatorLight"',
+        'm.data_version AS "lightsVersion"',
+        'r.data_version AS "dataVersion"',
       ])
       .where('s.year = :year AND s.status = :approved', { year, approved: 'approved' });
     if (unitIds) qb.andWhere(unitIds.length ? 'u.id IN (:...unitIds)' : '1 = 0', { unitIds });
@@ -396,11 +615,23 @@ export class ActualsService {
       // project codes are ASCII: the order does not depend on the database's collation
       .addOrderBy('s.project_code')
       .addOrderBy('s.name')
-      .getRawMany<{ unitCode: string; unitName: string; sheetId: string; kind: string; sheetName: string; status: string | null; spendingLight: string | null; indicatorLight: string | null; lightsVersion: number | null; dataVersion: number | null }>();
+      .getRawMany<{
+        unitCode: string;
+        unitName: string;
+        sheetId: string;
+        kind: string;
+        sheetName: string;
+        status: string | null;
+        spendingLight: string | null;
+        indicatorLight: string | null;
+        lightsVersion: number | null;
+        dataVersion: number | null;
+      }>();
     const reported = (s: string | null) => s === 'submitted' || s === 'confirmed';
     const notReported = [...new Set(rows.filter((r) => !reported(r.status)).map((r) => `${r.unitCode} ${r.unitName}`))];
     return {
-      year, period,
+      year,
+      period,
       rows: rows.map((r) => ({
         ...r,
         status: r.status ?? 'none',
@@ -412,18 +643,44 @@ export class ActualsService {
   }
 }
 
-const STATUS_NAME: Record<ReportStatus, string> = { draft: '草稿', submitted: '已提交', confirmed: '已确认', returned: '已退回' };
+const STATUS_NAME: Record<ReportStatus, string> = {
+  draft: '草稿',
+  submitted: '已提交',
+  confirmed: '已确认',
+  returned: '已退回',
+};
 const ACTION_NAME: Record<string, string> = { submit: '提交', confirm: '确认', return: '退回' };
 
-async function audit(em: EntityManager, entity: string, entityId: string, action: string, actor: string, changes: [string, string | null, string | null][], reason?: string) {
-  const rows = (changes.length ? changes : [[null, null, null] as [null, null, null]]).map(([field, oldValue, newValue]) => ({
-    entity, entityId, action, field, oldValue, newValue, actor, reason: reason ?? null,
-  }));
+async function audit(
+  em: EntityManager,
+  entity: string,
+  entityId: string,
+  action: string,
+  actor: string,
+  changes: [string, string | null, string | null][],
+  reason?: string,
+) {
+  const rows = (changes.length ? changes : [[null, null, null] as [null, null, null]]).map(
+    ([field, oldValue, newValue]) => ({
+      entity,
+      entityId,
+      action,
+      field,
+      oldValue,
+      newValue,
+      actor,
+      reason: reason ?? null,
+    }),
+  );
   await bulkInsert(em, AuditLogEntity, rows);
 }
 
 /** One multi-row INSERT (ids made here) instead of one statement per entity. */
-async function bulkInsert<T extends { id: string }>(em: EntityManager, entity: new () => T, rows: Omit<Partial<T>, 'id'>[]): Promise<void> {
+async function bulkInsert<T extends { id: string }>(
+  em: EntityManager,
+  entity: new () => T,
+  rows: Omit<Partial<T>, 'id'>[],
+): Promise<void> {
   if (!rows.length) return;
   await em
     .createQueryBuilder()

@@ -1,6 +1,16 @@
 import ExcelJS from 'exceljs';
 import { cellText, loadWorkbook } from '@selfeval/targets';
-import { CAUSE_CATEGORIES, DomainError, FUND_SOURCES, GRADES, LIKELIHOODS, PERIOD_NAME, Period, QuarterReportInput, Target } from '@selfeval/domain';
+import {
+  CAUSE_CATEGORIES,
+  DomainError,
+  FUND_SOURCES,
+  GRADES,
+  LIKELIHOODS,
+  PERIOD_NAME,
+  Period,
+  QuarterReportInput,
+  Target,
+} from '@selfeval/domain';
 
 export interface FillInSheet {
   sheetId: string;
@@ -16,13 +26,32 @@ export interface FillInValues {
   spending: { source: string; amount: string }[];
   adjustments: { amount: string; reason: string }[];
   overspendExplanation: string | null;
-  values: Map<string, { value: string | null; grade: string | null; likelihood: string | null; causeCategory: string | null; causeText: string | null }>;
+  values: Map<
+    string,
+    {
+      value: string | null;
+      grade: string | null;
+      likelihood: string | null;
+      causeCategory: string | null;
+      causeText: string | null;
+    }
+  >;
 }
 
 const META = '_meta';
 const FIRST_SPENDING_ROW = 7;
 const ADJUSTMENT_ROWS = 3;
-const HEADER = ['一级指标', '二级指标', '三级指标', '年度指标值', '当前累计值', '评价等级（定性）', '完成可能性', '原因类别', '原因说明'];
+const HEADER = [
+  '一级指标',
+  '二级指标',
+  '三级指标',
+  '年度指标值',
+  '当前累计值',
+  '评价等级（定性）',
+  '完成可能性',
+  '原因类别',
+  '原因说明',
+];
 
 function layout() {
   const adjustmentsStart = FIRST_SPENDING_ROW + FUND_SOURCES.length + 2;
@@ -78,11 +107,25 @@ export async function buildFillInWorkbook(sheet: FillInSheet, current?: FillInVa
 
   ws.getRow(L.headerRow).values = HEADER;
   ws.getRow(L.headerRow).font = { bold: true };
-  const list = (items: readonly string[]) => ({ type: 'list' as const, allowBlank: true, formulae: [`"${items.join(',')}"`] });
+  const list = (items: readonly string[]) => ({
+    type: 'list' as const,
+    allowBlank: true,
+    formulae: [`"${items.join(',')}"`],
+  });
   sheet.indicators.forEach((ind, i) => {
     const r = L.firstIndicatorRow + i;
     const v = current?.values.get(ind.id);
-    ws.getRow(r).values = [ind.level1, ind.level2, ind.name, ind.target.raw, v?.value ?? null, v?.grade ?? null, v?.likelihood ?? null, v?.causeCategory ?? null, v?.causeText ?? null];
+    ws.getRow(r).values = [
+      ind.level1,
+      ind.level2,
+      ind.name,
+      ind.target.raw,
+      v?.value ?? null,
+      v?.grade ?? null,
+      v?.likelihood ?? null,
+      v?.causeCategory ?? null,
+      v?.causeText ?? null,
+    ];
     for (const col of ['E', 'F', 'G', 'H', 'I']) unlocked(ws.getCell(`${col}${r}`));
     ws.getCell(`E${r}`).numFmt = '@';
     if (ind.target.kind === 'qualitative') ws.getCell(`F${r}`).dataValidation = list(GRADES);
@@ -112,7 +155,12 @@ export async function readFillInWorkbook(bytes: Uint8Array, file: string): Promi
   const wb = await loadWorkbook(bytes, file);
   const ws = wb.getWorksheet('填报');
   const meta = wb.getWorksheet(META);
-  if (!ws || !meta) throw new DomainError('VALIDATION_FAILED', `文件“${file}”不是 selfeval 下载的填报表（缺少“填报”工作表或隐藏的标识），请重新下载`, { file });
+  if (!ws || !meta)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `文件“${file}”不是 selfeval 下载的填报表（缺少“填报”工作表或隐藏的标识），请重新下载`,
+      { file },
+    );
   const refuse = (address: string, message: string): never => {
     throw new DomainError('VALIDATION_FAILED', `文件“${file}”单元格 ${address}：${message}`, { file, cell: address });
   };
@@ -148,11 +196,30 @@ export async function readFillInWorkbook(bytes: Uint8Array, file: string): Promi
   }
   cellOf.set('overspendExplanation', `B${L.overspendRow}`);
   const values: QuarterReportInput['values'] = rows.map(({ id, row }, i) => {
-    for (const [k, col] of [['value', 'E'], ['grade', 'F'], ['likelihood', 'G'], ['causeCategory', 'H'], ['causeText', 'I']]) cellOf.set(`values[${i}].${k}`, `${col}${row}`);
+    for (const [k, col] of [
+      ['value', 'E'],
+      ['grade', 'F'],
+      ['likelihood', 'G'],
+      ['causeCategory', 'H'],
+      ['causeText', 'I'],
+    ])
+      cellOf.set(`values[${i}].${k}`, `${col}${row}`);
     const opt = (col: string) => text(`${col}${row}`) || undefined;
-    return { indicatorId: id, value: opt('E'), grade: opt('F'), likelihood: opt('G'), causeCategory: opt('H'), causeText: opt('I') };
+    return {
+      indicatorId: id,
+      value: opt('E'),
+      grade: opt('F'),
+      likelihood: opt('G'),
+      causeCategory: opt('H'),
+      causeText: opt('I'),
+    };
   });
-  return { sheetId, period, input: { spending, adjustments, overspendExplanation: text(`B${L.overspendRow}`) || undefined, values }, cellOf };
+  return {
+    sheetId,
+    period,
+    input: { spending, adjustments, overspendExplanation: text(`B${L.overspendRow}`) || undefined, values },
+    cellOf,
+  };
 }
 
 /** Rewrites validation details of a workbook upload so each names its cell. */
@@ -162,5 +229,10 @@ export function withCells(error: DomainError, cellOf: Map<string, string>, file:
     const cell = cellOf.get(d.field);
     return { field: d.field, message: cell ? `单元格 ${cell}：${d.message}` : d.message, cell };
   });
-  return new DomainError('VALIDATION_FAILED', `文件“${file}”有 ${details.length} 处错误，未保存：${details[0].message}`, { file, cell: details[0].cell }, details);
+  return new DomainError(
+    'VALIDATION_FAILED',
+    `文件“${file}”有 ${details.length} 处错误，未保存：${details[0].message}`,
+    { file, cell: details[0].cell },
+    details,
+  );
 }

@@ -6,7 +6,11 @@ import { UsersService } from './users.service';
 
 @Module({
   providers: [
-    { provide: UsersService, inject: [DataSource, APP_CONFIG], useFactory: (ds: DataSource, config: AppConfig) => new UsersService(ds, config.auth.bcryptCost) },
+    {
+      provide: UsersService,
+      inject: [DataSource, APP_CONFIG],
+      useFactory: (ds: DataSource, config: AppConfig) => new UsersService(ds, config.auth.bcryptCost),
+    },
     { provide: UnitResolver, inject: [DataSource], useFactory: (ds: DataSource) => new UnitResolver(ds) },
   ],
   exports: [UsersService, UnitResolver],

@@ -1,5 +1,12 @@
 import { DataSource } from 'typeorm';
-import { AuditLogEntity, EvidenceFileEntity, QuarterReportEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import {
+  AuditLogEntity,
+  EvidenceFileEntity,
+  QuarterReportEntity,
+  SelfEvaluationEntity,
+  TargetSheetEntity,
+  UnitEntity,
+} from '@selfeval/db';
 
 /** What a route parameter names, so the guard can find the unit it belongs to. */
 export type UnitSubject = 'sheet' | 'unit-code' | 'evidence' | 'audit-entity';
@@ -14,19 +21,36 @@ export class UnitResolver {
   async unitOf(kind: UnitSubject, id: string): Promise<string | null> {
     switch (kind) {
       case 'sheet':
-        return (await this.ds.getRepository(TargetSheetEntity).findOne({ select: { unitId: true }, where: { id } }))?.unitId ?? null;
+        return (
+          (await this.ds.getRepository(TargetSheetEntity).findOne({ select: { unitId: true }, where: { id } }))
+            ?.unitId ?? null
+        );
       case 'unit-code':
-        return (await this.ds.getRepository(UnitEntity).findOne({ select: { id: true }, where: { code: id } }))?.id ?? null;
+        return (
+          (await this.ds.getRepository(UnitEntity).findOne({ select: { id: true }, where: { code: id } }))?.id ?? null
+        );
       case 'evidence': {
-        const ev = await this.ds.getRepository(EvidenceFileEntity).findOne({ select: { reportId: true }, where: { id } });
+        const ev = await this.ds
+          .getRepository(EvidenceFileEntity)
+          .findOne({ select: { reportId: true }, where: { id } });
         if (!ev) return null;
-        return (await this.ds.getRepository(QuarterReportEntity).findOne({ select: { unitId: true }, where: { id: ev.reportId } }))?.unitId ?? null;
+        return (
+          (
+            await this.ds
+              .getRepository(QuarterReportEntity)
+              .findOne({ select: { unitId: true }, where: { id: ev.reportId } })
+          )?.unitId ?? null
+        );
       }
       case 'audit-entity': {
         // the audit trail of a quarter report, a sheet or a self-evaluation
-        const report = await this.ds.getRepository(QuarterReportEntity).findOne({ select: { unitId: true }, where: { id } });
+        const report = await this.ds
+          .getRepository(QuarterReportEntity)
+          .findOne({ select: { unitId: true }, where: { id } });
         if (report) return report.unitId;
-        const ev = await this.ds.getRepository(SelfEvaluationEntity).findOne({ select: { unitId: true }, where: { id } });
+        const ev = await this.ds
+          .getRepository(SelfEvaluationEntity)
+          .findOne({ select: { unitId: true }, where: { id } });
         if (ev) return ev.unitId;
         const sheet = await this.unitOf('sheet', id);
         if (sheet) return sheet;

@@ -41,19 +41,29 @@ export class UsersService {
   // a real hash to compare against when the user does not exist, so timing does not reveal usernames
   private readonly dummyHash: string;
 
-  constructor(private readonly ds: DataSource, private readonly cost = 12) {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly cost = 12,
+  ) {
     this.dummyHash = bcrypt.hashSync('not-a-password-0', cost);
   }
 
   async create(input: NewUser): Promise<{ user: UserAccountEntity; oneTimePassword: string | null }> {
-    if (!USERNAME.test(input.username)) throw new DomainError('VALIDATION_FAILED', '用户名须为 3–64 位字母、数字或 . _ -', { field: 'username' });
-    if (!ROLES.includes(input.role)) throw new DomainError('VALIDATION_FAILED', `角色“${input.role}”应为：${ROLES.join('、')}`, { field: 'role' });
+    if (!USERNAME.test(input.username))
+      throw new DomainError('VALIDATION_FAILED', '用户名须为 3–64 位字母、数字或 . _ -', { field: 'username' });
+    if (!ROLES.includes(input.role))
+      throw new DomainError('VALIDATION_FAILED', `角色“${input.role}”应为：${ROLES.join('、')}`, { field: 'role' });
     if (!input.displayName?.trim()) throw new DomainError('VALIDATION_FAILED', '请填写姓名', { field: 'displayName' });
     const unitBound = input.role === 'reporter' || input.role === 'head';
     let unitId: string | null = null;
     if (unitBound) {
       const unit = input.unitCode ? await this.ds.getRepository(UnitEntity).findOneBy({ code: input.unitCode }) : null;
-      if (!unit) throw new DomainError('VALIDATION_FAILED', input.unitCode ? `找不到单位代码“${input.unitCode}”` : '填报人和单位负责人须指定所属单位', { field: 'unitCode' });
+      if (!unit)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          input.unitCode ? `找不到单位代码“${input.unitCode}”` : '填报人和单位负责人须指定所属单位',
+          { field: 'unitCode' },
+        );
       unitId = unit.id;
     }
     const generated = input.password ? null : oneTimePassword();
@@ -61,17 +71,33 @@ export class UsersService {
     const problems = passwordProblems(password, input.username);
     if (problems.length) throw new DomainError('VALIDATION_FAILED', problems.join('；'), { field: 'password' });
     const repo = this.ds.getRepository(UserAccountEntity);
-    if (await repo.existsBy({ username: input.username })) throw new DomainError('CONFLICT', `用户名“${input.username}”已存在`, { field: 'username' });
-    const user = await repo.save(repo.create({
-      username: input.username, displayName: input.displayName.trim(), role: input.role, unitId, email: input.email ?? null,
-      passwordHash: await bcrypt.hash(password, this.cost), mustChangePassword: !!generated, active: true, createdAt: new Date(), lastLoginAt: null,
-    }));
+    if (await repo.existsBy({ username: input.username }))
+      throw new DomainError('CONFLICT', `用户名“${input.username}”已存在`, { field: 'username' });
+    const user = await repo.save(
+      repo.create({
+        username: input.username,
+        displayName: input.displayName.trim(),
+        role: input.role,
+        unitId,
+        email: input.email ?? null,
+        passwordHash: await bcrypt.hash(password, this.cost),
+        mustChangePassword: !!generated,
+        active: true,
+        createdAt: new Date(),
+        lastLoginAt: null,
+      }),
+    );
     return { user, oneTimePassword: generated };
   }
 
   /** The user when the password matches an active account; null otherwise (the caller says nothing more). */
   async verify(username: string, password: string): Promise<SessionUser | null> {
-    const user = await this.ds.getRepository(UserAccountEntity).createQueryBuilder('u').addSelect('u.passwordHash').where('u.username = :username', { username }).getOne();
+    const user = await this.ds
+      .getRepository(UserAccountEntity)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.username = :username', { username })
+      .getOne();
     const ok = await bcrypt.compare(password, user?.passwordHash ?? this.dummyHash);
     if (!user || !ok || !user.active) return null;
     await this.ds.getRepository(UserAccountEntity).update({ id: user.id }, { lastLoginAt: new Date() });
@@ -79,12 +105,20 @@ export class UsersService {
   }
 
   async changePassword(userId: string, current: string, next: string): Promise<void> {
-    const user = await this.ds.getRepository(UserAccountEntity).createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id: userId }).getOneOrFail();
-    if (!(await bcrypt.compare(current, user.passwordHash))) throw new DomainError('VALIDATION_FAILED', '当前密码不正确', { field: 'currentPassword' });
+    const user = await this.ds
+      .getRepository(UserAccountEntity)
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: userId })
+      .getOneOrFail();
+    if (!(await bcrypt.compare(current, user.passwordHash)))
+      throw new DomainError('VALIDATION_FAILED', '当前密码不正确', { field: 'currentPassword' });
     const problems = passwordProblems(next, user.username);
     if (next === current) problems.push('新密码不能与当前密码相同');
     if (problems.length) throw new DomainError('VALIDATION_FAILED', problems.join('；'), { field: 'newPassword' });
-    await this.ds.getRepository(UserAccountEntity).update({ id: userId }, { passwordHash: await bcrypt.hash(next, this.cost), mustChangePassword: false });
+    await this.ds
+      .getRepository(UserAccountEntity)
+      .update({ id: userId }, { passwordHash: await bcrypt.hash(next, this.cost), mustChangePassword: false });
   }
 
   async get(userId: string): Promise<SessionUser | null> {
@@ -100,12 +134,15 @@ export class UsersService {
   async assign(userId: string, unitCodes: string[]): Promise<void> {
     await this.ds.transaction(async (em) => {
       const user = await em.getRepository(UserAccountEntity).findOneBy({ id: userId });
-      if (!user || user.role !== 'evaluator') throw new DomainError('VALIDATION_FAILED', '只能给评审人分配单位', { field: 'userId' });
+      if (!user || user.role !== 'evaluator')
+        throw new DomainError('VALIDATION_FAILED', '只能给评审人分配单位', { field: 'userId' });
       const units = unitCodes.length ? await em.getRepository(UnitEntity).findBy({ code: In(unitCodes) }) : [];
       const missing = unitCodes.filter((c) => !units.some((u) => u.code === c));
-      if (missing.length) throw new DomainError('VALIDATION_FAILED', `找不到单位代码：${missing.join('、')}`, { field: 'unitCodes' });
+      if (missing.length)
+        throw new DomainError('VALIDATION_FAILED', `找不到单位代码：${missing.join('、')}`, { field: 'unitCodes' });
       await em.getRepository(EvaluatorAssignmentEntity).delete({ userId });
-      if (units.length) await em.getRepository(EvaluatorAssignmentEntity).insert(units.map((u) => ({ userId, unitId: u.id })));
+      if (units.length)
+        await em.getRepository(EvaluatorAssignmentEntity).insert(units.map((u) => ({ userId, unitId: u.id })));
     });
   }
 
@@ -121,5 +158,12 @@ export class UsersService {
 }
 
 function toSessionUser(u: UserAccountEntity): SessionUser {
-  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, unitId: u.unitId, mustChangePassword: u.mustChangePassword };
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    unitId: u.unitId,
+    mustChangePassword: u.mustChangePassword,
+  };
 }

@@ -55,7 +55,9 @@ export class Env {
   @IsString()
   CHROMIUM_PATH = '/usr/bin/chromium';
 
-  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: '应为 fatal、error、warn、info、debug、trace 或 silent' })
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: '应为 fatal、error、warn、info、debug、trace 或 silent',
+  })
   LOG_LEVEL = 'info';
 
   @Transform(({ value }) => (value === undefined ? value : Number(value)))

@@ -6,9 +6,7 @@ import { Env } from './env.schema';
 /** Every variable selfeval reads (the optional ones have no default, so list them by hand). */
 export const ENV_NAMES = [...Object.keys(new Env()), 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SESSION_SECRET'];
 
-export type DatabaseConfig =
-  | { driver: 'sqlite'; file: string }
-  | { driver: 'postgres'; url: string; schema?: string };
+export type DatabaseConfig = { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string };
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
@@ -72,7 +70,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     workerConcurrency: env.WORKER_CONCURRENCY,
     jobLockMs: env.JOB_LOCK_SECONDS * 1000,
     reminderDays: env.REMINDER_DAYS,
-    auth: { sessionSecret: env.SESSION_SECRET, bcryptCost: env.BCRYPT_COST, cookieSecure: env.COOKIE_SECURE === 'true' },
+    auth: {
+      sessionSecret: env.SESSION_SECRET,
+      bcryptCost: env.BCRYPT_COST,
+      cookieSecure: env.COOKIE_SECURE === 'true',
+    },
   };
 }
 

@@ -7,7 +7,13 @@ import { MIGRATIONS } from './migrations';
 
 /** One factory for the app, the CLI and the tests; synchronize is never on. */
 export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
   if (db.driver === 'sqlite') {
     if (db.file !== ':memory:') fs.mkdirSync(path.dirname(db.file), { recursive: true });
     return {

@@ -11,7 +11,11 @@ import { ScoringHandlers } from './scoring.handlers';
       inject: [DataSource, JobProducer],
       useFactory: (ds: DataSource, jobs: JobProducer) =>
         new EvaluationService(ds, (evaluationId, dataVersion) =>
-          jobs.enqueue(Job.ScoreSheet, { evaluationId, dataVersion }, { jobId: jobId(Job.ScoreSheet, evaluationId, `v${dataVersion}`) }),
+          jobs.enqueue(
+            Job.ScoreSheet,
+            { evaluationId, dataVersion },
+            { jobId: jobId(Job.ScoreSheet, evaluationId, `v${dataVersion}`) },
+          ),
         ),
     },
     ScoringHandlers,

@@ -5,11 +5,15 @@ import { EvaluationService } from './evaluation.service';
 
 @Injectable()
 export class ScoringHandlers {
-  constructor(private readonly evaluations: EvaluationService, private readonly jobs: JobProducer) {}
+  constructor(
+    private readonly evaluations: EvaluationService,
+    private readonly jobs: JobProducer,
+  ) {}
 
   @HandlesJob(Job.ScoreSheet)
   async scoreSheet(data: JobPayload[Job.ScoreSheet]): Promise<JobResult[Job.ScoreSheet]> {
-    if (typeof data?.evaluationId !== 'string' || !Number.isInteger(data?.dataVersion)) throw new UnrecoverableError(`malformed payload: ${JSON.stringify(data)}`);
+    if (typeof data?.evaluationId !== 'string' || !Number.isInteger(data?.dataVersion))
+      throw new UnrecoverableError(`malformed payload: ${JSON.stringify(data)}`);
     return this.evaluations.score(data.evaluationId, data.dataVersion);
   }
 

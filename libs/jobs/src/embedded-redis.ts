@@ -30,10 +30,26 @@ export class EmbeddedRedis {
     const port = this.options.port ?? (await freePort());
     const bin = this.options.bin ?? 'redis-server';
     const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-      '--pidfile', path.join(dir, 'redis.pid'),
-      '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--protected-mode', 'yes',
-      '--maxmemory-policy', 'noeviction', '--logfile', path.join(dir, 'redis.log'),
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--pidfile',
+      path.join(dir, 'redis.pid'),
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+      '--logfile',
+      path.join(dir, 'redis.log'),
     ];
     const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;

@@ -27,7 +27,11 @@ export class JobProducer implements OnApplicationShutdown {
   queue(name: Queue): BullQueue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new BullQueue(name, { connection: this.connection, prefix: this.config.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      q = new BullQueue(name, {
+        connection: this.connection,
+        prefix: this.config.queuePrefix,
+        defaultJobOptions: DEFAULT_JOB_OPTIONS,
+      });
       // Connection errors surface through health checks and failed enqueues; don't crash on the event.
       q.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
       this.queues.set(name, q);
@@ -58,7 +62,14 @@ export class JobProducer implements OnApplicationShutdown {
   async counts(): Promise<Record<string, Record<string, number>>> {
     const out: Record<string, Record<string, number>> = {};
     for (const name of ALL_QUEUES) {
-      out[name] = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+      out[name] = await this.queue(name).getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'failed',
+        'completed',
+        'prioritized',
+      );
     }
     return out;
   }

@@ -5,7 +5,13 @@ import { MailService } from './mail.service';
 
 /** Worker-only: the API never sends mail itself, it enqueues jobs. */
 @Module({
-  providers: [{ provide: MailService, inject: [DataSource, APP_CONFIG], useFactory: (ds: DataSource, c: AppConfig) => new MailService(ds, c) }],
+  providers: [
+    {
+      provide: MailService,
+      inject: [DataSource, APP_CONFIG],
+      useFactory: (ds: DataSource, c: AppConfig) => new MailService(ds, c),
+    },
+  ],
   exports: [MailService],
 })
 export class MailModule implements OnApplicationShutdown {

@@ -25,7 +25,10 @@ export interface OutgoingMail {
 export class MailService {
   private transport?: Transporter;
 
-  constructor(private readonly ds: DataSource, private readonly config: AppConfig) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   private transporter(): Transporter {
     this.transport ??= this.config.mail.smtpUrl
@@ -42,7 +45,18 @@ export class MailService {
     if (row?.status === 'sent') return 'skipped';
     if (!row) {
       try {
-        row = await repo.save(repo.create({ dedupeKey: mail.dedupeKey, recipient: mail.to, subject: mail.subject.slice(0, 300), status: 'sending', messageId, error: null, attempts: 0, sentAt: null }));
+        row = await repo.save(
+          repo.create({
+            dedupeKey: mail.dedupeKey,
+            recipient: mail.to,
+            subject: mail.subject.slice(0, 300),
+            status: 'sending',
+            messageId,
+            error: null,
+            attempts: 0,
+            sentAt: null,
+          }),
+        );
       } catch (e) {
         // another worker inserted the same key first: it owns this delivery
         if (e instanceof QueryFailedError) return 'skipped';
@@ -52,8 +66,13 @@ export class MailService {
     row.attempts += 1;
     try {
       const info = await this.transporter().sendMail({
-        from: this.config.mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html,
-        attachments: mail.attachments, messageId,
+        from: this.config.mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: mail.attachments,
+        messageId,
       });
       if (!this.config.mail.smtpUrl) {
         fs.mkdirSync(this.config.mail.outboxDir, { recursive: true });

@@ -22,7 +22,11 @@ export class ReminderHandlers implements OnApplicationBootstrap {
   async onApplicationBootstrap() {
     await this.jobs
       .queue(Queue.Mail)
-      .upsertJobScheduler('daily-reminders', { pattern: '0 0 8 * * *', tz: 'Asia/Shanghai' }, { name: Job.SendReminders, data: {} });
+      .upsertJobScheduler(
+        'daily-reminders',
+        { pattern: '0 0 8 * * *', tz: 'Asia/Shanghai' },
+        { name: Job.SendReminders, data: {} },
+      );
   }
 
   @HandlesJob(Job.SendReminders)

@@ -3,7 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { ContentStore, MonitoringResultEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import {
+  ContentStore,
+  MonitoringResultEntity,
+  QuarterReportEntity,
+  ReportFileEntity,
+  SelfEvaluationEntity,
+  TargetSheetEntity,
+  UnitEntity,
+} from '@selfeval/db';
 import { Light, LIGHT_LABELS, REPORT_KIND_TITLES } from '@selfeval/domain';
 import { HandlesJob, Job, JobPayload, JobResult } from '@selfeval/jobs';
 import { MailService } from '@selfeval/mail';
@@ -12,7 +20,11 @@ import { MailService } from '@selfeval/mail';
 export class ReportMailHandlers {
   private readonly store: ContentStore;
 
-  constructor(private readonly ds: DataSource, private readonly mail: MailService, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly mail: MailService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.store = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 
@@ -28,20 +40,25 @@ export class ReportMailHandlers {
       dedupeKey: `report-${file.id}-${unit.contactEmail}`,
       to: unit.contactEmail,
       subject: `【绩效自评】${what}`,
-      text: [`${unit.name}：`, '', `附件为${what}（PDF）。${summary}`, '', '（本邮件由系统自动发送，请勿回复。）'].join('\n'),
+      text: [`${unit.name}：`, '', `附件为${what}（PDF）。${summary}`, '', '（本邮件由系统自动发送，请勿回复。）'].join(
+        '\n',
+      ),
       attachments: [{ filename: file.fileName, content: this.store.read(file.sha256), contentType: 'application/pdf' }],
     });
     return outcome === 'sent' ? { sent: 1, skipped: 0 } : { sent: 0, skipped: 1 };
   }
 
-  private async subjectOf(file: ReportFileEntity): Promise<{ sheet: TargetSheetEntity; unit: UnitEntity; summary: string }> {
+  private async subjectOf(
+    file: ReportFileEntity,
+  ): Promise<{ sheet: TargetSheetEntity; unit: UnitEntity; summary: string }> {
     let sheetId: string;
     let summary = '';
     if (file.quarterReportId) {
       const report = await this.ds.getRepository(QuarterReportEntity).findOneByOrFail({ id: file.quarterReportId });
       const lights = await this.ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id });
       sheetId = report.sheetId;
-      if (lights) summary = `资金执行预警：${LIGHT_LABELS[lights.spendingLight as Light] ?? lights.spendingLight}；指标预警：${LIGHT_LABELS[lights.indicatorLight as Light] ?? lights.indicatorLight}。`;
+      if (lights)
+        summary = `资金执行预警：${LIGHT_LABELS[lights.spendingLight as Light] ?? lights.spendingLight}；指标预警：${LIGHT_LABELS[lights.indicatorLight as Light] ?? lights.indicatorLight}。`;
     } else {
       const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: file.evaluationId! });
       sheetId = ev.sheetId;

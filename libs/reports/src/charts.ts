@@ -40,8 +40,34 @@ export function bucketScoreChart(bars: BucketBar[], width = 520, height = 240): 
     xAxis: { type: 'category', data: bars.map((b) => b.label), axisLine: { lineStyle: { color: INK } } },
     yAxis: { type: 'value', min: 0, splitLine: { lineStyle: { color: '#ddd' } } },
     series: [
-      { name: '分值', type: 'bar', data: bars.map((b) => Number(b.points)), itemStyle: { color: '#bbb' }, label: { show: true, position: 'top', textBorderWidth: 0, fontFamily: FONT, color: GREY, formatter: (p: { dataIndex: number }) => bars[p.dataIndex].points } },
-      { name: '得分', type: 'bar', data: bars.map((b) => Number(b.score)), itemStyle: { color: '#333' }, label: { show: true, position: 'top', textBorderWidth: 0, fontFamily: FONT, color: INK, formatter: (p: { dataIndex: number }) => bars[p.dataIndex].score } },
+      {
+        name: '分值',
+        type: 'bar',
+        data: bars.map((b) => Number(b.points)),
+        itemStyle: { color: '#bbb' },
+        label: {
+          show: true,
+          position: 'top',
+          textBorderWidth: 0,
+          fontFamily: FONT,
+          color: GREY,
+          formatter: (p: { dataIndex: number }) => bars[p.dataIndex].points,
+        },
+      },
+      {
+        name: '得分',
+        type: 'bar',
+        data: bars.map((b) => Number(b.score)),
+        itemStyle: { color: '#333' },
+        label: {
+          show: true,
+          position: 'top',
+          textBorderWidth: 0,
+          fontFamily: FONT,
+          color: INK,
+          formatter: (p: { dataIndex: number }) => bars[p.dataIndex].score,
+        },
+      },
     ],
   });
 }
@@ -60,10 +86,36 @@ export function spendingProgressChart(points: QuarterPoint[], width = 520, heigh
     grid: { left: 44, right: 16, top: 36, bottom: 28 },
     legend: { top: 4, data: ['计划进度', '实际执行率'], textStyle: { fontFamily: FONT } },
     xAxis: { type: 'category', data: points.map((p) => p.label), axisLine: { lineStyle: { color: INK } } },
-    yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' }, splitLine: { lineStyle: { color: '#ddd' } } },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: 100,
+      axisLabel: { formatter: '{value}%' },
+      splitLine: { lineStyle: { color: '#ddd' } },
+    },
     series: [
-      { name: '实际执行率', type: 'bar', data: points.map((p) => (p.actual === null ? null : Number(p.actual))), itemStyle: { color: '#555' }, label: { show: true, position: 'top', textBorderWidth: 0, fontFamily: FONT, color: INK, formatter: (p: { dataIndex: number }) => `${points[p.dataIndex].actual}%` } },
-      { name: '计划进度', type: 'line', data: points.map((p) => Number(p.plan)), lineStyle: { color: INK, type: 'dashed' }, itemStyle: { color: INK }, symbol: 'circle' },
+      {
+        name: '实际执行率',
+        type: 'bar',
+        data: points.map((p) => (p.actual === null ? null : Number(p.actual))),
+        itemStyle: { color: '#555' },
+        label: {
+          show: true,
+          position: 'top',
+          textBorderWidth: 0,
+          fontFamily: FONT,
+          color: INK,
+          formatter: (p: { dataIndex: number }) => `${points[p.dataIndex].actual}%`,
+        },
+      },
+      {
+        name: '计划进度',
+        type: 'line',
+        data: points.map((p) => Number(p.plan)),
+        lineStyle: { color: INK, type: 'dashed' },
+        itemStyle: { color: INK },
+        symbol: 'circle',
+      },
     ],
   });
 }

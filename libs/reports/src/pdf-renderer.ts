@@ -145,7 +145,10 @@ export class PdfRenderer {
         });
       })();
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`PDF render timed out after ${this.options.timeoutMs ?? 30_000} ms`)), this.options.timeoutMs ?? 30_000);
+        timer = setTimeout(
+          () => reject(new Error(`PDF render timed out after ${this.options.timeoutMs ?? 30_000} ms`)),
+          this.options.timeoutMs ?? 30_000,
+        );
       });
       const pdf = await Promise.race([work, timeout]);
       this.release(page);

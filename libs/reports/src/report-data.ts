@@ -1,7 +1,14 @@
 import type { DataSource } from 'typeorm';
 import {
-  IndicatorEntity, IndicatorScoreEntity, IndicatorValueEntity, MonitoringResultEntity, QuarterReportEntity, ReportSpendingEntity,
-  SelfEvaluationEntity, TargetSheetEntity, UnitEntity,
+  IndicatorEntity,
+  IndicatorScoreEntity,
+  IndicatorValueEntity,
+  MonitoringResultEntity,
+  QuarterReportEntity,
+  ReportSpendingEntity,
+  SelfEvaluationEntity,
+  TargetSheetEntity,
+  UnitEntity,
 } from '@selfeval/db';
 import type { SheetScore } from '@selfeval/domain';
 import { D, outlineForRegion, PERIODS } from '@selfeval/domain';
@@ -13,15 +20,22 @@ import type { MoneyLine, SelfEvalSource } from './view-models/self-eval-table';
 function moneyLines(sheet: TargetSheetEntity, spentBySource: Map<string, string>): MoneyLine[] {
   const b = sheet.budget ?? {};
   const line = (label: string, initial: string | undefined, spent: string | null = null): MoneyLine | null =>
-    initial === undefined && spent === null ? null : { label, detail: true, initial: initial ?? null, adjusted: null, spent };
+    initial === undefined && spent === null
+      ? null
+      : { label, detail: true, initial: initial ?? null, adjusted: null, spent };
   const lines =
     sheet.kind === 'department'
       ? [
-          line('其中：一般公共预算', b.generalPublic), line('政府性基金', b.governmentFund), line('财政专户管理资金', b.specialAccount),
-          line('其他资金', b.other), line('按支出性质：基本支出', b.basic), line('项目支出', b.project),
+          line('其中：一般公共预算', b.generalPublic),
+          line('政府性基金', b.governmentFund),
+          line('财政专户管理资金', b.specialAccount),
+          line('其他资金', b.other),
+          line('按支出性质：基本支出', b.basic),
+          line('项目支出', b.project),
         ]
       : [
-          line('其中：财政拨款', b.fiscal, spentBySource.get('财政拨款') ?? null), line('上年结转', b.carryover, spentBySource.get('上年结转') ?? null),
+          line('其中：财政拨款', b.fiscal, spentBySource.get('财政拨款') ?? null),
+          line('上年结转', b.carryover, spentBySource.get('上年结转') ?? null),
           line('其他资金', b.other, spentBySource.get('其他资金') ?? null),
         ];
   return lines.filter((l): l is MoneyLine => l !== null);
@@ -31,11 +45,24 @@ function moneyLines(sheet: TargetSheetEntity, spentBySource: Map<string, string>
 export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluationEntity): Promise<SelfEvalSource> {
   const sheet = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: evaluation.sheetId });
   const unit = await ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-  const indicators = await ds.getRepository(IndicatorEntity).find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
+  const indicators = await ds
+    .getRepository(IndicatorEntity)
+    .find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
   const q4 = await ds.getRepository(QuarterReportEntity).findOneBy({ sheetId: sheet.id, period: 'Q4' });
-  const values = q4 ? new Map((await ds.getRepository(IndicatorValueEntity).findBy({ reportId: q4.id })).map((v) => [v.indicatorId, v])) : new Map();
-  const spent = q4 ? new Map((await ds.getRepository(ReportSpendingEntity).findBy({ reportId: q4.id })).map((s) => [s.source, s.amount])) : new Map<string, string>();
-  const rows = new Map((await ds.getRepository(IndicatorScoreEntity).findBy({ evaluationId: evaluation.id })).map((r) => [r.indicatorId, r]));
+  const values = q4
+    ? new Map((await ds.getRepository(IndicatorValueEntity).findBy({ reportId: q4.id })).map((v) => [v.indicatorId, v]))
+    : new Map();
+  const spent = q4
+    ? new Map(
+        (await ds.getRepository(ReportSpendingEntity).findBy({ reportId: q4.id })).map((s) => [s.source, s.amount]),
+      )
+    : new Map<string, string>();
+  const rows = new Map(
+    (await ds.getRepository(IndicatorScoreEntity).findBy({ evaluationId: evaluation.id })).map((r) => [
+      r.indicatorId,
+      r,
+    ]),
+  );
   const reviewerScores = new Map<number, string>();
   indicators.forEach((ind, i) => {
     const r = rows.get(ind.id)?.reviewerScore;
@@ -48,15 +75,23 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
     parentName: unit.parentName ?? (sheet.attributes['主管部门'] || null),
     projectName: sheet.kind === 'department' ? unit.name : sheet.name,
     projectCode: sheet.projectCode,
-    budget: { initial: sheet.budgetTotal ?? '0', adjusted: q4?.adjustedBudget ?? sheet.budgetTotal ?? '0', spent: q4?.spentTotal ?? '0' },
+    budget: {
+      initial: sheet.budgetTotal ?? '0',
+      adjusted: q4?.adjustedBudget ?? sheet.budgetTotal ?? '0',
+      spent: q4?.spentTotal ?? '0',
+    },
     moneyLines: moneyLines(sheet, spent),
     goal: sheet.goal,
     goalActual: evaluation.goalActual,
     indicators: indicators.map((ind) => {
       const v = values.get(ind.id);
       return {
-        level1: ind.level1, level2: ind.level2, name: ind.name, targetRaw: ind.targetRaw,
-        actualRaw: v?.valueRaw ?? v?.grade ?? null, explanation: rows.get(ind.id)?.explanationText ?? null,
+        level1: ind.level1,
+        level2: ind.level2,
+        name: ind.name,
+        targetRaw: ind.targetRaw,
+        actualRaw: v?.valueRaw ?? v?.grade ?? null,
+        explanation: rows.get(ind.id)?.explanationText ?? null,
       };
     }),
     score: evaluation.result as unknown as SheetScore,
@@ -68,11 +103,17 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
  * The narrative report of a unit's department evaluation, with every scored project evaluation of
  * the same unit and year as annexes (projects not yet scored are left out and named in the log).
  */
-export async function loadDepartmentReportSource(ds: DataSource, evaluation: SelfEvaluationEntity): Promise<{ source: DepartmentReportSource; unscored: string[] }> {
+export async function loadDepartmentReportSource(
+  ds: DataSource,
+  evaluation: SelfEvaluationEntity,
+): Promise<{ source: DepartmentReportSource; unscored: string[] }> {
   const sheet = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: evaluation.sheetId });
   if (sheet.kind !== 'department') throw new Error(`sheet ${sheet.id} is not a department sheet`);
   const unit = await ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-  const projectSheets = await ds.getRepository(TargetSheetEntity).find({ where: { unitId: unit.id, year: sheet.year, kind: 'project', status: 'approved' }, order: { name: 'ASC' } });
+  const projectSheets = await ds.getRepository(TargetSheetEntity).find({
+    where: { unitId: unit.id, year: sheet.year, kind: 'project', status: 'approved' },
+    order: { name: 'ASC' },
+  });
   const projects: SelfEvalSource[] = [];
   const unscored: string[] = [];
   for (const ps of projectSheets) {
@@ -101,19 +142,31 @@ export async function loadDepartmentReportSource(ds: DataSource, evaluation: Sel
 
 interface StoredLights {
   spending: MonitoringTableSource['spending'];
-  indicators: { indicatorId: string; light: MonitoringTableSource['indicators'][number]['light']; progress: string | null }[];
+  indicators: {
+    indicatorId: string;
+    light: MonitoringTableSource['indicators'][number]['light'];
+    progress: string | null;
+  }[];
 }
 
 /** The 季度绩效运行监控表 of one quarter report, from its stored monitoring result. */
-export async function loadMonitoringSource(ds: DataSource, report: QuarterReportEntity): Promise<MonitoringTableSource> {
+export async function loadMonitoringSource(
+  ds: DataSource,
+  report: QuarterReportEntity,
+): Promise<MonitoringTableSource> {
   const sheet = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: report.sheetId });
   const unit = await ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
   const result = await ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id });
-  if (!result || result.dataVersion !== report.dataVersion) throw new Error(`monitoring of report ${report.id} v${report.dataVersion} not computed yet`);
+  if (!result || result.dataVersion !== report.dataVersion)
+    throw new Error(`monitoring of report ${report.id} v${report.dataVersion} not computed yet`);
   const details = result.details as unknown as StoredLights;
   const lights = new Map(details.indicators.map((l) => [l.indicatorId, l]));
-  const indicators = await ds.getRepository(IndicatorEntity).find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
-  const values = new Map((await ds.getRepository(IndicatorValueEntity).findBy({ reportId: report.id })).map((v) => [v.indicatorId, v]));
+  const indicators = await ds
+    .getRepository(IndicatorEntity)
+    .find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
+  const values = new Map(
+    (await ds.getRepository(IndicatorValueEntity).findBy({ reportId: report.id })).map((v) => [v.indicatorId, v]),
+  );
   return {
     year: report.year,
     period: report.period as MonitoringTableSource['period'],
@@ -130,9 +183,15 @@ export async function loadMonitoringSource(ds: DataSource, report: QuarterReport
       const l = lights.get(i.id);
       const cause = [v?.causeCategory, v?.causeText].filter(Boolean).join('：');
       return {
-        level1: i.level1, level2: i.level2, name: i.name, targetRaw: i.targetRaw,
-        current: v?.valueRaw ?? v?.grade ?? null, progress: l?.progress ?? null, light: l?.light ?? 'none',
-        likelihood: v?.likelihood ?? null, cause: cause || null,
+        level1: i.level1,
+        level2: i.level2,
+        name: i.name,
+        targetRaw: i.targetRaw,
+        current: v?.valueRaw ?? v?.grade ?? null,
+        progress: l?.progress ?? null,
+        light: l?.light ?? 'none',
+        likelihood: v?.likelihood ?? null,
+        cause: cause || null,
       };
     }),
   };

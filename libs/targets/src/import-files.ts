@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { decodeTextDocument, DomainError, ImportResult, importTextDocument, MAX_DOCUMENT_BYTES } from '@selfeval/domain';
+import {
+  decodeTextDocument,
+  DomainError,
+  ImportResult,
+  importTextDocument,
+  MAX_DOCUMENT_BYTES,
+} from '@selfeval/domain';
 import { importDocx } from './formats/docx-reader';
 import { importTemplateXlsx } from './formats/xlsx-template';
 import type { StoredSheetSummary, TargetsService } from './targets.service';
@@ -26,7 +32,11 @@ async function parseOne(f: ImportedFile): Promise<ImportResult> {
   if (isZip && /\.docx$/i.test(f.name)) return importDocx(f.bytes, f.name);
   if (isZip && /\.xlsx$/i.test(f.name)) return importTemplateXlsx(f.bytes, f.name);
   if (isZip) {
-    throw new DomainError('FILE_FORMAT_UNSUPPORTED', `文件“${f.name}”是压缩格式，但扩展名不是 .docx 或 .xlsx；支持：文本导出（.txt）、Word（.docx）、selfeval Excel 模板（.xlsx）`, { file: f.name });
+    throw new DomainError(
+      'FILE_FORMAT_UNSUPPORTED',
+      `文件“${f.name}”是压缩格式，但扩展名不是 .docx 或 .xlsx；支持：文本导出（.txt）、Word（.docx）、selfeval Excel 模板（.xlsx）`,
+      { file: f.name },
+    );
   }
   return importTextDocument(decodeTextDocument(f.bytes, f.name), f.name);
 }
@@ -37,7 +47,11 @@ export async function parseFiles(files: ImportedFile[]): Promise<ParsedFile[]> {
   for (const f of files) {
     const result = await parseOne(f);
     if (!result.sheets.length) {
-      throw new DomainError('NO_SHEETS_FOUND', `文件“${f.name}”中没有找到绩效目标表（应含“一级指标/二级指标/三级指标”表头或部门整体绩效目标）`, { file: f.name });
+      throw new DomainError(
+        'NO_SHEETS_FOUND',
+        `文件“${f.name}”中没有找到绩效目标表（应含“一级指标/二级指标/三级指标”表头或部门整体绩效目标）`,
+        { file: f.name },
+      );
     }
     out.push({ file: f, result });
   }
@@ -48,12 +62,21 @@ export async function parseFiles(files: ImportedFile[]): Promise<ParsedFile[]> {
  * Shared by the API upload and `selfeval import`: every file is parsed and validated before
  * anything is written; then each file is stored in its own transaction (all-or-nothing per file).
  */
-export async function importFiles(targets: TargetsService | null, parsed: ParsedFile[], opts: { dryRun: boolean }): Promise<ImportFilesResult> {
+export async function importFiles(
+  targets: TargetsService | null,
+  parsed: ParsedFile[],
+  opts: { dryRun: boolean },
+): Promise<ImportFilesResult> {
   if (targets) for (const p of parsed) targets.validate(p.result, p.file.name);
   const stored: StoredSheetSummary[] = [];
   if (!opts.dryRun && targets) {
     for (const { file, result } of parsed) {
-      stored.push(...(await targets.importResult(result, { name: file.name, hash: createHash('sha256').update(file.bytes).digest('hex') })));
+      stored.push(
+        ...(await targets.importResult(result, {
+          name: file.name,
+          hash: createHash('sha256').update(file.bytes).digest('hex'),
+        })),
+      );
     }
   }
   return {

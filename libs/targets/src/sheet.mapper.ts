@@ -2,7 +2,9 @@ import type { IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/d
 import type { Target, TargetOp, TargetSheet, Warning } from '@selfeval/domain';
 
 /** Stored sheet → interchange format (for the Excel export and the CLI). */
-export function toInterchange(sheet: TargetSheetEntity & { unit?: UnitEntity; indicators: IndicatorEntity[] }): TargetSheet {
+export function toInterchange(
+  sheet: TargetSheetEntity & { unit?: UnitEntity; indicators: IndicatorEntity[] },
+): TargetSheet {
   const unitCode = sheet.unit && sheet.unit.code !== sheet.unit.name ? sheet.unit.code : null;
   return {
     kind: sheet.kind,
@@ -16,7 +18,10 @@ export function toInterchange(sheet: TargetSheetEntity & { unit?: UnitEntity; in
     indicators: sheet.indicators.map((i) => {
       const target = indicatorTarget(i);
       return {
-        level1: i.level1, level2: i.level2, name: i.name, target,
+        level1: i.level1,
+        level2: i.level2,
+        name: i.name,
+        target,
         ...(i.description ? { description: i.description } : {}),
         ...(i.basis ? { basis: i.basis } : {}),
         ...(i.standard ? { standard: i.standard } : {}),

@@ -52,14 +52,27 @@ export class TargetsService {
 
   validate(result: ImportResult, file: string): void {
     if (!result.sheets.length) {
-      throw new DomainError('NO_SHEETS_FOUND', `文件“${file}”中没有找到绩效目标表（应含“一级指标/二级指标/三级指标”表头或部门整体绩效目标）`, { file });
+      throw new DomainError(
+        'NO_SHEETS_FOUND',
+        `文件“${file}”中没有找到绩效目标表（应含“一级指标/二级指标/三级指标”表头或部门整体绩效目标）`,
+        { file },
+      );
     }
     for (const s of result.sheets) {
       const name = s.project?.name || `${s.unit.name}部门整体`;
-      if (s.year === null) throw new DomainError('SHEET_INVALID', `“${name}”没有预算年度，无法保存`, { file, sheet: name, field: 'year' });
-      if (!s.unit.name) throw new DomainError('SHEET_INVALID', `“${name}”没有预算单位名称，无法保存`, { file, sheet: name, field: 'unit' });
+      if (s.year === null)
+        throw new DomainError('SHEET_INVALID', `“${name}”没有预算年度，无法保存`, { file, sheet: name, field: 'year' });
+      if (!s.unit.name)
+        throw new DomainError('SHEET_INVALID', `“${name}”没有预算单位名称，无法保存`, {
+          file,
+          sheet: name,
+          field: 'unit',
+        });
       if (s.kind === 'project' && !s.project?.name) {
-        throw new DomainError('SHEET_INVALID', `文件“${file}”中有一张项目表缺少项目名称`, { file, field: 'project.name' });
+        throw new DomainError('SHEET_INVALID', `文件“${file}”中有一张项目表缺少项目名称`, {
+          file,
+          field: 'project.name',
+        });
       }
     }
   }
@@ -80,25 +93,54 @@ export class TargetsService {
     const latest = await em
       .getRepository(TargetSheetEntity)
       .createQueryBuilder('s')
-      .where('s.unit_id = :unitId AND s.year = :year AND s.sheet_key = :key', { unitId: unit.id, year: sheet.year, key })
+      .where('s.unit_id = :unitId AND s.year = :year AND s.sheet_key = :key', {
+        unitId: unit.id,
+        year: sheet.year,
+        key,
+      })
       .orderBy('s.version', 'DESC')
       .getOne();
     const name = sheet.project?.name ?? unit.name;
     if (latest && latest.sourceHash === hash) {
-      return { id: latest.id, unit: unit.name, year: sheet.year!, kind: sheet.kind, name, version: latest.version, outcome: 'unchanged', indicators: sheet.indicators.length };
+      return {
+        id: latest.id,
+        unit: unit.name,
+        year: sheet.year!,
+        kind: sheet.kind,
+        name,
+        version: latest.version,
+        outcome: 'unchanged',
+        indicators: sheet.indicators.length,
+      };
     }
     if (latest) {
       // Older drafts are replaced by the new version; an approved one stays in force until the new one is approved.
-      await em.getRepository(TargetSheetEntity).update({ unitId: unit.id, year: sheet.year!, sheetKey: key, status: 'draft' }, { status: 'superseded' });
+      await em
+        .getRepository(TargetSheetEntity)
+        .update({ unitId: unit.id, year: sheet.year!, sheetKey: key, status: 'draft' }, { status: 'superseded' });
     }
     const repo = em.getRepository(TargetSheetEntity);
     const entity = await repo.save(
       repo.create({
-        unitId: unit.id, year: sheet.year!, kind: sheet.kind, sheetKey: key, version: (latest?.version ?? 0) + 1,
-        status: 'draft', name, projectCode: sheet.project?.code ?? null, budgetTotal: sheet.budget.total ?? null,
-        budget: sheet.budget as Record<string, string>, spendingPlan: sheet.spendingPlan, goal: sheet.goal,
-        attributes: sheet.attributes, warnings: sheet.warnings, sourceName: source.name, sourceHash: hash,
-        changeReason: latest ? `目标调整：重新导入 ${source.name}` : null, approvedAt: null, approvedBy: null,
+        unitId: unit.id,
+        year: sheet.year!,
+        kind: sheet.kind,
+        sheetKey: key,
+        version: (latest?.version ?? 0) + 1,
+        status: 'draft',
+        name,
+        projectCode: sheet.project?.code ?? null,
+        budgetTotal: sheet.budget.total ?? null,
+        budget: sheet.budget as Record<string, string>,
+        spendingPlan: sheet.spendingPlan,
+        goal: sheet.goal,
+        attributes: sheet.attributes,
+        warnings: sheet.warnings,
+        sourceName: source.name,
+        sourceHash: hash,
+        changeReason: latest ? `目标调整：重新导入 ${source.name}` : null,
+        approvedAt: null,
+        approvedBy: null,
       }),
     );
     // One multi-row INSERT per sheet instead of an entity save per indicator.
@@ -107,13 +149,24 @@ export class TargetsService {
         .createQueryBuilder()
         .insert()
         .into(IndicatorEntity)
-        .values(sheet.indicators.map((row, position) => ({ id: randomUUID(), ...toIndicatorEntity(row, entity.id, position) })))
+        .values(
+          sheet.indicators.map((row, position) => ({
+            id: randomUUID(),
+            ...toIndicatorEntity(row, entity.id, position),
+          })),
+        )
         .updateEntity(false)
         .execute();
     }
     return {
-      id: entity.id, unit: unit.name, year: sheet.year!, kind: sheet.kind, name, version: entity.version,
-      outcome: latest ? 'new-version' : 'created', indicators: sheet.indicators.length,
+      id: entity.id,
+      unit: unit.name,
+      year: sheet.year!,
+      kind: sheet.kind,
+      name,
+      version: entity.version,
+      outcome: latest ? 'new-version' : 'created',
+      indicators: sheet.indicators.length,
     };
   }
 
@@ -123,7 +176,9 @@ export class TargetsService {
     const code = sheet.unit.code ?? sheet.unit.name;
     const found = await repo.findOneBy({ code });
     if (found) return found;
-    return repo.save(repo.create({ code, name: sheet.unit.name, parentName: sheet.attributes['主管部门'] ?? null, region: null }));
+    return repo.save(
+      repo.create({ code, name: sheet.unit.name, parentName: sheet.attributes['主管部门'] ?? null, region: null }),
+    );
   }
 
   async setContactEmail(unitCode: string, email: string | null) {
@@ -139,7 +194,12 @@ export class TargetsService {
   }
 
   /** unitIds: only these units (the caller's scope); undefined for all. */
-  async listSheets(filter: { unitCode?: string; year?: number; includeSuperseded?: boolean; unitIds?: readonly string[] }) {
+  async listSheets(filter: {
+    unitCode?: string;
+    year?: number;
+    includeSuperseded?: boolean;
+    unitIds?: readonly string[];
+  }) {
     const qb = this.ds
       .getRepository(TargetSheetEntity)
       .createQueryBuilder('s')
@@ -162,7 +222,9 @@ export class TargetsService {
   async getSheet(id: string): Promise<TargetSheetEntity & { indicators: IndicatorEntity[] }> {
     const sheet = await this.ds.getRepository(TargetSheetEntity).findOne({ where: { id }, relations: { unit: true } });
     if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${id}`, { field: 'id' });
-    const indicators = await this.ds.getRepository(IndicatorEntity).find({ where: { sheetId: id }, order: { position: 'ASC' } });
+    const indicators = await this.ds
+      .getRepository(IndicatorEntity)
+      .find({ where: { sheetId: id }, order: { position: 'ASC' } });
     return Object.assign(sheet, { indicators });
   }
 
@@ -179,15 +241,25 @@ export class TargetsService {
     return this.ds.transaction(async (em) => {
       const sheet = await em.getRepository(TargetSheetEntity).findOneBy({ id: sheetId });
       if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
-      if (sheet.status !== 'draft') throw new DomainError('SHEET_LOCKED', `“${sheet.name}”第 ${sheet.version} 版已${sheet.status === 'approved' ? '批复锁定' : '被新版本取代'}，不能修改`, { sheet: sheet.name });
+      if (sheet.status !== 'draft')
+        throw new DomainError(
+          'SHEET_LOCKED',
+          `“${sheet.name}”第 ${sheet.version} 版已${sheet.status === 'approved' ? '批复锁定' : '被新版本取代'}，不能修改`,
+          { sheet: sheet.name },
+        );
       const repo = em.getRepository(IndicatorEntity);
       const ind = await repo.findOneBy({ id: indicatorId, sheetId });
       if (!ind) throw new DomainError('NOT_FOUND', `找不到指标 ${indicatorId}`, { field: 'indicatorId' });
       if (patch.name !== undefined) ind.name = patch.name.trim();
       if (patch.target !== undefined) {
-        const parsed = parseTarget(patch.target, { cost: /成本/.test(ind.level2) || ind.level1 === '成本指标', level2: ind.level2 });
+        const parsed = parseTarget(patch.target, {
+          cost: /成本/.test(ind.level2) || ind.level1 === '成本指标',
+          level2: ind.level2,
+        });
         if (parsed.targets.length !== 1) {
-          throw new DomainError('VALIDATION_FAILED', `指标值“${patch.target}”含多个目标，请拆分为多个指标`, { field: 'target' });
+          throw new DomainError('VALIDATION_FAILED', `指标值“${patch.target}”含多个目标，请拆分为多个指标`, {
+            field: 'target',
+          });
         }
         Object.assign(ind, targetColumns(parsed.targets[0]));
       }
@@ -195,7 +267,12 @@ export class TargetsService {
       // The content hash follows the edit, so re-importing the old file is seen as a change.
       const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
       const indicators = await repo.find({ where: { sheetId }, order: { position: 'ASC' } });
-      await em.getRepository(TargetSheetEntity).update({ id: sheetId }, { sourceHash: sheetContentHash(toInterchange(Object.assign(sheet, { unit, indicators }))) });
+      await em
+        .getRepository(TargetSheetEntity)
+        .update(
+          { id: sheetId },
+          { sourceHash: sheetContentHash(toInterchange(Object.assign(sheet, { unit, indicators }))) },
+        );
       return saved;
     });
   }
@@ -205,7 +282,12 @@ export class TargetsService {
       const repo = em.getRepository(TargetSheetEntity);
       const sheet = await repo.findOneBy({ id: sheetId });
       if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
-      if (sheet.status !== 'draft') throw new DomainError('SHEET_LOCKED', `“${sheet.name}”第 ${sheet.version} 版当前状态为 ${sheet.status}，不能批复`, { sheet: sheet.name });
+      if (sheet.status !== 'draft')
+        throw new DomainError(
+          'SHEET_LOCKED',
+          `“${sheet.name}”第 ${sheet.version} 版当前状态为 ${sheet.status}，不能批复`,
+          { sheet: sheet.name },
+        );
       await repo.update(
         { unitId: sheet.unitId, year: sheet.year, sheetKey: sheet.sheetKey, status: In(['approved']) },
         { status: 'superseded' },
@@ -220,14 +302,28 @@ export class TargetsService {
 
 function targetColumns(t: IndicatorRow['target']) {
   return t.kind === 'quantitative'
-    ? { targetRaw: t.raw, targetKind: t.kind, targetOp: t.op, targetValue: t.value, targetUnit: t.unit, targetText: null }
+    ? {
+        targetRaw: t.raw,
+        targetKind: t.kind,
+        targetOp: t.op,
+        targetValue: t.value,
+        targetUnit: t.unit,
+        targetText: null,
+      }
     : { targetRaw: t.raw, targetKind: t.kind, targetOp: null, targetValue: null, targetUnit: null, targetText: t.text };
 }
 
 function toIndicatorEntity(row: IndicatorRow, sheetId: string, position: number): Partial<IndicatorEntity> {
   return {
-    sheetId, position, level1: row.level1, level2: row.level2, name: row.name,
-    description: row.description ?? null, basis: row.basis ?? null, standard: row.standard ?? null,
-    weight: null, ...targetColumns(row.target),
+    sheetId,
+    position,
+    level1: row.level1,
+    level2: row.level2,
+    name: row.name,
+    description: row.description ?? null,
+    basis: row.basis ?? null,
+    standard: row.standard ?? null,
+    weight: null,
+    ...targetColumns(row.target),
   };
 }

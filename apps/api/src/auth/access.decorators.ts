@@ -5,7 +5,8 @@ import type { SessionUser, UnitSubject } from '@selfeval/auth';
 export const ACCESS = 'selfeval:access';
 
 /** The policy of a route: public, or a permission plus (optionally) the route parameter naming the unit's data. */
-export type AccessPolicy = { public: true } | { public: false; permission: Permission; unit?: { subject: UnitSubject; param: string } };
+export type AccessPolicy =
+  { public: true } | { public: false; permission: Permission; unit?: { subject: UnitSubject; param: string } };
 
 /** No sign-in needed (health, login). */
 export const Public = () => SetMetadata(ACCESS, { public: true } satisfies AccessPolicy);

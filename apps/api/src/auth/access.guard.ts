@@ -8,7 +8,13 @@ import { ACCESS, AccessPolicy, RequestActor } from './access.decorators';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Routes a user with a one-time password may still use. */
-const WHILE_PASSWORD_MUST_CHANGE = new Set(['/api/auth/session', '/api/auth/password', '/api/auth/logout', '/password', '/logout']);
+const WHILE_PASSWORD_MUST_CHANGE = new Set([
+  '/api/auth/session',
+  '/api/auth/password',
+  '/api/auth/logout',
+  '/password',
+  '/logout',
+]);
 
 /**
  * Every route declares its policy; a route without one is refused (fail closed), so a new route
@@ -16,10 +22,17 @@ const WHILE_PASSWORD_MUST_CHANGE = new Set(['/api/auth/session', '/api/auth/pass
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly users: UsersService, private readonly units: UnitResolver) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly users: UsersService,
+    private readonly units: UnitResolver,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS, [ctx.getHandler(), ctx.getClass()]);
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS, [
+      ctx.getHandler(),
+      ctx.getClass(),
+    ]);
     const req = ctx.switchToHttp().getRequest<Request & { actor?: RequestActor }>();
     if (!policy) throw new DomainError('FORBIDDEN', '该功能没有访问规则，已拒绝（请联系管理员）');
     const userId = req.session?.userId;
@@ -30,13 +43,17 @@ export class AccessGuard implements CanActivate {
     }
     const user = userId ? await this.attach(req, userId) : null;
     if (!user) throw new DomainError('UNAUTHENTICATED', '请先登录');
-    if (user.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(req.path)) throw new DomainError('FORBIDDEN', '请先修改初始密码', { field: 'password' });
-    if (!can(user.role, policy.permission)) throw new DomainError('FORBIDDEN', `${ROLE_LABELS[user.role]}无权执行此操作`);
+    if (user.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(req.path))
+      throw new DomainError('FORBIDDEN', '请先修改初始密码', { field: 'password' });
+    if (!can(user.role, policy.permission))
+      throw new DomainError('FORBIDDEN', `${ROLE_LABELS[user.role]}无权执行此操作`);
     if (policy.unit) {
       const id = req.params[policy.unit.param];
-      if (policy.unit.subject !== 'unit-code' && typeof id === 'string' && !UUID.test(id)) throw new BadRequestException(`“${policy.unit.param}”应为 UUID`);
+      if (policy.unit.subject !== 'unit-code' && typeof id === 'string' && !UUID.test(id))
+        throw new BadRequestException(`“${policy.unit.param}”应为 UUID`);
       const unitId = typeof id === 'string' ? await this.units.unitOf(policy.unit.subject, id) : null;
-      if (unitId === null || !inScope(req.actor!.scope, unitId)) throw new DomainError('NOT_FOUND', '找不到该内容，或您无权查看', { field: policy.unit.param });
+      if (unitId === null || !inScope(req.actor!.scope, unitId))
+        throw new DomainError('NOT_FOUND', '找不到该内容，或您无权查看', { field: policy.unit.param });
     }
     return true;
   }

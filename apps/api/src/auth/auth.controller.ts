@@ -38,14 +38,29 @@ export class LoginLimiter {
   private readonly perAddress: RateLimiterRedis;
 
   constructor(redis: Redis, prefix: string) {
-    this.perUser = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login-user`, points: 5, duration: 15 * 60 });
-    this.perAddress = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:login-ip`, points: 50, duration: 15 * 60 });
+    this.perUser = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}:login-user`,
+      points: 5,
+      duration: 15 * 60,
+    });
+    this.perAddress = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}:login-ip`,
+      points: 50,
+      duration: 15 * 60,
+    });
   }
 
   async check(username: string, ip: string): Promise<void> {
     const [u, a] = await Promise.all([this.perUser.get(`${username.toLowerCase()}|${ip}`), this.perAddress.get(ip)]);
     const blocked = [u, a].find((r): r is RateLimiterRes => !!r && r.remainingPoints <= 0);
-    if (blocked) throw new DomainError('RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil(blocked.msBeforeNext / 60_000)} 分钟后再试`, { field: 'username' });
+    if (blocked)
+      throw new DomainError(
+        'RATE_LIMITED',
+        `登录失败次数过多，请 ${Math.ceil(blocked.msBeforeNext / 60_000)} 分钟后再试`,
+        { field: 'username' },
+      );
   }
 
   async failed(username: string, ip: string): Promise<void> {
@@ -57,7 +72,13 @@ export class LoginLimiter {
   }
 }
 
-export async function signIn(req: Request, users: UsersService, limiter: LoginLimiter, username: string, password: string) {
+export async function signIn(
+  req: Request,
+  users: UsersService,
+  limiter: LoginLimiter,
+  username: string,
+  password: string,
+) {
   const ip = req.ip ?? 'unknown';
   await limiter.check(username, ip);
   const user = await users.verify(username, password);
@@ -74,7 +95,10 @@ export async function signIn(req: Request, users: UsersService, limiter: LoginLi
 
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly users: UsersService, private readonly limiter: LoginLimiter) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly limiter: LoginLimiter,
+  ) {}
 
   /** Who is signed in (or null) and the CSRF token to send as X-CSRF-Token. */
   @Get('session')

@@ -1,5 +1,19 @@
 import * as path from 'node:path';
-import { Body, Controller, Get, Inject, Param, ParseIntPipe, ParseUUIDPipe, Post, Put, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Transform, Type } from 'class-transformer';
@@ -55,20 +69,35 @@ class ReopenDto {
 export class ActualsController {
   private readonly reports: ContentStore;
 
-  constructor(private readonly actuals: ActualsService, private readonly evaluations: EvaluationService, private readonly jobs: JobProducer, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    private readonly actuals: ActualsService,
+    private readonly evaluations: EvaluationService,
+    private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.reports = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 
   /** Renders the 绩效运行监控表 of a quarter (a worker job, once per data version); mail=1 also mails it. */
   @Post('sheets/:sheetId/periods/:period/monitoring-table')
   @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
-  async monitoringTable(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Query('mail') mail?: string) {
+  async monitoringTable(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Query('mail') mail?: string,
+  ) {
     const report = await this.actuals.getReport(sheetId, period);
     if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
-    if (report.status === 'draft') throw new DomainError('WORKFLOW_STATE', '报告尚未提交，不能生成监控表', { field: 'status' });
+    if (report.status === 'draft')
+      throw new DomainError('WORKFLOW_STATE', '报告尚未提交，不能生成监控表', { field: 'status' });
     const job = await this.jobs.enqueue(
       Job.RenderReport,
-      { kind: 'monitoring-table', subjectId: report.id, dataVersion: report.dataVersion, mail: mail === '1' || mail === 'true' },
+      {
+        kind: 'monitoring-table',
+        subjectId: report.id,
+        dataVersion: report.dataVersion,
+        mail: mail === '1' || mail === 'true',
+      },
       { jobId: jobId(Job.RenderReport, 'monitoring-table', report.id, `v${report.dataVersion}`) },
     );
     return { queued: true, jobId: job.id, dataVersion: report.dataVersion };
@@ -76,7 +105,11 @@ export class ActualsController {
 
   @Get('sheets/:sheetId/periods/:period/monitoring-table.pdf')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
-  async monitoringTablePdf(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Res() res: Response) {
+  async monitoringTablePdf(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Res() res: Response,
+  ) {
     const file = await this.actuals.latestMonitoringTable(sheetId, period);
     if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效运行监控表', { field: 'period' });
     sendPdf(res, file, this.reports);
@@ -84,19 +117,29 @@ export class ActualsController {
 
   @Put('periods/:year/:period')
   @Allow('targets.manage')
-  setPeriod(@Param('year', ParseIntPipe) year: number, @Param('period') period: string, @Body() dto: PeriodDto, @Actor() actor: string) {
+  setPeriod(
+    @Param('year', ParseIntPipe) year: number,
+    @Param('period') period: string,
+    @Body() dto: PeriodDto,
+    @Actor() actor: string,
+  ) {
     return this.actuals.setPeriod(year, period, new Date(dto.opensAt), new Date(dto.closesAt), actor);
   }
 
   @Post('periods/:year/:period/reopen')
   @Allow('targets.manage')
-  reopen(@Param('year', ParseIntPipe) year: number, @Param('period') period: string, @Body() dto: ReopenDto, @Actor() actor: string) {
+  reopen(
+    @Param('year', ParseIntPipe) year: number,
+    @Param('period') period: string,
+    @Body() dto: ReopenDto,
+    @Actor() actor: string,
+  ) {
     return this.actuals.reopen(dto.unitCode, year, period, dto.reason, new Date(dto.until), actor);
   }
 
   @Get('sheets/:sheetId/periods/:period')
-
-  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })  async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
+  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
+  async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
     const report = await this.actuals.getReport(sheetId, period);
     if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
     return report;
@@ -104,13 +147,22 @@ export class ActualsController {
 
   @Put('sheets/:sheetId/periods/:period')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
-  save(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() dto: SaveReportDto, @Actor() actor: string) {
+  save(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Body() dto: SaveReportDto,
+    @Actor() actor: string,
+  ) {
     return this.actuals.saveDraft(sheetId, period, dto, actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/submit')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
-  async submit(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
+  async submit(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Actor() actor: string,
+  ) {
     return submitQuarter(this.actuals, this.evaluations, sheetId, period, actor);
   }
 
@@ -122,13 +174,22 @@ export class ActualsController {
 
   @Post('sheets/:sheetId/periods/:period/return')
   @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
-  returnReport(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() dto: ReasonDto, @Actor() actor: string) {
+  returnReport(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Body() dto: ReasonDto,
+    @Actor() actor: string,
+  ) {
     return this.actuals.returnReport(sheetId, period, dto.reason, actor);
   }
 
   @Get('sheets/:sheetId/periods/:period/workbook.xlsx')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
-  async workbook(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Res() res: Response) {
+  async workbook(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Res() res: Response,
+  ) {
     const { bytes, fileName } = await this.actuals.fillInWorkbook(sheetId, period);
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -139,9 +200,20 @@ export class ActualsController {
   @Post('sheets/:sheetId/periods/:period/workbook')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
-  upload(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @UploadedFile() file: Express.Multer.File | undefined, @Actor() actor: string) {
+  upload(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Actor() actor: string,
+  ) {
     if (!file) throw new DomainError('VALIDATION_FAILED', '请选择填报文件（字段名 file）', { field: 'file' });
-    return this.actuals.uploadWorkbook(sheetId, period, file.buffer, Buffer.from(file.originalname, 'latin1').toString('utf8'), actor);
+    return this.actuals.uploadWorkbook(
+      sheetId,
+      period,
+      file.buffer,
+      Buffer.from(file.originalname, 'latin1').toString('utf8'),
+      actor,
+    );
   }
 
   @Post('sheets/:sheetId/periods/:period/evidence')
@@ -155,7 +227,14 @@ export class ActualsController {
     @Actor() actor: string,
   ) {
     if (!file) throw new DomainError('VALIDATION_FAILED', '请选择佐证材料文件（字段名 file）', { field: 'file' });
-    return this.actuals.addEvidence(sheetId, period, file.buffer, Buffer.from(file.originalname, 'latin1').toString('utf8'), indicatorId ?? null, actor);
+    return this.actuals.addEvidence(
+      sheetId,
+      period,
+      file.buffer,
+      Buffer.from(file.originalname, 'latin1').toString('utf8'),
+      indicatorId ?? null,
+      actor,
+    );
   }
 
   @Get('sheets/:sheetId/periods/:period/evidence')
@@ -185,7 +264,11 @@ export class ActualsController {
 
   @Get('board')
   @Allow('board.read')
-  board(@CurrentActor() actor: RequestActor, @Query('year', ParseIntPipe) year: number, @Query('period') period: string) {
+  board(
+    @CurrentActor() actor: RequestActor,
+    @Query('year', ParseIntPipe) year: number,
+    @Query('period') period: string,
+  ) {
     return this.actuals.board(year, period, scopedUnitIds(actor));
   }
 }

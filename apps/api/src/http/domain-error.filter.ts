@@ -28,13 +28,28 @@ const STATUS: Record<DomainErrorCode, number> = {
  * Errors that mean the database cannot be reached right now (not a bad query): the pool reconnects by
  * itself, so the request answers 503 and the next one may succeed.
  */
-const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 export function isDatabaseUnavailable(e: unknown): boolean {
   const err = e as { code?: string; driverError?: { code?: string; message?: string }; message?: string } | null;
   const code = err?.driverError?.code ?? err?.code;
   if (code && DB_DOWN_CODES.has(code)) return true;
   const message = err?.driverError?.message ?? err?.message ?? '';
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
 }
 
 /** Domain errors in Chinese (JSON under /api, pages otherwise), 503 while the database is away; the rest to Nest. */
@@ -44,7 +59,9 @@ export class DomainErrorFilter extends BaseExceptionFilter implements ExceptionF
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
     if (error instanceof PayloadTooLargeException) {
-      res.status(HttpStatus.PAYLOAD_TOO_LARGE).json({ code: 'FILE_TOO_LARGE', message: '上传的文件超过大小上限（20 MB）', where: {} });
+      res
+        .status(HttpStatus.PAYLOAD_TOO_LARGE)
+        .json({ code: 'FILE_TOO_LARGE', message: '上传的文件超过大小上限（20 MB）', where: {} });
       return;
     }
     if (error instanceof DomainError) return sendError(req, res, error);
@@ -65,7 +82,9 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 export function sendError(req: Request, res: Response, error: DomainError): void {
   const status = STATUS[error.code];
   if (req.path.startsWith('/api/') || req.path === '/api') {
-    res.status(status).json({ code: error.code, message: error.userMessage, where: error.where, details: error.details });
+    res
+      .status(status)
+      .json({ code: error.code, message: error.userMessage, where: error.where, details: error.details });
     return;
   }
   if (error.code === 'UNAUTHENTICATED' && req.method === 'GET') {
@@ -80,5 +99,7 @@ export function sendError(req: Request, res: Response, error: DomainError): void
   res
     .status(status)
     .type('html')
-    .send(`<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>出错了 - 绩效自评</title><link rel="stylesheet" href="/assets/app.css"></head><body><main class="page"><h1>出错了</h1><p role="alert">${escapeHtml(error.userMessage)}</p>${details ? `<ul>${details}</ul>` : ''}<p><a href="/">返回首页</a></p></main></body></html>`);
+    .send(
+      `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>出错了 - 绩效自评</title><link rel="stylesheet" href="/assets/app.css"></head><body><main class="page"><h1>出错了</h1><p role="alert">${escapeHtml(error.userMessage)}</p>${details ? `<ul>${details}</ul>` : ''}<p><a href="/">返回首页</a></p></main></body></html>`,
+    );
 }

@@ -8,7 +8,7 @@ import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EvaluationService } from '@selfeval/evaluation';
-import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
+import { Actor, Allow } from '../auth/access.decorators';
 import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
@@ -45,7 +45,11 @@ class ProfileDto {
 export class EvaluationController {
   private readonly reports: ContentStore;
 
-  constructor(private readonly evaluations: EvaluationService, private readonly jobs: JobProducer, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    private readonly evaluations: EvaluationService,
+    private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
     this.reports = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 
@@ -57,10 +61,21 @@ export class EvaluationController {
   @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
   async report(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
     const ev = await this.evaluations.get(sheetId);
-    if (!ev.current) throw new DomainError('WORKFLOW_STATE', ev.scoreState === 'failed' ? `自评打分失败，不能生成报告：${ev.scoreError}` : '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
+    if (!ev.current)
+      throw new DomainError(
+        'WORKFLOW_STATE',
+        ev.scoreState === 'failed'
+          ? `自评打分失败，不能生成报告：${ev.scoreError}`
+          : '自评得分正在计算，请稍后再生成报告',
+        { field: 'scoreState' },
+      );
     const jobs = [];
     for (const kind of reportKindsFor(ev.sheetKind)) {
-      const job = await this.jobs.enqueue(Job.RenderReport, { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true }, { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) });
+      const job = await this.jobs.enqueue(
+        Job.RenderReport,
+        { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true },
+        { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) },
+      );
       jobs.push({ kind, jobId: job.id });
     }
     return { queued: true, jobs, jobId: jobs[0].jobId, dataVersion: ev.dataVersion };
@@ -69,8 +84,15 @@ export class EvaluationController {
   /** The newest PDF; ?kind=department-report for the narrative report of a department sheet. */
   @Get(':sheetId/report.pdf')
   @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
-  async download(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Query('kind') kind: string | undefined, @Res() res: Response) {
-    if (kind !== undefined && !(REPORT_KINDS as readonly string[]).includes(kind)) throw new DomainError('VALIDATION_FAILED', `报告类型“${kind}”应为：${REPORT_KINDS.join('、')}`, { field: 'kind' });
+  async download(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Query('kind') kind: string | undefined,
+    @Res() res: Response,
+  ) {
+    if (kind !== undefined && !(REPORT_KINDS as readonly string[]).includes(kind))
+      throw new DomainError('VALIDATION_FAILED', `报告类型“${kind}”应为：${REPORT_KINDS.join('、')}`, {
+        field: 'kind',
+      });
     const file = await this.evaluations.latestReport(sheetId, kind as ReportKind | undefined);
     if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效自评报告', { field: 'sheetId' });
     sendPdf(res, file, this.reports);
@@ -104,12 +126,19 @@ export class EvaluationController {
   @Put(':sheetId/weights')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
   weights(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: WeightsDto) {
-    return this.evaluations.setWeights(sheetId, dto.weights.map((w) => ({ indicatorId: w.indicatorId, weight: w.weight ?? null })));
+    return this.evaluations.setWeights(
+      sheetId,
+      dto.weights.map((w) => ({ indicatorId: w.indicatorId, weight: w.weight ?? null })),
+    );
   }
 
   @Put(':sheetId/indicators/:indicatorId/explanation')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  explanation(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('indicatorId', ParseUUIDPipe) indicatorId: string, @Body() dto: ExplanationDto) {
+  explanation(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
+    @Body() dto: ExplanationDto,
+  ) {
     return this.evaluations.setExplanation(sheetId, indicatorId, dto);
   }
 
@@ -134,7 +163,12 @@ export class EvaluationController {
 
   @Put(':sheetId/indicators/:indicatorId/review')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  review(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('indicatorId', ParseUUIDPipe) indicatorId: string, @Body() dto: ReviewDto, @Actor() actor: string) {
+  review(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
+    @Body() dto: ReviewDto,
+    @Actor() actor: string,
+  ) {
     return this.evaluations.review(sheetId, indicatorId, dto.score ?? null, dto.comment ?? null, actor);
   }
 }

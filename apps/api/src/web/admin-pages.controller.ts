@@ -1,7 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Body, Controller, Get, Inject, NotFoundException, Param, Post, Query, Req, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  Res,
+  UploadedFiles,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { ActualsService } from '@selfeval/actuals';
@@ -37,7 +49,10 @@ export class AdminPagesController {
   asset(@Param('file') file: string, @Res() res: Response) {
     const type = ASSETS[file];
     if (!type) throw new NotFoundException();
-    res.type(type).setHeader('Cache-Control', 'public, max-age=300').send(fs.readFileSync(path.join(WEB_DIR, 'assets', file)));
+    res
+      .type(type)
+      .setHeader('Cache-Control', 'public, max-age=300')
+      .send(fs.readFileSync(path.join(WEB_DIR, 'assets', file)));
   }
 
   // ---- import: upload → preview with warnings → confirm -------------------------------------
@@ -54,21 +69,41 @@ export class AdminPagesController {
   async preview(@Req() req: Request, @Res() res: Response, @UploadedFiles() files: Express.Multer.File[] = []) {
     try {
       if (!files.length) throw new DomainError('VALIDATION_FAILED', '请选择要导入的文件', { field: 'files' });
-      const docs = files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer }));
+      const docs = files.map((f) => ({
+        name: Buffer.from(f.originalname, 'latin1').toString('utf8'),
+        bytes: f.buffer,
+      }));
       const result = await importFiles(this.targets, await parseFiles(docs), { dryRun: true });
       const token = randomBytes(16).toString('hex');
       const dir = path.join(this.uploads, token);
       fs.mkdirSync(dir, { recursive: true });
       docs.forEach((d, k) => fs.writeFileSync(path.join(dir, `${k}`), d.bytes));
       fs.writeFileSync(path.join(dir, 'names.json'), JSON.stringify(docs.map((d) => d.name)));
-      res.type('html').send(this.views.render(req, 'import', '导入预览', {
-        token, files: docs.map((d) => d.name),
-        sheets: result.sheets.map((s) => ({ kind: s.kind === 'department' ? '部门整体' : '项目', year: s.year, unit: s.unit.name, name: s.project?.name ?? '', indicators: s.indicators.length, total: s.budget.total ?? '' })),
-        warnings: result.warnings.map((w) => ({ code: w.code, message: w.message, where: [w.where?.sheet, w.where?.row ? `第 ${w.where.row} 行` : ''].filter(Boolean).join(' ') })),
-      }));
+      res.type('html').send(
+        this.views.render(req, 'import', '导入预览', {
+          token,
+          files: docs.map((d) => d.name),
+          sheets: result.sheets.map((s) => ({
+            kind: s.kind === 'department' ? '部门整体' : '项目',
+            year: s.year,
+            unit: s.unit.name,
+            name: s.project?.name ?? '',
+            indicators: s.indicators.length,
+            total: s.budget.total ?? '',
+          })),
+          warnings: result.warnings.map((w) => ({
+            code: w.code,
+            message: w.message,
+            where: [w.where?.sheet, w.where?.row ? `第 ${w.where.row} 行` : ''].filter(Boolean).join(' '),
+          })),
+        }),
+      );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res.status(422).type('html').send(this.views.render(req, 'import', '导入绩效目标表', { error: e.userMessage }));
+      res
+        .status(422)
+        .type('html')
+        .send(this.views.render(req, 'import', '导入绩效目标表', { error: e.userMessage }));
     }
   }
 
@@ -76,20 +111,25 @@ export class AdminPagesController {
   @Allow('targets.manage')
   async confirm(@Req() req: Request, @Res() res: Response, @Body() form: Form) {
     const token = form.token ?? '';
-    if (!/^[0-9a-f]{32}$/.test(token) || !fs.existsSync(path.join(this.uploads, token))) throw new DomainError('VALIDATION_FAILED', '预览已过期，请重新上传', { field: 'token' });
+    if (!/^[0-9a-f]{32}$/.test(token) || !fs.existsSync(path.join(this.uploads, token)))
+      throw new DomainError('VALIDATION_FAILED', '预览已过期，请重新上传', { field: 'token' });
     const dir = path.join(this.uploads, token);
     const names = JSON.parse(fs.readFileSync(path.join(dir, 'names.json'), 'utf8')) as string[];
     const docs = names.map((name, k) => ({ name, bytes: fs.readFileSync(path.join(dir, `${k}`)) }));
     const result = await importFiles(this.targets, await parseFiles(docs), { dryRun: false });
     fs.rmSync(dir, { recursive: true, force: true });
     const by = (o: string) => result.stored.filter((s) => s.outcome === o).length;
-    res.type('html').send(this.views.render(req, 'import', '导入完成', { done: { created: by('created'), versions: by('new-version'), unchanged: by('unchanged') } }));
+    res.type('html').send(
+      this.views.render(req, 'import', '导入完成', {
+        done: { created: by('created'), versions: by('new-version'), unchanged: by('unchanged') },
+      }),
+    );
   }
 
   // ---- users ---------------------------------------------------------------------------------
   @Get('admin/users')
   @Allow('users.manage')
-  async usersPage(@Req() req: Request, @Query('created') created?: string) {
+  async usersPage(@Req() req: Request) {
     return this.views.render(req, 'users', '用户与分配', await this.usersModel());
   }
 
@@ -99,7 +139,9 @@ export class AdminPagesController {
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     return {
       users: users.map((u) => ({ ...u, roleLabel: ROLE_LABELS[u.role], unit: u.unitId ? unitName.get(u.unitId) : '' })),
-      units, roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })), evaluators: users.filter((u) => u.role === 'evaluator'),
+      units,
+      roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
+      evaluators: users.filter((u) => u.role === 'evaluator'),
       ...extra,
     };
   }
@@ -109,12 +151,28 @@ export class AdminPagesController {
   async createUser(@Req() req: Request, @Res() res: Response, @Body() form: Form) {
     try {
       const { user, oneTimePassword } = await this.users.create({
-        username: (form.username ?? '').trim(), displayName: form.displayName ?? '', role: form.role as Role, unitCode: form.unitCode || null, email: form.email || null,
+        username: (form.username ?? '').trim(),
+        displayName: form.displayName ?? '',
+        role: form.role as Role,
+        unitCode: form.unitCode || null,
+        email: form.email || null,
       });
-      res.type('html').send(this.views.render(req, 'users', '用户与分配', await this.usersModel({ created: { username: user.username, oneTimePassword } })));
+      res
+        .type('html')
+        .send(
+          this.views.render(
+            req,
+            'users',
+            '用户与分配',
+            await this.usersModel({ created: { username: user.username, oneTimePassword } }),
+          ),
+        );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res.status(422).type('html').send(this.views.render(req, 'users', '用户与分配', await this.usersModel({ error: e.userMessage, form })));
+      res
+        .status(422)
+        .type('html')
+        .send(this.views.render(req, 'users', '用户与分配', await this.usersModel({ error: e.userMessage, form })));
     }
   }
 
@@ -135,7 +193,16 @@ export class AdminPagesController {
 
   private async periodsModel(extra: Record<string, unknown> = {}) {
     const day = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // dates as in Beijing
-    return { periods: (await this.actuals.listPeriods()).map((p) => ({ year: p.year, period: p.period, opensAt: day(p.opensAt), closesAt: day(p.closesAt) })), quarters: PERIODS, ...extra };
+    return {
+      periods: (await this.actuals.listPeriods()).map((p) => ({
+        year: p.year,
+        period: p.period,
+        opensAt: day(p.opensAt),
+        closesAt: day(p.closesAt),
+      })),
+      quarters: PERIODS,
+      ...extra,
+    };
   }
 
   /** Dates are Beijing dates: open from 00:00 of the first day to 24:00 of the last. */
@@ -144,17 +211,29 @@ export class AdminPagesController {
   async setPeriod(@Req() req: Request, @Res() res: Response, @Actor() who: string, @Body() form: Form) {
     try {
       const date = (v: string | undefined, field: string) => {
-        if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new DomainError('VALIDATION_FAILED', '日期应为 YYYY-MM-DD', { field });
+        if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v))
+          throw new DomainError('VALIDATION_FAILED', '日期应为 YYYY-MM-DD', { field });
         return new Date(`${v}T00:00:00+08:00`);
       };
       const year = Number(form.year);
-      if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new DomainError('VALIDATION_FAILED', '年度应为 2000–2100 的整数', { field: 'year' });
+      if (!Number.isInteger(year) || year < 2000 || year > 2100)
+        throw new DomainError('VALIDATION_FAILED', '年度应为 2000–2100 的整数', { field: 'year' });
       const closes = new Date(date(form.closesAt, 'closesAt').getTime() + 86_400_000 - 1000);
       await this.actuals.setPeriod(year, form.period ?? '', date(form.opensAt, 'opensAt'), closes, who);
       res.redirect(303, '/admin/periods');
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res.status(422).type('html').send(this.views.render(req, 'periods', '报告期与截止时间', await this.periodsModel({ error: e.userMessage, form })));
+      res
+        .status(422)
+        .type('html')
+        .send(
+          this.views.render(
+            req,
+            'periods',
+            '报告期与截止时间',
+            await this.periodsModel({ error: e.userMessage, form }),
+          ),
+        );
     }
   }
 

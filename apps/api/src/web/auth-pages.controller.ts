@@ -13,7 +13,11 @@ function safeNext(next: unknown): string {
 
 @Controller()
 export class AuthPagesController {
-  constructor(private readonly views: WebViews, private readonly users: UsersService, private readonly limiter: LoginLimiter) {}
+  constructor(
+    private readonly views: WebViews,
+    private readonly users: UsersService,
+    private readonly limiter: LoginLimiter,
+  ) {}
 
   @Get('login')
   @Public()
@@ -23,13 +27,32 @@ export class AuthPagesController {
 
   @Post('login')
   @Public()
-  async login(@Req() req: Request, @Res() res: Response, @Body() body: { username?: string; password?: string; next?: string }) {
+  async login(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { username?: string; password?: string; next?: string },
+  ) {
     try {
-      const user = await signIn(req, this.users, this.limiter, String(body.username ?? ''), String(body.password ?? ''));
+      const user = await signIn(
+        req,
+        this.users,
+        this.limiter,
+        String(body.username ?? ''),
+        String(body.password ?? ''),
+      );
       res.redirect(303, user.mustChangePassword ? '/password' : safeNext(body.next));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res.status(e.code === 'RATE_LIMITED' ? 429 : 401).type('html').send(this.views.render(req, 'login', '登录', { next: safeNext(body.next), username: body.username, error: e.userMessage }));
+      res
+        .status(e.code === 'RATE_LIMITED' ? 429 : 401)
+        .type('html')
+        .send(
+          this.views.render(req, 'login', '登录', {
+            next: safeNext(body.next),
+            username: body.username,
+            error: e.userMessage,
+          }),
+        );
     }
   }
 
@@ -48,14 +71,33 @@ export class AuthPagesController {
 
   @Post('password')
   @Allow('account.self')
-  async password(@Req() req: Request, @Res() res: Response, @CurrentActor() actor: RequestActor, @Body() body: { currentPassword?: string; newPassword?: string; confirmPassword?: string }) {
+  async password(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Body() body: { currentPassword?: string; newPassword?: string; confirmPassword?: string },
+  ) {
     try {
-      if (body.newPassword !== body.confirmPassword) throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
-      await this.users.changePassword(actor.user.id, String(body.currentPassword ?? ''), String(body.newPassword ?? ''));
+      if (body.newPassword !== body.confirmPassword)
+        throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
+      await this.users.changePassword(
+        actor.user.id,
+        String(body.currentPassword ?? ''),
+        String(body.newPassword ?? ''),
+      );
       res.redirect(303, '/?changed=1');
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res.status(422).type('html').send(this.views.render(req, 'password', '修改密码', { forced: actor.user.mustChangePassword, error: e.userMessage, errorField: e.where.field }));
+      res
+        .status(422)
+        .type('html')
+        .send(
+          this.views.render(req, 'password', '修改密码', {
+            forced: actor.user.mustChangePassword,
+            error: e.userMessage,
+            errorField: e.where.field,
+          }),
+        );
     }
   }
 }

@@ -1,10 +1,35 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
 import { ActualsService } from '@selfeval/actuals';
 import { EvaluationService } from '@selfeval/evaluation';
 import {
-  can, CAUSE_CATEGORIES, D, DomainError, MAX_EVIDENCE_BYTES, PROFILES, reportKindsFor, round2, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, QuarterReportInput, SheetScore,
+  can,
+  CAUSE_CATEGORIES,
+  D,
+  DomainError,
+  MAX_EVIDENCE_BYTES,
+  PROFILES,
+  reportKindsFor,
+  round2,
+  FUND_SOURCES,
+  GRADES,
+  LIKELIHOODS,
+  PERIODS,
+  QuarterReportInput,
+  SheetScore,
 } from '@selfeval/domain';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
@@ -47,63 +72,135 @@ export class UnitPagesController {
   @Get()
   @Allow('targets.read')
   async home(@Req() req: Request, @CurrentActor() actor: RequestActor, @Query('changed') changed?: string) {
-    const sheets = (await this.targets.listSheets({ unitIds: scopedUnitIds(actor) })).filter((s) => s.status === 'approved' || actor.user.role === 'admin');
+    const sheets = (await this.targets.listSheets({ unitIds: scopedUnitIds(actor) })).filter(
+      (s) => s.status === 'approved' || actor.user.role === 'admin',
+    );
     const statuses = await this.actuals.statuses(sheets.map((s) => s.id));
     const evs = await this.evaluations.bySheet(sheets.map((s) => s.id));
     const rows = sheets.map((s) => ({
-      id: s.id, year: s.year, unit: s.unit?.name, name: s.kind === 'department' ? '部门整体支出' : s.name, sheetStatus: s.status,
+      id: s.id,
+      year: s.year,
+      unit: s.unit?.name,
+      name: s.kind === 'department' ? '部门整体支出' : s.name,
+      sheetStatus: s.status,
       quarters: PERIODS.map((p) => ({ period: p, status: statuses.get(s.id)?.[p] ?? null })),
-      evaluation: evs.get(s.id) ? { status: evs.get(s.id)!.status, total: evs.get(s.id)!.total, grade: evs.get(s.id)!.grade } : null,
+      evaluation: evs.get(s.id)
+        ? { status: evs.get(s.id)!.status, total: evs.get(s.id)!.total, grade: evs.get(s.id)!.grade }
+        : null,
     }));
-    const queue = actor.user.role === 'evaluator' || actor.user.role === 'admin' ? rows.filter((r) => r.evaluation?.status === 'submitted') : [];
-    return this.views.render(req, 'home', '首页', { rows, queue, changed: changed === '1', canReview: can(actor.user.role, 'evaluation.review') });
+    const queue =
+      actor.user.role === 'evaluator' || actor.user.role === 'admin'
+        ? rows.filter((r) => r.evaluation?.status === 'submitted')
+        : [];
+    return this.views.render(req, 'home', '首页', {
+      rows,
+      queue,
+      changed: changed === '1',
+      canReview: can(actor.user.role, 'evaluation.review'),
+    });
   }
 
   // ---- quarterly form -----------------------------------------------------------------------
-  private async quarterModel(sheetId: string, period: string, actor: RequestActor, form?: Form, errors?: Map<string, string[]>) {
+  private async quarterModel(
+    sheetId: string,
+    period: string,
+    actor: RequestActor,
+    form?: Form,
+    errors?: Map<string, string[]>,
+  ) {
     const sheet = await this.targets.getSheet(sheetId);
     const report = await this.actuals.getReport(sheetId, period);
     const saved = new Map((report?.values ?? []).map((v) => [v.indicatorId, v]));
     const spentBy = new Map((report?.spending ?? []).map((s) => [s.source, s.amount]));
-    const editable = can(actor.user.role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned');
-    const pick = (key: string, fallback: string | null | undefined) => (form ? form[key] ?? '' : fallback ?? '');
+    const editable =
+      can(actor.user.role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned');
+    const pick = (key: string, fallback: string | null | undefined) => (form ? (form[key] ?? '') : (fallback ?? ''));
     return {
-      sheet: { id: sheet.id, name: sheet.kind === 'department' ? '部门整体支出' : sheet.name, year: sheet.year, budget: sheet.budgetTotal, unit: sheet.unit?.name },
-      period, periodLabel: PERIOD_LABEL[period], periods: PERIODS.map((p) => ({ p, label: PERIOD_LABEL[p], current: p === period })),
-      status: report?.status ?? null, returnReason: report?.returnReason ?? null, editable,
+      sheet: {
+        id: sheet.id,
+        name: sheet.kind === 'department' ? '部门整体支出' : sheet.name,
+        year: sheet.year,
+        budget: sheet.budgetTotal,
+        unit: sheet.unit?.name,
+      },
+      period,
+      periodLabel: PERIOD_LABEL[period],
+      periods: PERIODS.map((p) => ({ p, label: PERIOD_LABEL[p], current: p === period })),
+      status: report?.status ?? null,
+      returnReason: report?.returnReason ?? null,
+      editable,
       canConfirm: can(actor.user.role, 'actuals.confirm') && report?.status === 'submitted',
-      lights: report?.monitoring ? { spending: report.monitoring.spendingLight, indicators: report.monitoring.indicatorLight } : null,
-      spending: FUND_SOURCES.map((source, k) => ({ source, key: `spend_${k}`, amount: pick(`spend_${k}`, spentBy.get(source)) })),
+      lights: report?.monitoring
+        ? { spending: report.monitoring.spendingLight, indicators: report.monitoring.indicatorLight }
+        : null,
+      spending: FUND_SOURCES.map((source, k) => ({
+        source,
+        key: `spend_${k}`,
+        amount: pick(`spend_${k}`, spentBy.get(source)),
+      })),
       spendingErrors: errors?.get('spending') ?? [],
       formErrors: errors?.get('form') ?? [],
       indicators: sheet.indicators.map((i) => {
         const v = saved.get(i.id);
         return {
-          id: i.id, level1: i.level1, level2: i.level2, name: i.name, target: i.targetRaw, qualitative: i.targetKind === 'qualitative',
-          value: pick(`value_${i.id}`, v?.valueRaw), grade: pick(`grade_${i.id}`, v?.grade), likelihood: pick(`likelihood_${i.id}`, v?.likelihood),
-          causeCategory: pick(`cause_${i.id}`, v?.causeCategory), causeText: pick(`causeText_${i.id}`, v?.causeText),
+          id: i.id,
+          level1: i.level1,
+          level2: i.level2,
+          name: i.name,
+          target: i.targetRaw,
+          qualitative: i.targetKind === 'qualitative',
+          value: pick(`value_${i.id}`, v?.valueRaw),
+          grade: pick(`grade_${i.id}`, v?.grade),
+          likelihood: pick(`likelihood_${i.id}`, v?.likelihood),
+          causeCategory: pick(`cause_${i.id}`, v?.causeCategory),
+          causeText: pick(`causeText_${i.id}`, v?.causeText),
           errors: errors?.get(i.id) ?? [],
         };
       }),
-      grades: GRADES, likelihoods: LIKELIHOODS, causes: CAUSE_CATEGORIES,
-      evidence: (await this.actuals.listEvidence(sheetId, period)).map((e) => ({ id: e.id, name: e.fileName, size: Math.ceil(e.size / 1024), by: e.uploadedBy, indicator: sheet.indicators.find((i) => i.id === e.indicatorId)?.name ?? '' })),
-      canUpload: can(actor.user.role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned'),
+      grades: GRADES,
+      likelihoods: LIKELIHOODS,
+      causes: CAUSE_CATEGORIES,
+      evidence: (await this.actuals.listEvidence(sheetId, period)).map((e) => ({
+        id: e.id,
+        name: e.fileName,
+        size: Math.ceil(e.size / 1024),
+        by: e.uploadedBy,
+        indicator: sheet.indicators.find((i) => i.id === e.indicatorId)?.name ?? '',
+      })),
+      canUpload:
+        can(actor.user.role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned'),
     };
   }
 
   @Get('sheets/:sheetId/periods/:period')
   @Allow('actuals.read', SHEET)
-  async quarter(@Req() req: Request, @CurrentActor() actor: RequestActor, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Query('saved') saved?: string) {
+  async quarter(
+    @Req() req: Request,
+    @CurrentActor() actor: RequestActor,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Query('saved') saved?: string,
+  ) {
     const model = await this.quarterModel(sheetId, period, actor);
     return this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, { ...model, saved });
   }
 
   @Post('sheets/:sheetId/periods/:period')
   @Allow('actuals.write', SHEET)
-  async saveQuarter(@Req() req: Request, @Res() res: Response, @CurrentActor() actor: RequestActor, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() form: Form) {
+  async saveQuarter(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Body() form: Form,
+  ) {
     const sheet = await this.targets.getSheet(sheetId);
     const input: QuarterReportInput = {
-      spending: FUND_SOURCES.map((source, k) => ({ source, amount: (form[`spend_${k}`] ?? '').trim() })).filter((s) => s.amount !== ''),
+      spending: FUND_SOURCES.map((source, k) => ({ source, amount: (form[`spend_${k}`] ?? '').trim() })).filter(
+        (s) => s.amount !== '',
+      ),
       values: sheet.indicators.map((i) => ({
         indicatorId: i.id,
         value: form[`value_${i.id}`]?.trim() || undefined,
@@ -116,11 +213,31 @@ export class UnitPagesController {
     try {
       await this.actuals.saveDraft(sheetId, period, input, who);
       if (form.action === 'submit') await submitQuarter(this.actuals, this.evaluations, sheetId, period, who);
-      res.redirect(303, `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'submit' ? 'submitted' : 'draft'}`);
+      res.redirect(
+        303,
+        `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'submit' ? 'submitted' : 'draft'}`,
+      );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      const model = await this.quarterModel(sheetId, period, actor, form, fieldErrors(e, sheet.indicators.map((i) => i.id)));
-      res.status(422).type('html').send(this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, { ...model, error: e.userMessage }));
+      const model = await this.quarterModel(
+        sheetId,
+        period,
+        actor,
+        form,
+        fieldErrors(
+          e,
+          sheet.indicators.map((i) => i.id),
+        ),
+      );
+      res
+        .status(422)
+        .type('html')
+        .send(
+          this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, {
+            ...model,
+            error: e.userMessage,
+          }),
+        );
     }
   }
 
@@ -128,32 +245,66 @@ export class UnitPagesController {
   @Post('sheets/:sheetId/periods/:period/upload')
   @Allow('actuals.write', SHEET)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
-  async upload(@Req() req: Request, @Res() res: Response, @CurrentActor() actor: RequestActor, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @UploadedFile() file: Express.Multer.File | undefined, @Body() form: Form) {
+  async upload(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() form: Form,
+  ) {
     try {
       if (!file) throw new DomainError('VALIDATION_FAILED', '请选择文件', { field: 'file' });
       const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
       if (form.kind === 'workbook') await this.actuals.uploadWorkbook(sheetId, period, file.buffer, name, who);
       else await this.actuals.addEvidence(sheetId, period, file.buffer, name, form.indicatorId || null, who);
-      res.redirect(303, `/sheets/${sheetId}/periods/${period}?saved=${form.kind === 'workbook' ? 'workbook' : 'evidence'}`);
+      res.redirect(
+        303,
+        `/sheets/${sheetId}/periods/${period}?saved=${form.kind === 'workbook' ? 'workbook' : 'evidence'}`,
+      );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       const model = await this.quarterModel(sheetId, period, actor);
-      res.status(422).type('html').send(this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, { ...model, error: e.userMessage }));
+      res
+        .status(422)
+        .type('html')
+        .send(
+          this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, {
+            ...model,
+            error: e.userMessage,
+          }),
+        );
     }
   }
 
   @Post('sheets/:sheetId/periods/:period/decision')
   @Allow('actuals.confirm', SHEET)
-  async decideQuarter(@Res() res: Response, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Body() form: Form) {
+  async decideQuarter(
+    @Res() res: Response,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+    @Body() form: Form,
+  ) {
     if (form.action === 'return') await this.actuals.returnReport(sheetId, period, form.reason ?? '', who);
     else await this.actuals.confirm(sheetId, period, who);
-    res.redirect(303, `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'return' ? 'returned' : 'confirmed'}`);
+    res.redirect(
+      303,
+      `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'return' ? 'returned' : 'confirmed'}`,
+    );
   }
 
   // ---- year-end self-evaluation ---------------------------------------------------------------
   @Get('sheets/:sheetId/evaluation')
   @Allow('evaluation.read', SHEET)
-  async evaluation(@Req() req: Request, @CurrentActor() actor: RequestActor, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Query('saved') saved?: string) {
+  async evaluation(
+    @Req() req: Request,
+    @CurrentActor() actor: RequestActor,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Query('saved') saved?: string,
+  ) {
     const sheet = await this.targets.getSheet(sheetId);
     const ev = await this.evaluations.get(sheetId).catch((e) => {
       if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
@@ -166,17 +317,59 @@ export class UnitPagesController {
     const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
     const role = actor.user.role;
     const model = {
-      sheet: { id: sheet.id, name: sheet.kind === 'department' ? '部门整体支出' : sheet.name, year: sheet.year, unit: sheet.unit?.name },
-      ev: ev ? { status: ev.status, total: ev.total, grade: ev.grade, reviewedTotal: ev.reviewedTotal, reviewedGrade: ev.reviewedGrade, current: ev.current, scoreState: ev.scoreState, scoreError: ev.scoreError, returnReason: ev.returnReason, goalActual: ev.goalActual, dataVersion: ev.dataVersion } : null,
-      execution: result?.execution ? { rate: new D(result.execution.rate).toFixed(2), weight: round2(new D(result.execution.weight)), score: round2(new D(result.execution.score)), formula: result.execution.explanation.formula, draft: result.execution.draft } : null,
+      sheet: {
+        id: sheet.id,
+        name: sheet.kind === 'department' ? '部门整体支出' : sheet.name,
+        year: sheet.year,
+        unit: sheet.unit?.name,
+      },
+      ev: ev
+        ? {
+            status: ev.status,
+            total: ev.total,
+            grade: ev.grade,
+            reviewedTotal: ev.reviewedTotal,
+            reviewedGrade: ev.reviewedGrade,
+            current: ev.current,
+            scoreState: ev.scoreState,
+            scoreError: ev.scoreError,
+            returnReason: ev.returnReason,
+            goalActual: ev.goalActual,
+            dataVersion: ev.dataVersion,
+          }
+        : null,
+      execution: result?.execution
+        ? {
+            rate: new D(result.execution.rate).toFixed(2),
+            weight: round2(new D(result.execution.weight)),
+            score: round2(new D(result.execution.score)),
+            formula: result.execution.explanation.formula,
+            draft: result.execution.draft,
+          }
+        : null,
       indicators: (result?.indicators ?? []).map((s) => {
         const ind = sheet.indicators[s.index];
         const r = rows.get(ind.id);
         return {
-          id: ind.id, name: ind.name, level1: ind.level1, target: ind.targetRaw, actual: actualOf.get(ind.id) ?? '', unitWeight: normalizeNumber(r?.unitWeight ?? null) ?? '', weight: round2(new D(s.weight)), score: round2(new D(s.score)), completionRate: s.completionRate,
-          formula: s.explanation.formula, adjustments: s.explanation.adjustments.join('；'), needsExplanation: s.needsExplanation, missing: s.explanationMissing,
-          explanation: r?.explanationText ?? '', draft: r?.draft ?? s.draft ?? '', causeCategory: r?.causeCategory ?? '',
-          reviewerScore: normalizeNumber(r?.reviewerScore ?? null) ?? '', reviewerComment: r?.reviewerComment ?? '', reviewer: r?.reviewer ?? '',
+          id: ind.id,
+          name: ind.name,
+          level1: ind.level1,
+          target: ind.targetRaw,
+          actual: actualOf.get(ind.id) ?? '',
+          unitWeight: normalizeNumber(r?.unitWeight ?? null) ?? '',
+          weight: round2(new D(s.weight)),
+          score: round2(new D(s.score)),
+          completionRate: s.completionRate,
+          formula: s.explanation.formula,
+          adjustments: s.explanation.adjustments.join('；'),
+          needsExplanation: s.needsExplanation,
+          missing: s.explanationMissing,
+          explanation: r?.explanationText ?? '',
+          draft: r?.draft ?? s.draft ?? '',
+          causeCategory: r?.causeCategory ?? '',
+          reviewerScore: normalizeNumber(r?.reviewerScore ?? null) ?? '',
+          reviewerComment: r?.reviewerComment ?? '',
+          reviewer: r?.reviewer ?? '',
         };
       }),
       unitEditable: can(role, 'evaluation.write') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
@@ -187,7 +380,11 @@ export class UnitPagesController {
       causes: CAUSE_CATEGORIES,
       flags: result?.flags ?? [],
       canProfile: can(role, 'evaluation.review') && !!ev && ev.status !== 'approved',
-      profiles: PROFILES.map((p) => ({ id: p.id, label: `${p.name}（${p.id} 第 ${p.version} 版）`, current: p.id === ev?.profileId })),
+      profiles: PROFILES.map((p) => ({
+        id: p.id,
+        label: `${p.name}（${p.id} 第 ${p.version} 版）`,
+        current: p.id === ev?.profileId,
+      })),
       saved,
     };
     return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model);
@@ -197,7 +394,8 @@ export class UnitPagesController {
   @Allow('evaluation.write', SHEET)
   async saveEvaluation(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() form: Form) {
     const ev = await this.evaluations.get(sheetId);
-    if ((form.goalActual ?? '') !== (ev.goalActual ?? '')) await this.evaluations.setReportTexts(sheetId, { goalActual: form.goalActual ?? null });
+    if ((form.goalActual ?? '') !== (ev.goalActual ?? ''))
+      await this.evaluations.setReportTexts(sheetId, { goalActual: form.goalActual ?? null });
     // unit weights (re-weighting before submission): saved together, checked per bucket by the scoring job
     const weights = ev.indicators
       .filter((r) => form[`weight_${r.indicatorId}`] !== undefined)
@@ -226,14 +424,23 @@ export class UnitPagesController {
 
   @Post('sheets/:sheetId/evaluation/review')
   @Allow('evaluation.review', SHEET)
-  async review(@Res() res: Response, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() form: Form) {
+  async review(
+    @Res() res: Response,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
     const ev = await this.evaluations.get(sheetId);
     for (const r of ev.indicators) {
       const score = form[`review_${r.indicatorId}`]?.trim();
       const comment = form[`comment_${r.indicatorId}`]?.trim() ?? '';
       if (score === undefined) continue;
-      if (normalizeNumber(score || null) !== normalizeNumber(r.reviewerScore) || comment !== (r.reviewerComment ?? '')) {
-        if (score || comment || r.reviewerScore !== null) await this.evaluations.review(sheetId, r.indicatorId, score || null, comment || null, who);
+      if (
+        normalizeNumber(score || null) !== normalizeNumber(r.reviewerScore) ||
+        comment !== (r.reviewerComment ?? '')
+      ) {
+        if (score || comment || r.reviewerScore !== null)
+          await this.evaluations.review(sheetId, r.indicatorId, score || null, comment || null, who);
       }
     }
     if (form.action === 'approve' || form.action === 'return') {
@@ -264,9 +471,15 @@ export class UnitPagesController {
   @Allow('reports.generate', SHEET)
   async report(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
     const ev = await this.evaluations.get(sheetId);
-    if (!ev.current) throw new DomainError('WORKFLOW_STATE', '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
+    if (!ev.current)
+      throw new DomainError('WORKFLOW_STATE', '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
     for (const kind of reportKindsFor(ev.sheetKind)) {
-      await this.jobs.enqueueAndWait(Job.RenderReport, { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true }, 120_000, { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) });
+      await this.jobs.enqueueAndWait(
+        Job.RenderReport,
+        { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true },
+        120_000,
+        { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) },
+      );
     }
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=report`);
   }
@@ -274,9 +487,22 @@ export class UnitPagesController {
   // ---- board --------------------------------------------------------------------------------
   @Get('board')
   @Allow('board.read')
-  async board(@Req() req: Request, @CurrentActor() actor: RequestActor, @Query('year') yearText?: string, @Query('period') period = 'Q1') {
+  async board(
+    @Req() req: Request,
+    @CurrentActor() actor: RequestActor,
+    @Query('year') yearText?: string,
+    @Query('period') period = 'Q1',
+  ) {
     const year = Number(yearText) || new Date().getFullYear();
-    const board = await this.actuals.board(year, PERIODS.includes(period as never) ? period : 'Q1', scopedUnitIds(actor));
-    return this.views.render(req, 'board', '监控看板', { ...board, years: [year - 2, year - 1, year, year + 1], periods: PERIODS });
+    const board = await this.actuals.board(
+      year,
+      PERIODS.includes(period as never) ? period : 'Q1',
+      scopedUnitIds(actor),
+    );
+    return this.views.render(req, 'board', '监控看板', {
+      ...board,
+      years: [year - 2, year - 1, year, year + 1],
+      periods: PERIODS,
+    });
   }
 }

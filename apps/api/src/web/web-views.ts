@@ -20,7 +20,13 @@ export const WEB_DIR = webDir();
 // on the board a missing light means the lights were not computed (yet), not that nothing was reported
 const LIGHTS: Record<string, string> = { ...LIGHT_LABELS, none: '未计算' };
 const STATUS: Record<string, string> = {
-  none: '未填报', draft: '草稿', submitted: '已提交', confirmed: '已确认', returned: '已退回', approved: '审核通过', superseded: '已被新版本替代',
+  none: '未填报',
+  draft: '草稿',
+  submitted: '已提交',
+  confirmed: '已确认',
+  returned: '已退回',
+  approved: '审核通过',
+  superseded: '已被新版本替代',
 };
 
 /**
@@ -34,10 +40,11 @@ export class WebViews {
 
   constructor(private readonly dir = WEB_DIR) {
     const partials = path.join(dir, 'partials');
-    for (const f of fs.existsSync(partials) ? fs.readdirSync(partials) : []) this.hbs.registerPartial(path.basename(f, '.hbs'), fs.readFileSync(path.join(partials, f), 'utf8'));
+    for (const f of fs.existsSync(partials) ? fs.readdirSync(partials) : [])
+      this.hbs.registerPartial(path.basename(f, '.hbs'), fs.readFileSync(path.join(partials, f), 'utf8'));
     this.hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hbs.registerHelper('light', (l: string | null) => LIGHTS[l ?? 'none'] ?? l);
-    this.hbs.registerHelper('status', (s: string | null) => (s ? STATUS[s] ?? s : '未填报'));
+    this.hbs.registerHelper('status', (s: string | null) => (s ? (STATUS[s] ?? s) : '未填报'));
     this.hbs.registerHelper('selected', (a: unknown, b: unknown) => (a === b ? 'selected' : ''));
     this.layout = this.hbs.compile(fs.readFileSync(path.join(dir, 'layout.hbs'), 'utf8'));
   }
@@ -65,7 +72,13 @@ export class WebViews {
 function navFor(role: string): { href: string; label: string }[] {
   const nav = [{ href: '/', label: '首页' }];
   if (role === 'admin' || role === 'evaluator') nav.push({ href: '/board', label: '监控看板' });
-  if (role === 'admin') nav.push({ href: '/admin/import', label: '导入目标表' }, { href: '/admin/periods', label: '报告期' }, { href: '/admin/users', label: '用户与分配' }, { href: '/admin/queues', label: '作业队列' });
+  if (role === 'admin')
+    nav.push(
+      { href: '/admin/import', label: '导入目标表' },
+      { href: '/admin/periods', label: '报告期' },
+      { href: '/admin/users', label: '用户与分配' },
+      { href: '/admin/queues', label: '作业队列' },
+    );
   nav.push({ href: '/password', label: '修改密码' });
   return nav;
 }

@@ -6,7 +6,15 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { ActualsService } from '@selfeval/actuals';
 import type { AppConfig } from '@selfeval/config';
-import { ContentStore, MailDeliveryEntity, QuarterReportEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import {
+  ContentStore,
+  MailDeliveryEntity,
+  QuarterReportEntity,
+  ReportFileEntity,
+  SelfEvaluationEntity,
+  TargetSheetEntity,
+  UnitEntity,
+} from '@selfeval/db';
 import { PERIODS, plausibleQuarters, ReportKind, reportKindsFor, seededRandom } from '@selfeval/domain';
 import { EvaluationService } from '@selfeval/evaluation';
 import { EmbeddedRedis, Job, jobId, JobProducer } from '@selfeval/jobs';
@@ -36,20 +44,26 @@ const DAY = 86_400_000;
 const ACTOR = 'selfeval-demo';
 const NO_BUDGET_AMOUNT = '50';
 
-
 /**
  * `selfeval demo`: the whole year on the embedded default, in a fresh data directory of its own
  * (DATA_DIR/demo): the five seed documents imported and approved, four quarters of generated
  * actuals per sheet (fixed seed), scoring, rendering and mailing through the real queues and a
  * real worker. Every PDF lands in --out; mail goes to SMTP_URL, else .eml files under DATA_DIR/demo/outbox.
  */
-export async function runDemo(base: AppConfig, opts: DemoOptions): Promise<{ rows: DemoRow[]; mails: number; outbox?: string }> {
+export async function runDemo(
+  base: AppConfig,
+  opts: DemoOptions,
+): Promise<{ rows: DemoRow[]; mails: number; outbox?: string }> {
   const dataDir = path.join(base.dataDir, 'demo');
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.mkdirSync(dataDir, { recursive: true });
   let config: AppConfig = {
-    ...base, dataDir,
-    database: base.database.driver === 'sqlite' ? { driver: 'sqlite', file: path.join(dataDir, 'selfeval.sqlite') } : base.database,
+    ...base,
+    dataDir,
+    database:
+      base.database.driver === 'sqlite'
+        ? { driver: 'sqlite', file: path.join(dataDir, 'selfeval.sqlite') }
+        : base.database,
     mail: { ...base.mail, outboxDir: path.join(dataDir, 'outbox') },
     logLevel: 'warn',
   };
@@ -60,7 +74,14 @@ export async function runDemo(base: AppConfig, opts: DemoOptions): Promise<{ row
   }
   let app: INestApplicationContext | undefined;
   let worker: INestApplicationContext | undefined;
-  const bar = opts.quiet ? null : new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} | {stage}', barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true });
+  const bar = opts.quiet
+    ? null
+    : new SingleBar({
+        format: ' {bar} {percentage}% | {value}/{total} | {stage}',
+        barCompleteChar: '█',
+        barIncompleteChar: '░',
+        hideCursor: true,
+      });
   try {
     app = await createApi(config);
     await app.init();
@@ -73,13 +94,24 @@ export async function runDemo(base: AppConfig, opts: DemoOptions): Promise<{ row
 
     // 1. targets
     const dir = opts.seedsDir ?? seedsDir();
-    const docs = fs.readdirSync(dir).sort().map((f) => ({ name: f, bytes: fs.readFileSync(path.join(dir, f)) }));
+    const docs = fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => ({ name: f, bytes: fs.readFileSync(path.join(dir, f)) }));
     await importFiles(targets, await parseFiles(docs), { dryRun: false });
-    const sheets = await ds.getRepository(TargetSheetEntity).find({ where: { status: 'draft' }, order: { year: 'ASC', name: 'ASC' } });
-    for (const unit of await ds.getRepository(UnitEntity).find()) await targets.setContactEmail(unit.code, `unit-${unit.code.replace(/[^A-Za-z0-9]/g, '') || 'x'}@demo.selfeval.invalid`);
+    const sheets = await ds
+      .getRepository(TargetSheetEntity)
+      .find({ where: { status: 'draft' }, order: { year: 'ASC', name: 'ASC' } });
+    for (const unit of await ds.getRepository(UnitEntity).find())
+      await targets.setContactEmail(
+        unit.code,
+        `unit-${unit.code.replace(/[^A-Za-z0-9]/g, '') || 'x'}@demo.selfeval.invalid`,
+      );
     for (const s of sheets) await targets.approve(s.id, ACTOR);
     const years = [...new Set(sheets.map((s) => s.year))];
-    for (const y of years) for (const p of PERIODS) await actuals.setPeriod(y, p, new Date(Date.now() - DAY), new Date(Date.now() + 30 * DAY), ACTOR);
+    for (const y of years)
+      for (const p of PERIODS)
+        await actuals.setPeriod(y, p, new Date(Date.now() - DAY), new Date(Date.now() + 30 * DAY), ACTOR);
 
     // 2. four quarters per sheet: save, submit (monitoring jobs), confirm; Q4 starts scoring
     const steps = sheets.length * 4;
@@ -106,7 +138,10 @@ export async function runDemo(base: AppConfig, opts: DemoOptions): Promise<{ row
 
     // 3. scores
     bar?.update({ stage: '等待打分' });
-    const evs = await waitForScores(ds, sheets.map((s) => s.id));
+    const evs = await waitForScores(
+      ds,
+      sheets.map((s) => s.id),
+    );
     bar?.increment(sheets.length);
 
     // 4. documents through the render queue (each then mails itself)
@@ -114,7 +149,8 @@ export async function runDemo(base: AppConfig, opts: DemoOptions): Promise<{ row
     const renders: { sheet: TargetSheetEntity; kind: ReportKind; subjectId: string; dataVersion: number }[] = [];
     for (const sheet of sheets) {
       const ev = evs.get(sheet.id)!;
-      for (const kind of reportKindsFor(sheet.kind)) renders.push({ sheet, kind, subjectId: ev.id, dataVersion: ev.dataVersion });
+      for (const kind of reportKindsFor(sheet.kind))
+        renders.push({ sheet, kind, subjectId: ev.id, dataVersion: ev.dataVersion });
       const q2 = await ds.getRepository(QuarterReportEntity).findOneByOrFail({ sheetId: sheet.id, period: 'Q2' });
       renders.push({ sheet, kind: 'monitoring-table', subjectId: q2.id, dataVersion: q2.dataVersion });
     }
@@ -122,11 +158,17 @@ export async function runDemo(base: AppConfig, opts: DemoOptions): Promise<{ row
     const fileIds = new Map<string, string[]>();
     // a few at a time: each wait holds a QueueEvents connection, and the worker renders two at once anyway
     await eachConcurrently(renders, 4, async (r) => {
-        const result = await jobs.enqueueAndWait(Job.RenderReport, { kind: r.kind, subjectId: r.subjectId, dataVersion: r.dataVersion, mail: true }, 180_000, {
+      const result = await jobs.enqueueAndWait(
+        Job.RenderReport,
+        { kind: r.kind, subjectId: r.subjectId, dataVersion: r.dataVersion, mail: true },
+        180_000,
+        {
           jobId: jobId(Job.RenderReport, r.kind, r.subjectId, `v${r.dataVersion}`),
-        });
-        if (typeof result === 'object') fileIds.set(r.sheet.id, [...(fileIds.get(r.sheet.id) ?? []), result.reportFileId]);
-        bar?.increment();
+        },
+      );
+      if (typeof result === 'object')
+        fileIds.set(r.sheet.id, [...(fileIds.get(r.sheet.id) ?? []), result.reportFileId]);
+      bar?.increment();
     });
 
     // 5. files into --out, mails counted once the mail jobs have run
@@ -169,7 +211,11 @@ async function eachConcurrently<T>(items: T[], limit: number, fn: (item: T) => P
   await Promise.all(lanes);
 }
 
-async function waitForScores(ds: DataSource, sheetIds: string[], ms = 300_000): Promise<Map<string, SelfEvaluationEntity>> {
+async function waitForScores(
+  ds: DataSource,
+  sheetIds: string[],
+  ms = 300_000,
+): Promise<Map<string, SelfEvaluationEntity>> {
   const deadline = Date.now() + ms;
   for (;;) {
     const evs = await ds.getRepository(SelfEvaluationEntity).findBy({ sheetId: In(sheetIds) });
@@ -193,9 +239,14 @@ async function waitForMails(ds: DataSource, expected: number, ms = 120_000): Pro
 export async function demoCommand(config: AppConfig, opts: DemoOptions): Promise<number> {
   const started = Date.now();
   const { rows, mails, outbox } = await runDemo(config, opts);
-  const table = new Table({ head: ['单位', '目标表', '执行率', '得分', '等级', '文件'], style: { head: [], border: [] } });
+  const table = new Table({
+    head: ['单位', '目标表', '执行率', '得分', '等级', '文件'],
+    style: { head: [], border: [] },
+  });
   for (const r of rows) table.push([r.unit, r.sheet, r.rate, r.score, r.grade, r.files.join('\n')]);
   console.log(table.toString());
-  console.log(`\n${rows.length} 张表，${rows.reduce((n, r) => n + r.files.length, 0)} 个 PDF 已写入 ${path.resolve(opts.out)}；已发送 ${mails} 封邮件${outbox ? `（未设置 SMTP_URL：.eml 文件在 ${outbox}）` : ''}；用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒。`);
+  console.log(
+    `\n${rows.length} 张表，${rows.reduce((n, r) => n + r.files.length, 0)} 个 PDF 已写入 ${path.resolve(opts.out)}；已发送 ${mails} 封邮件${outbox ? `（未设置 SMTP_URL：.eml 文件在 ${outbox}）` : ''}；用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒。`,
+  );
   return 0;
 }

@@ -29,22 +29,30 @@ export async function runDoctor(config: AppConfig): Promise<DoctorCheck[]> {
     if (major < 20) throw new Error(`当前 ${process.version}，需要 ≥ 20`);
     return process.version;
   });
-  await add('数据库', config.database.driver === 'postgres' ? '检查 DATABASE_URL 与 PostgreSQL 服务是否运行' : '检查 DATA_DIR 是否可写', async () => {
-    const ds = createDataSource(config.database);
-    await ds.initialize();
-    try {
-      const pending = await ds.showMigrations();
-      return `${config.database.driver} 可连接${pending ? '（有待执行的迁移：运行 selfeval migrate）' : '，迁移已是最新'}`;
-    } finally {
-      await ds.destroy();
-    }
-  });
+  await add(
+    '数据库',
+    config.database.driver === 'postgres' ? '检查 DATABASE_URL 与 PostgreSQL 服务是否运行' : '检查 DATA_DIR 是否可写',
+    async () => {
+      const ds = createDataSource(config.database);
+      await ds.initialize();
+      try {
+        const pending = await ds.showMigrations();
+        return `${config.database.driver} 可连接${pending ? '（有待执行的迁移：运行 selfeval migrate）' : '，迁移已是最新'}`;
+      } finally {
+        await ds.destroy();
+      }
+    },
+  );
   await add('Redis', config.redisUrl ? '检查 REDIS_URL 与 Redis 服务' : `${APT} redis-server`, async () => {
     if (!config.redisUrl) {
       const version = execFileSync(config.redisServerBin, ['--version'], { encoding: 'utf8' }).trim();
       return `未设置 REDIS_URL，将自动启动私有 redis-server（${version.split(' ').slice(0, 3).join(' ')}）`;
     }
-    const client = createRedisConnection(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    const client = createRedisConnection(config.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
     try {
       await client.connect();
       return `${config.redisUrl} → ${await client.ping()}`;

@@ -37,12 +37,22 @@ export async function seedFirstStart(app: INestApplication): Promise<DemoAccount
   const actuals = app.get(ActualsService);
   const users = app.get(UsersService);
   const dir = seedsDir();
-  const docs = fs.readdirSync(dir).sort().map((f) => ({ name: f, bytes: fs.readFileSync(path.join(dir, f)) }));
+  const docs = fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => ({ name: f, bytes: fs.readFileSync(path.join(dir, f)) }));
   await importFiles(targets, await parseFiles(docs), { dryRun: false });
   const sheets = await ds.getRepository(TargetSheetEntity).findBy({ status: 'draft' });
   for (const s of sheets) await targets.approve(s.id, '系统（首次启动示例数据）');
   for (const year of new Set(sheets.map((s) => s.year))) {
-    for (const p of PERIODS) await actuals.setPeriod(year, p, new Date(Date.now() - DAY), new Date(Date.now() + 60 * DAY), '系统（首次启动示例数据）');
+    for (const p of PERIODS)
+      await actuals.setPeriod(
+        year,
+        p,
+        new Date(Date.now() - DAY),
+        new Date(Date.now() + 60 * DAY),
+        '系统（首次启动示例数据）',
+      );
   }
   // the reporter and head belong to 渌口 (one department and two projects); the evaluator reviews every unit
   const units = await ds.getRepository(UnitEntity).find({ order: { code: 'ASC' } });
@@ -56,14 +66,26 @@ export async function seedFirstStart(app: INestApplication): Promise<DemoAccount
   const out: DemoAccount[] = [];
   for (const p of plan) {
     const { user, oneTimePassword } = await users.create(p);
-    if (p.role === 'evaluator') await users.assign(user.id, units.map((u) => u.code));
-    out.push({ username: p.username, role: p.role, unit: p.unitCode ? lukou.name : null, oneTimePassword: oneTimePassword! });
+    if (p.role === 'evaluator')
+      await users.assign(
+        user.id,
+        units.map((u) => u.code),
+      );
+    out.push({
+      username: p.username,
+      role: p.role,
+      unit: p.unitCode ? lukou.name : null,
+      oneTimePassword: oneTimePassword!,
+    });
   }
   return out;
 }
 
 export function printAccounts(accounts: DemoAccount[], url: string): void {
   console.log('\n首次启动：已导入五份示例绩效目标表，并为每个角色创建了账号（一次性密码，首次登录须修改）：');
-  for (const a of accounts) console.log(`  ${ROLE_LABELS[a.role].padEnd(14)} 用户名 ${a.username.padEnd(10)} 密码 ${a.oneTimePassword}${a.unit ? `  （${a.unit}）` : ''}`);
+  for (const a of accounts)
+    console.log(
+      `  ${ROLE_LABELS[a.role].padEnd(14)} 用户名 ${a.username.padEnd(10)} 密码 ${a.oneTimePassword}${a.unit ? `  （${a.unit}）` : ''}`,
+    );
   console.log(`打开 ${url}/ 登录。\n`);
 }

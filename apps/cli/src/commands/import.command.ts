@@ -31,13 +31,21 @@ export async function importCommand(config: AppConfig, files: string[], opts: Im
         return 0;
       }
       for (const s of result.sheets) {
-        console.log(`${s.kind === 'department' ? '部门整体' : '项目'}  ${s.year ?? '?'}  ${s.unit.name}  ${s.project?.name ?? ''}  指标 ${s.indicators.length} 个  资金 ${s.budget.total ?? '-'} 万元`);
+        console.log(
+          `${s.kind === 'department' ? '部门整体' : '项目'}  ${s.year ?? '?'}  ${s.unit.name}  ${s.project?.name ?? ''}  指标 ${s.indicators.length} 个  资金 ${s.budget.total ?? '-'} 万元`,
+        );
       }
-      for (const w of result.warnings) console.log(`  ⚠ [${w.code}] ${w.where?.sheet ?? ''}${w.where?.row ? ` 第 ${w.where.row} 行` : ''}：${w.message}`);
-      if (dryRun) console.log(`\n预览：${result.sheets.length} 张表，${result.warnings.length} 条提示；未保存（--dry-run）。`);
+      for (const w of result.warnings)
+        console.log(
+          `  ⚠ [${w.code}] ${w.where?.sheet ?? ''}${w.where?.row ? ` 第 ${w.where.row} 行` : ''}：${w.message}`,
+        );
+      if (dryRun)
+        console.log(`\n预览：${result.sheets.length} 张表，${result.warnings.length} 条提示；未保存（--dry-run）。`);
       else {
         const by = (o: string) => result.stored.filter((s) => s.outcome === o).length;
-        console.log(`\n已保存：新建 ${by('created')} 张，新版本（目标调整）${by('new-version')} 张，未变化 ${by('unchanged')} 张。`);
+        console.log(
+          `\n已保存：新建 ${by('created')} 张，新版本（目标调整）${by('new-version')} 张，未变化 ${by('unchanged')} 张。`,
+        );
       }
       return 0;
     } finally {

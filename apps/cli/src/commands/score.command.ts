@@ -20,28 +20,47 @@ export function scoreFile(file: string): ReturnType<typeof scoreSheet> {
   } catch (e) {
     throw new DomainError('VALIDATION_FAILED', `文件“${file}”不是有效的 JSON：${(e as Error).message}`, { file });
   }
-  if (!Array.isArray(doc.indicators)) throw new DomainError('VALIDATION_FAILED', `文件“${file}”缺少 indicators 数组`, { file, field: 'indicators' });
+  if (!Array.isArray(doc.indicators))
+    throw new DomainError('VALIDATION_FAILED', `文件“${file}”缺少 indicators 数组`, { file, field: 'indicators' });
   const budget = (doc.budget ?? {}) as ScoringInput['budget'];
   const indicators = (doc.indicators as Record<string, unknown>[]).map((ind, i): ScoringIndicatorInput => {
     const t = ind.target;
     const target: Target | undefined =
-      typeof t === 'string' ? parseTarget(t, { cost: /成本/.test(String(ind.level2 ?? '')) }).targets[0] : (t as Target | undefined);
+      typeof t === 'string'
+        ? parseTarget(t, { cost: /成本/.test(String(ind.level2 ?? '')) }).targets[0]
+        : (t as Target | undefined);
     if (!target || typeof target !== 'object' || !('kind' in target)) {
-      throw new DomainError('VALIDATION_FAILED', `第 ${i + 1} 个指标缺少 target`, { file, field: `indicators[${i}].target` });
+      throw new DomainError('VALIDATION_FAILED', `第 ${i + 1} 个指标缺少 target`, {
+        file,
+        field: `indicators[${i}].target`,
+      });
     }
     const str = (k: string) => (ind[k] === undefined || ind[k] === null ? undefined : String(ind[k]));
     return {
-      level1: String(ind.level1 ?? ''), level2: String(ind.level2 ?? ''), name: String(ind.name ?? ''), target,
-      actual: str('actual'), weight: str('weight'), grade: str('grade'), score: str('score'),
-      notApplicable: ind.notApplicable === true, explanation: str('explanation'),
-      causeCategory: str('causeCategory') as ScoringIndicatorInput['causeCategory'], causeText: str('causeText'), measure: str('measure'),
-      quarterly: Array.isArray(ind.quarterly) ? (ind.quarterly as (string | null)[]).map((q) => (q === null ? null : String(q))) : undefined,
-      publishedScore: str('publishedScore'), publishedExplanation: str('publishedExplanation'),
+      level1: String(ind.level1 ?? ''),
+      level2: String(ind.level2 ?? ''),
+      name: String(ind.name ?? ''),
+      target,
+      actual: str('actual'),
+      weight: str('weight'),
+      grade: str('grade'),
+      score: str('score'),
+      notApplicable: ind.notApplicable === true,
+      explanation: str('explanation'),
+      causeCategory: str('causeCategory') as ScoringIndicatorInput['causeCategory'],
+      causeText: str('causeText'),
+      measure: str('measure'),
+      quarterly: Array.isArray(ind.quarterly)
+        ? (ind.quarterly as (string | null)[]).map((q) => (q === null ? null : String(q)))
+        : undefined,
+      publishedScore: str('publishedScore'),
+      publishedExplanation: str('publishedExplanation'),
     };
   });
   const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
   return scoreSheet({
-    profile: str(doc.profile), profileVersion: typeof doc.profileVersion === 'number' ? doc.profileVersion : undefined,
+    profile: str(doc.profile),
+    profileVersion: typeof doc.profileVersion === 'number' ? doc.profileVersion : undefined,
     budget: { initial: str(budget.initial), adjusted: str(budget.adjusted ?? budget.total), spent: str(budget.spent) },
     spendingPlan: doc.spendingPlan as ScoringInput['spendingPlan'],
     quarterlySpent: doc.quarterlySpent as ScoringInput['quarterlySpent'],

@@ -69,7 +69,8 @@ export class IndicatorValueEntity extends WithUuid {
   @Column({ type: 'varchar', length: 36, name: 'report_id' }) reportId!: string;
   @Column({ type: 'varchar', length: 36, name: 'indicator_id' }) indicatorId!: string;
   @Column({ type: 'text', nullable: true, name: 'value_raw' }) valueRaw!: string | null;
-  @Column({ type: 'decimal', precision: 20, scale: 6, nullable: true, name: 'value_num', transformer: decimalString }) valueNum!: string | null;
+  @Column({ type: 'decimal', precision: 20, scale: 6, nullable: true, name: 'value_num', transformer: decimalString })
+  valueNum!: string | null;
   @Column({ type: 'varchar', length: 30, nullable: true }) grade!: string | null;
   @Column({ type: 'varchar', length: 10, nullable: true }) likelihood!: string | null;
   @Column({ type: 'varchar', length: 20, nullable: true, name: 'cause_category' }) causeCategory!: string | null;

@@ -41,14 +41,23 @@ export class SelfEvaluationEntity extends WithUuid {
 export class IndicatorScoreEntity extends WithUuid {
   @Column({ type: 'varchar', length: 36, name: 'evaluation_id' }) evaluationId!: string;
   @Column({ type: 'varchar', length: 36, name: 'indicator_id' }) indicatorId!: string;
-  @Column({ type: 'decimal', precision: 9, scale: 4, nullable: true, name: 'unit_weight', transformer: decimalString }) unitWeight!: string | null;
+  @Column({ type: 'decimal', precision: 9, scale: 4, nullable: true, name: 'unit_weight', transformer: decimalString })
+  unitWeight!: string | null;
   @Column({ type: 'boolean', name: 'not_applicable', default: false }) notApplicable!: boolean;
   @Column({ type: 'text', nullable: true, name: 'explanation_text' }) explanationText!: string | null;
   @Column({ type: 'varchar', length: 20, nullable: true, name: 'cause_category' }) causeCategory!: string | null;
   @Column({ type: 'varchar', length: 20, nullable: true }) weight!: string | null;
   @Column({ type: 'varchar', length: 20, nullable: true, name: 'rule_score' }) ruleScore!: string | null;
   @Column({ type: 'text', nullable: true }) draft!: string | null;
-  @Column({ type: 'decimal', precision: 9, scale: 4, nullable: true, name: 'reviewer_score', transformer: decimalString }) reviewerScore!: string | null;
+  @Column({
+    type: 'decimal',
+    precision: 9,
+    scale: 4,
+    nullable: true,
+    name: 'reviewer_score',
+    transformer: decimalString,
+  })
+  reviewerScore!: string | null;
   @Column({ type: 'text', nullable: true, name: 'reviewer_comment' }) reviewerComment!: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) reviewer!: string | null;
   @Column({ type: Date, nullable: true, name: 'reviewed_at' }) reviewedAt!: Date | null;
@@ -56,7 +65,10 @@ export class IndicatorScoreEntity extends WithUuid {
 
 export type { ReportKind };
 
-/** A rendered PDF: one per subject (evaluation or quarter report), data version and kind; the bytes live under DATA_DIR/reports/<sha256>.pdf. */
+/**
+ * A rendered PDF: one per subject (evaluation or quarter report), data version and kind;
+ * the bytes live under DATA_DIR/reports/<sha256>.pdf.
+ */
 @Entity('report_file')
 @Index('uq_report_file', ['evaluationId', 'dataVersion', 'kind'], { unique: true })
 export class ReportFileEntity extends WithUuid {

@@ -1,6 +1,14 @@
 import {
-  AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, IndicatorValueEntity, MailDeliveryEntity, MonitoringResultEntity,
-  PeriodReopenEntity, QuarterReportEntity, ReportPeriodEntity, ReportSpendingEntity,
+  AuditLogEntity,
+  BudgetAdjustmentEntity,
+  EvidenceFileEntity,
+  IndicatorValueEntity,
+  MailDeliveryEntity,
+  MonitoringResultEntity,
+  PeriodReopenEntity,
+  QuarterReportEntity,
+  ReportPeriodEntity,
+  ReportSpendingEntity,
 } from './actuals.entities';
 import { IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity } from './evaluation.entities';
 import { IndicatorEntity } from './indicator.entity';
@@ -9,14 +17,45 @@ import { TargetSheetEntity } from './target-sheet.entity';
 import { UnitEntity } from './unit.entity';
 
 export {
-  EvaluatorAssignmentEntity, UserAccountEntity, IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity, AuditLogEntity, BudgetAdjustmentEntity, EvidenceFileEntity, MailDeliveryEntity, IndicatorEntity, IndicatorValueEntity, MonitoringResultEntity, PeriodReopenEntity,
-  QuarterReportEntity, ReportPeriodEntity, ReportSpendingEntity, TargetSheetEntity, UnitEntity,
+  EvaluatorAssignmentEntity,
+  UserAccountEntity,
+  IndicatorScoreEntity,
+  ReportFileEntity,
+  SelfEvaluationEntity,
+  AuditLogEntity,
+  BudgetAdjustmentEntity,
+  EvidenceFileEntity,
+  MailDeliveryEntity,
+  IndicatorEntity,
+  IndicatorValueEntity,
+  MonitoringResultEntity,
+  PeriodReopenEntity,
+  QuarterReportEntity,
+  ReportPeriodEntity,
+  ReportSpendingEntity,
+  TargetSheetEntity,
+  UnitEntity,
 };
 export type { SheetKind, SheetStatus } from './target-sheet.entity';
 export type { ReportStatus } from './actuals.entities';
 export type { ReportKind } from './evaluation.entities';
 export const ENTITIES = [
-  UnitEntity, TargetSheetEntity, IndicatorEntity, ReportPeriodEntity, PeriodReopenEntity, QuarterReportEntity,
-  ReportSpendingEntity, BudgetAdjustmentEntity, IndicatorValueEntity, AuditLogEntity, MonitoringResultEntity, EvidenceFileEntity,
-  MailDeliveryEntity, SelfEvaluationEntity, IndicatorScoreEntity, ReportFileEntity, UserAccountEntity, EvaluatorAssignmentEntity,
+  UnitEntity,
+  TargetSheetEntity,
+  IndicatorEntity,
+  ReportPeriodEntity,
+  PeriodReopenEntity,
+  QuarterReportEntity,
+  ReportSpendingEntity,
+  BudgetAdjustmentEntity,
+  IndicatorValueEntity,
+  AuditLogEntity,
+  MonitoringResultEntity,
+  EvidenceFileEntity,
+  MailDeliveryEntity,
+  SelfEvaluationEntity,
+  IndicatorScoreEntity,
+  ReportFileEntity,
+  UserAccountEntity,
+  EvaluatorAssignmentEntity,
 ];

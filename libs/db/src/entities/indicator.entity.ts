@@ -21,9 +21,17 @@ export class IndicatorEntity extends WithUuid {
   @Column({ type: 'text', name: 'target_raw' }) targetRaw!: string;
   @Column({ type: 'varchar', length: 16, name: 'target_kind' }) targetKind!: 'quantitative' | 'qualitative';
   @Column({ type: 'varchar', length: 2, nullable: true, name: 'target_op' }) targetOp!: string | null;
-  @Column({ type: 'decimal', precision: 20, scale: 6, nullable: true, name: 'target_value', transformer: decimalString })
+  @Column({
+    type: 'decimal',
+    precision: 20,
+    scale: 6,
+    nullable: true,
+    name: 'target_value',
+    transformer: decimalString,
+  })
   targetValue!: string | null;
   @Column({ type: 'varchar', length: 20, nullable: true, name: 'target_unit' }) targetUnit!: string | null;
   @Column({ type: 'text', nullable: true, name: 'target_text' }) targetText!: string | null;
-  @Column({ type: 'decimal', precision: 9, scale: 4, nullable: true, transformer: decimalString }) weight!: string | null;
+  @Column({ type: 'decimal', precision: 9, scale: 4, nullable: true, transformer: decimalString }) weight!:
+    string | null;
 }

@@ -15,7 +15,13 @@ export class InitialSchema1732000000000 implements MigrationInterface {
       type: timestamp,
       default: qr.connection.driver.mappedDataTypes.createDateDefault,
     };
-    const money = (name: string): TableColumnOptions => ({ name, type: 'decimal', precision: 18, scale: 6, isNullable: true });
+    const money = (name: string): TableColumnOptions => ({
+      name,
+      type: 'decimal',
+      precision: 18,
+      scale: 6,
+      isNullable: true,
+    });
 
     await qr.createTable(
       new Table({
@@ -59,7 +65,14 @@ export class InitialSchema1732000000000 implements MigrationInterface {
         indices: [
           { name: 'uq_target_sheet_version', columnNames: ['unit_id', 'year', 'sheet_key', 'version'], isUnique: true },
         ],
-        foreignKeys: [{ columnNames: ['unit_id'], referencedTableName: 'unit', referencedColumnNames: ['id'], onDelete: 'RESTRICT' }],
+        foreignKeys: [
+          {
+            columnNames: ['unit_id'],
+            referencedTableName: 'unit',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          },
+        ],
       }),
     );
     await qr.createTable(
@@ -85,7 +98,12 @@ export class InitialSchema1732000000000 implements MigrationInterface {
         ],
         indices: [{ name: 'ix_indicator_sheet', columnNames: ['sheet_id', 'position'] }],
         foreignKeys: [
-          { columnNames: ['sheet_id'], referencedTableName: 'target_sheet', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['sheet_id'],
+            referencedTableName: 'target_sheet',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );

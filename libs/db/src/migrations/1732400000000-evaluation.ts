@@ -6,55 +6,79 @@ export class Evaluation1732400000000 implements MigrationInterface {
   async up(qr: QueryRunner): Promise<void> {
     const ts = qr.connection.driver.normalizeType({ type: Date });
     const bool = qr.connection.driver.normalizeType({ type: Boolean });
-    await qr.createTable(new Table({
-      name: 'self_evaluation',
-      columns: [
-        { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-        { name: 'sheet_id', type: 'varchar', length: '36', isUnique: true },
-        { name: 'unit_id', type: 'varchar', length: '36' },
-        { name: 'profile_id', type: 'varchar', length: '40' },
-        { name: 'profile_version', type: 'integer' },
-        { name: 'data_version', type: 'integer' },
-        { name: 'scored_version', type: 'integer', isNullable: true },
-        { name: 'score_state', type: 'varchar', length: '10' },
-        { name: 'score_error', type: 'text', isNullable: true },
-        { name: 'total', type: 'varchar', length: '12', isNullable: true },
-        { name: 'total_exact', type: 'varchar', length: '60', isNullable: true },
-        { name: 'grade', type: 'varchar', length: '4', isNullable: true },
-        { name: 'result', type: 'text', isNullable: true },
-        { name: 'execution_explanation', type: 'text', isNullable: true },
-        { name: 'scored_at', type: ts, isNullable: true },
-      ],
-      indices: [{ name: 'ix_self_evaluation_profile', columnNames: ['profile_id', 'profile_version'] }],
-      foreignKeys: [
-        { columnNames: ['sheet_id'], referencedTableName: 'target_sheet', referencedColumnNames: ['id'], onDelete: 'RESTRICT' },
-        { columnNames: ['unit_id'], referencedTableName: 'unit', referencedColumnNames: ['id'], onDelete: 'RESTRICT' },
-      ],
-    }));
-    await qr.createTable(new Table({
-      name: 'indicator_score',
-      columns: [
-        { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-        { name: 'evaluation_id', type: 'varchar', length: '36' },
-        { name: 'indicator_id', type: 'varchar', length: '36' },
-        { name: 'unit_weight', type: 'decimal', precision: 9, scale: 4, isNullable: true },
-        { name: 'not_applicable', type: bool, default: false },
-        { name: 'explanation_text', type: 'text', isNullable: true },
-        { name: 'cause_category', type: 'varchar', length: '20', isNullable: true },
-        { name: 'weight', type: 'varchar', length: '20', isNullable: true },
-        { name: 'rule_score', type: 'varchar', length: '20', isNullable: true },
-        { name: 'draft', type: 'text', isNullable: true },
-        { name: 'reviewer_score', type: 'decimal', precision: 9, scale: 4, isNullable: true },
-        { name: 'reviewer_comment', type: 'text', isNullable: true },
-        { name: 'reviewer', type: 'varchar', length: '100', isNullable: true },
-        { name: 'reviewed_at', type: ts, isNullable: true },
-      ],
-      indices: [{ name: 'uq_indicator_score', columnNames: ['evaluation_id', 'indicator_id'], isUnique: true }],
-      foreignKeys: [
-        { columnNames: ['evaluation_id'], referencedTableName: 'self_evaluation', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
-        { columnNames: ['indicator_id'], referencedTableName: 'indicator', referencedColumnNames: ['id'], onDelete: 'RESTRICT' },
-      ],
-    }));
+    await qr.createTable(
+      new Table({
+        name: 'self_evaluation',
+        columns: [
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'sheet_id', type: 'varchar', length: '36', isUnique: true },
+          { name: 'unit_id', type: 'varchar', length: '36' },
+          { name: 'profile_id', type: 'varchar', length: '40' },
+          { name: 'profile_version', type: 'integer' },
+          { name: 'data_version', type: 'integer' },
+          { name: 'scored_version', type: 'integer', isNullable: true },
+          { name: 'score_state', type: 'varchar', length: '10' },
+          { name: 'score_error', type: 'text', isNullable: true },
+          { name: 'total', type: 'varchar', length: '12', isNullable: true },
+          { name: 'total_exact', type: 'varchar', length: '60', isNullable: true },
+          { name: 'grade', type: 'varchar', length: '4', isNullable: true },
+          { name: 'result', type: 'text', isNullable: true },
+          { name: 'execution_explanation', type: 'text', isNullable: true },
+          { name: 'scored_at', type: ts, isNullable: true },
+        ],
+        indices: [{ name: 'ix_self_evaluation_profile', columnNames: ['profile_id', 'profile_version'] }],
+        foreignKeys: [
+          {
+            columnNames: ['sheet_id'],
+            referencedTableName: 'target_sheet',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          },
+          {
+            columnNames: ['unit_id'],
+            referencedTableName: 'unit',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          },
+        ],
+      }),
+    );
+    await qr.createTable(
+      new Table({
+        name: 'indicator_score',
+        columns: [
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'evaluation_id', type: 'varchar', length: '36' },
+          { name: 'indicator_id', type: 'varchar', length: '36' },
+          { name: 'unit_weight', type: 'decimal', precision: 9, scale: 4, isNullable: true },
+          { name: 'not_applicable', type: bool, default: false },
+          { name: 'explanation_text', type: 'text', isNullable: true },
+          { name: 'cause_category', type: 'varchar', length: '20', isNullable: true },
+          { name: 'weight', type: 'varchar', length: '20', isNullable: true },
+          { name: 'rule_score', type: 'varchar', length: '20', isNullable: true },
+          { name: 'draft', type: 'text', isNullable: true },
+          { name: 'reviewer_score', type: 'decimal', precision: 9, scale: 4, isNullable: true },
+          { name: 'reviewer_comment', type: 'text', isNullable: true },
+          { name: 'reviewer', type: 'varchar', length: '100', isNullable: true },
+          { name: 'reviewed_at', type: ts, isNullable: true },
+        ],
+        indices: [{ name: 'uq_indicator_score', columnNames: ['evaluation_id', 'indicator_id'], isUnique: true }],
+        foreignKeys: [
+          {
+            columnNames: ['evaluation_id'],
+            referencedTableName: 'self_evaluation',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+          {
+            columnNames: ['indicator_id'],
+            referencedTableName: 'indicator',
+            referencedColumnNames: ['id'],
+            onDelete: 'RESTRICT',
+          },
+        ],
+      }),
+    );
   }
 
   async down(qr: QueryRunner): Promise<void> {

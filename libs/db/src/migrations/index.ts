@@ -8,4 +8,13 @@ import { ReportTexts1732600000000 } from './1732600000000-report-texts';
 import { Accounts1732700000000 } from './1732700000000-accounts';
 
 /** Listed by hand, oldest first: ts-jest and the compiled app load the same list (no dist globs). */
-export const MIGRATIONS = [InitialSchema1732000000000, Actuals1732100000000, Evidence1732200000000, Mail1732300000000, Evaluation1732400000000, ReportFile1732500000000, ReportTexts1732600000000, Accounts1732700000000];
+export const MIGRATIONS = [
+  InitialSchema1732000000000,
+  Actuals1732100000000,
+  Evidence1732200000000,
+  Mail1732300000000,
+  Evaluation1732400000000,
+  ReportFile1732500000000,
+  ReportTexts1732600000000,
+  Accounts1732700000000,
+];

@@ -7,9 +7,21 @@ describe('access policy', () => {
   });
 
   it('separates duties: reporters write, heads confirm and submit, evaluators review', () => {
-    expect([can('reporter', 'actuals.write'), can('reporter', 'actuals.confirm'), can('reporter', 'evaluation.submit')]).toEqual([true, false, false]);
-    expect([can('head', 'actuals.confirm'), can('head', 'evaluation.submit'), can('head', 'evaluation.review')]).toEqual([true, true, false]);
-    expect([can('evaluator', 'evaluation.review'), can('evaluator', 'actuals.write'), can('evaluator', 'evaluation.write')]).toEqual([true, false, false]);
+    expect([
+      can('reporter', 'actuals.write'),
+      can('reporter', 'actuals.confirm'),
+      can('reporter', 'evaluation.submit'),
+    ]).toEqual([true, false, false]);
+    expect([
+      can('head', 'actuals.confirm'),
+      can('head', 'evaluation.submit'),
+      can('head', 'evaluation.review'),
+    ]).toEqual([true, true, false]);
+    expect([
+      can('evaluator', 'evaluation.review'),
+      can('evaluator', 'actuals.write'),
+      can('evaluator', 'evaluation.write'),
+    ]).toEqual([true, false, false]);
   });
 
   it('scopes units', () => {

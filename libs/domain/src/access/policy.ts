@@ -33,9 +33,26 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, Permission[]> = {
   admin: [...PERMISSIONS],
-  evaluator: ['account.self', 'targets.read', 'actuals.read', 'evaluation.read', 'evaluation.review', 'reports.generate', 'board.read'],
+  evaluator: [
+    'account.self',
+    'targets.read',
+    'actuals.read',
+    'evaluation.read',
+    'evaluation.review',
+    'reports.generate',
+    'board.read',
+  ],
   reporter: ['account.self', 'targets.read', 'actuals.read', 'actuals.write', 'evaluation.read', 'evaluation.write'],
-  head: ['account.self', 'targets.read', 'actuals.read', 'actuals.confirm', 'evaluation.read', 'evaluation.write', 'evaluation.submit', 'reports.generate'],
+  head: [
+    'account.self',
+    'targets.read',
+    'actuals.read',
+    'actuals.confirm',
+    'evaluation.read',
+    'evaluation.write',
+    'evaluation.submit',
+    'reports.generate',
+  ],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -3,8 +3,16 @@ import { validateQuarterReport } from '../monitoring/quarter-report';
 import { D } from '../scoring/decimal';
 import { plausibleQuarters, seededRandom } from './plausible-actuals';
 
-const PLAN = [{ month: 3, percent: '25' }, { month: 6, percent: '50' }, { month: 10, percent: '75' }, { month: 12, percent: '100' }];
-const INDICATORS = ['≥25次', '100%', '≤200.24万元', '≦0', '社会稳定', '97%以上', '≤60天'].map((raw, k) => ({ id: `i${k}`, target: parseTarget(raw).targets[0] }));
+const PLAN = [
+  { month: 3, percent: '25' },
+  { month: 6, percent: '50' },
+  { month: 10, percent: '75' },
+  { month: 12, percent: '100' },
+];
+const INDICATORS = ['≥25次', '100%', '≤200.24万元', '≦0', '社会稳定', '97%以上', '≤60天'].map((raw, k) => ({
+  id: `i${k}`,
+  target: parseTarget(raw).targets[0],
+}));
 
 describe('plausible demo actuals', () => {
   it('is deterministic for a seed and differs between seeds', () => {
@@ -18,7 +26,10 @@ describe('plausible demo actuals', () => {
       const q = plausibleQuarters(seededRandom(`seed-${s}`), '72.4', PLAN, INDICATORS);
       let before = new D(0);
       for (const p of ['Q1', 'Q2', 'Q3', 'Q4'] as const) {
-        const v = validateQuarterReport(q[p], { budgetTotal: '72.4', indicators: INDICATORS.map((i) => ({ ...i, name: i.id })) });
+        const v = validateQuarterReport(q[p], {
+          budgetTotal: '72.4',
+          indicators: INDICATORS.map((i) => ({ ...i, name: i.id })),
+        });
         expect({ s, p, errors: v.errors }).toEqual({ s, p, errors: [] });
         expect(new D(v.spentTotal).gte(before)).toBe(true);
         expect(new D(v.spentTotal).lte('72.4')).toBe(true);

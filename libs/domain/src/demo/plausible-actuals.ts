@@ -57,9 +57,15 @@ function yearEnd(rnd: Random, t: Target): { value: Dec | null; short: boolean } 
   if (target.isZero()) return { value: new D(0), short: false };
   const short = rnd() < 0.15;
   if (t.op === '<=' || t.op === '<') {
-    return short ? { value: target.times(between(rnd, '1.02', '1.10', 4)).toDecimalPlaces(2), short } : { value: target.times(between(rnd, '0.85', '1', 4)).toDecimalPlaces(2), short };
+    return short
+      ? { value: target.times(between(rnd, '1.02', '1.10', 4)).toDecimalPlaces(2), short }
+      : { value: target.times(between(rnd, '0.85', '1', 4)).toDecimalPlaces(2), short };
   }
-  if (short) return { value: target.times(between(rnd, '0.85', '0.98', 4)).toDecimalPlaces(isRate(t) ? 1 : 0, D.ROUND_DOWN), short };
+  if (short)
+    return {
+      value: target.times(between(rnd, '0.85', '0.98', 4)).toDecimalPlaces(isRate(t) ? 1 : 0, D.ROUND_DOWN),
+      short,
+    };
   const over = target.times(between(rnd, '1', isRate(t) ? '1' : '1.15', 4));
   const v = isRate(t) ? D.min(over, 100) : over.toDecimalPlaces(0, D.ROUND_UP);
   return { value: v, short };
@@ -73,7 +79,12 @@ function written(v: Dec, t: Target): string {
  * Four cumulative quarterly reports (Q1..Q4) for one sheet. Counts accumulate through the year,
  * rates are reported as they stand; spending follows the plan (else m/12) a little behind.
  */
-export function plausibleQuarters(rnd: Random, budget: string, plan: SpendingCheckpoint[], indicators: DemoIndicator[]): Record<(typeof PERIODS)[number], QuarterReportInput> {
+export function plausibleQuarters(
+  rnd: Random,
+  budget: string,
+  plan: SpendingCheckpoint[],
+  indicators: DemoIndicator[],
+): Record<(typeof PERIODS)[number], QuarterReportInput> {
   const total = new D(budget);
   const finalRate = rnd() < 0.6 ? new D(1) : between(rnd, '0.86', '0.99', 4);
   const ends = indicators.map((i) => ({ i, ...yearEnd(rnd, i.target) }));
@@ -83,7 +94,9 @@ export function plausibleQuarters(rnd: Random, budget: string, plan: SpendingChe
     const m = PERIOD_MONTH[period];
     const last = period === 'Q4';
     const lag = last ? new D(1) : between(rnd, '0.80', '1.02', 4);
-    let spent = last ? total.times(finalRate) : total.times(plannedPercent(plan, m)).div(100).times(finalRate).times(lag);
+    let spent = last
+      ? total.times(finalRate)
+      : total.times(plannedPercent(plan, m)).div(100).times(finalRate).times(lag);
     spent = D.max(spent, spentBefore).toDecimalPlaces(2, D.ROUND_DOWN);
     spentBefore = spent;
     out[period] = {
@@ -91,11 +104,25 @@ export function plausibleQuarters(rnd: Random, budget: string, plan: SpendingChe
       values: ends.map(({ i, value, short }) => {
         if (i.target.kind !== 'quantitative') {
           const grade = last && short ? '部分达成年度指标并具有一定效果' : '达成年度指标';
-          return { indicatorId: i.id, value: i.target.text, grade, likelihood: short ? '有可能' : '确定能', ...(last && short ? cause(rnd) : {}) };
+          return {
+            indicatorId: i.id,
+            value: i.target.text,
+            grade,
+            likelihood: short ? '有可能' : '确定能',
+            ...(last && short ? cause(rnd) : {}),
+          };
         }
         const v = value!;
-        const atQuarter = last || isRate(i.target) || i.target.op === '<=' || i.target.op === '<' || v.isZero() ? v : v.times(m).div(12).toDecimalPlaces(0, D.ROUND_DOWN);
-        return { indicatorId: i.id, value: written(atQuarter, i.target), likelihood: short ? '有可能' : '确定能', ...(short ? cause(rnd) : {}) };
+        const atQuarter =
+          last || isRate(i.target) || i.target.op === '<=' || i.target.op === '<' || v.isZero()
+            ? v
+            : v.times(m).div(12).toDecimalPlaces(0, D.ROUND_DOWN);
+        return {
+          indicatorId: i.id,
+          value: written(atQuarter, i.target),
+          likelihood: short ? '有可能' : '确定能',
+          ...(short ? cause(rnd) : {}),
+        };
       }),
     };
   }

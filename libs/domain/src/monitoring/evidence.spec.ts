@@ -3,7 +3,9 @@ import { checkEvidence, safeFileName, sniffEvidence } from './evidence';
 describe('evidence files', () => {
   it('sniffs types from bytes, not names', () => {
     expect(sniffEvidence(Buffer.from('%PDF-1.7\n...'), 'x.png')).toEqual({ mime: 'application/pdf', ext: 'pdf' });
-    expect(sniffEvidence(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), '照片')).toMatchObject({ mime: 'image/png' });
+    expect(sniffEvidence(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), '照片')).toMatchObject({
+      mime: 'image/png',
+    });
     expect(sniffEvidence(Buffer.from([0xff, 0xd8, 0xff, 0xe0]), 'a.jpg')).toMatchObject({ mime: 'image/jpeg' });
     expect(sniffEvidence(Buffer.from('PK\u0003\u0004'), '台账.xlsx')).toMatchObject({ ext: 'xlsx' });
     expect(sniffEvidence(Buffer.from('PK\u0003\u0004'), 'a.zip')).toBeNull();

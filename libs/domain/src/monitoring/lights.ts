@@ -5,7 +5,13 @@ import { plannedPercent } from './plan';
 /** red > yellow > green > blue: blue is far ahead (target likely set too low). none: not reported. */
 export type Light = 'red' | 'yellow' | 'green' | 'blue' | 'none';
 /** The words for a light in pages, PDFs and mail (colour alone does not survive a grey printout). */
-export const LIGHT_LABELS: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯', blue: '蓝灯', none: '未填报' };
+export const LIGHT_LABELS: Record<Light, string> = {
+  red: '红灯',
+  yellow: '黄灯',
+  green: '绿灯',
+  blue: '蓝灯',
+  none: '未填报',
+};
 const SEVERITY: Record<Light, number> = { red: 4, yellow: 3, none: 2, green: 1, blue: 0 };
 
 export interface MonitoringThresholds {
@@ -28,7 +34,13 @@ export interface SpendingLight {
 }
 
 /** 执行率 against the sheet's own 资金支出计划 (linear between checkpoints), else m/12. */
-export function spendingLight(spent: string, adjusted: string, month: number, plan: SpendingCheckpoint[] | undefined, th = DEFAULT_THRESHOLDS): SpendingLight {
+export function spendingLight(
+  spent: string,
+  adjusted: string,
+  month: number,
+  plan: SpendingCheckpoint[] | undefined,
+  th = DEFAULT_THRESHOLDS,
+): SpendingLight {
   const rate = new D(spent).div(adjusted).times(100);
   const expected = plannedPercent(plan, month);
   const progress = expected.isZero() ? new D(100) : rate.div(expected).times(100);
@@ -61,7 +73,8 @@ export interface IndicatorLight {
  * compared with t × m/12; a rate (%) is not cumulative and is compared with t directly.
  */
 export function indicatorLight(input: IndicatorLightInput, month: number, th = DEFAULT_THRESHOLDS): IndicatorLight {
-  if (input.likelihood === '完全不可能') return { light: 'red', progress: null, explanation: '单位判断全年完全不可能完成' };
+  if (input.likelihood === '完全不可能')
+    return { light: 'red', progress: null, explanation: '单位判断全年完全不可能完成' };
   const t = input.target;
   if (t.kind === 'qualitative') {
     const g = input.grade ?? '';
@@ -75,12 +88,22 @@ export function indicatorLight(input: IndicatorLightInput, month: number, th = D
   const a = input.current;
   if (t.op === '<=' || t.op === '<' || target.isZero()) {
     const ok = a.lte(target);
-    return { light: ok ? 'green' : 'red', progress: null, explanation: `当前 ${a.toFixed()} ${ok ? '≤' : '>'} 目标 ${target.toFixed()}` };
+    return {
+      light: ok ? 'green' : 'red',
+      progress: null,
+      explanation: `当前 ${a.toFixed()} ${ok ? '≤' : '>'} 目标 ${target.toFixed()}`,
+    };
   }
   const rate = t.unit === '%';
   const expected = rate ? target : target.times(month).div(12);
   const p = a.div(expected).times(100);
-  const light: Light = p.lt(th.indicator.red) ? 'red' : p.lt(th.indicator.yellow) ? 'yellow' : p.lt(th.indicator.blue) ? 'green' : 'blue';
+  const light: Light = p.lt(th.indicator.red)
+    ? 'red'
+    : p.lt(th.indicator.yellow)
+      ? 'yellow'
+      : p.lt(th.indicator.blue)
+        ? 'green'
+        : 'blue';
   return {
     light,
     progress: show(p.toDecimalPlaces(2)),

@@ -4,7 +4,12 @@ import { indicatorLight, spendingLight, worstLight } from './lights';
 import { plannedPercent } from './plan';
 import { validateQuarterReport } from './quarter-report';
 
-const PLAN = [{ month: 3, percent: '25' }, { month: 6, percent: '50' }, { month: 10, percent: '75' }, { month: 12, percent: '100' }];
+const PLAN = [
+  { month: 3, percent: '25' },
+  { month: 6, percent: '50' },
+  { month: 10, percent: '75' },
+  { month: 12, percent: '100' },
+];
 const t = (raw: string) => parseTarget(raw).targets[0];
 
 describe('spending light against the 馆陶 25/50/75/100 plan (domain.md §5)', () => {
@@ -44,7 +49,9 @@ describe('indicator lights', () => {
   it('maps grades, not reported and 完全不可能', () => {
     const q = t('社会稳定');
     expect(indicatorLight({ target: q, current: null, grade: '达成年度指标' }, 3).light).toBe('green');
-    expect(indicatorLight({ target: q, current: null, grade: '部分达成年度指标并具有一定效果' }, 3).light).toBe('yellow');
+    expect(indicatorLight({ target: q, current: null, grade: '部分达成年度指标并具有一定效果' }, 3).light).toBe(
+      'yellow',
+    );
     expect(indicatorLight({ target: q, current: null, grade: '未达成年度指标且效果较差' }, 3).light).toBe('red');
     expect(indicatorLight({ target: t('≥5次'), current: null }, 3).light).toBe('none');
     expect(indicatorLight({ target: t('≥5次'), current: new D(5), likelihood: '完全不可能' }, 3).light).toBe('red');
@@ -71,8 +78,15 @@ describe('validateQuarterReport', () => {
   it('normalises values into the target unit and sums spending exactly', () => {
     const r = validateQuarterReport(
       {
-        spending: [{ source: '财政拨款', amount: '8.1' }, { source: '其他资金', amount: '0.2' }],
-        values: [{ indicatorId: 'n', value: '9人' }, { indicatorId: 'c', value: '81000元' }, { indicatorId: 'q', grade: '达成年度指标' }],
+        spending: [
+          { source: '财政拨款', amount: '8.1' },
+          { source: '其他资金', amount: '0.2' },
+        ],
+        values: [
+          { indicatorId: 'n', value: '9人' },
+          { indicatorId: 'c', value: '81000元' },
+          { indicatorId: 'q', grade: '达成年度指标' },
+        ],
       },
       sheet,
     );
@@ -83,7 +97,10 @@ describe('validateQuarterReport', () => {
   it('names the field of every problem', () => {
     const r = validateQuarterReport(
       {
-        spending: [{ source: '财政拨款', amount: '-1' }, { source: '自筹', amount: 'abc' }],
+        spending: [
+          { source: '财政拨款', amount: '-1' },
+          { source: '自筹', amount: 'abc' },
+        ],
         adjustments: [{ amount: '5', reason: '' }],
         values: [
           { indicatorId: 'n', value: '很多' },
@@ -97,9 +114,17 @@ describe('validateQuarterReport', () => {
       sheet,
     );
     expect(r.errors.map((e) => e.field)).toEqual([
-      'spending[0].amount', 'spending[1].source', 'spending[1].amount', 'adjustments[0].reason',
-      'values[0].value', 'values[1].value', 'values[2].value', 'values[3].grade', 'values[4].indicatorId',
-      'values[5].likelihood', 'values[5].causeCategory',
+      'spending[0].amount',
+      'spending[1].source',
+      'spending[1].amount',
+      'adjustments[0].reason',
+      'values[0].value',
+      'values[1].value',
+      'values[2].value',
+      'values[3].grade',
+      'values[4].indicatorId',
+      'values[5].likelihood',
+      'values[5].causeCategory',
     ]);
     expect(r.errors[0].message).toBe('资金来源“财政拨款”的执行数“-1”不能为负数');
     expect(r.errors[5].message).toBe('“到位率”是比率，当前值 120% 不能超过 100%');
@@ -107,13 +132,21 @@ describe('validateQuarterReport', () => {
   });
   it('requires an explanation for spending above the adjusted budget, and adjustments count', () => {
     const over = { spending: [{ source: '财政拨款', amount: '42' }], values: [] };
-    expect(validateQuarterReport(over, sheet).errors).toEqual([{ field: 'overspendExplanation', message: '累计执行数 42 万元超过调整后预算数 40 万元，须说明原因' }]);
+    expect(validateQuarterReport(over, sheet).errors).toEqual([
+      { field: 'overspendExplanation', message: '累计执行数 42 万元超过调整后预算数 40 万元，须说明原因' },
+    ]);
     expect(validateQuarterReport({ ...over, overspendExplanation: '追加任务' }, sheet).warnings).toHaveLength(1);
     const adj = validateQuarterReport({ ...over, adjustments: [{ amount: '5', reason: '追加驻京经费' }] }, sheet);
     expect(adj).toMatchObject({ errors: [], adjustedBudget: '45' });
   });
   it('warns when a cumulative count goes down between quarters', () => {
-    const r = validateQuarterReport({ spending: [], values: [{ indicatorId: 'n', value: '5人' }] }, sheet, new Map([['n', '7']]));
-    expect(r.warnings).toEqual([{ field: 'values[0].value', message: '“值班人数”累计值 5 比上一季度的 7 少，请确认按累计数填报' }]);
+    const r = validateQuarterReport(
+      { spending: [], values: [{ indicatorId: 'n', value: '5人' }] },
+      sheet,
+      new Map([['n', '7']]),
+    );
+    expect(r.warnings).toEqual([
+      { field: 'values[0].value', message: '“值班人数”累计值 5 比上一季度的 7 少，请确认按累计数填报' },
+    ]);
   });
 });

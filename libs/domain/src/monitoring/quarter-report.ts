@@ -80,7 +80,10 @@ export function validateQuarterReport(
   let spent = new D(0);
   input.spending.forEach((row, i) => {
     if (!(FUND_SOURCES as readonly string[]).includes(row.source)) {
-      errors.push({ field: `spending[${i}].source`, message: `资金来源“${row.source}”应为：${FUND_SOURCES.join('、')}` });
+      errors.push({
+        field: `spending[${i}].source`,
+        message: `资金来源“${row.source}”应为：${FUND_SOURCES.join('、')}`,
+      });
     }
     const m = money(row.amount, `spending[${i}].amount`, `资金来源“${row.source}”的执行数`);
     if (m) spent = spent.plus(m);
@@ -89,11 +92,13 @@ export function validateQuarterReport(
   let adjusted = new D(sheet.budgetTotal);
   (input.adjustments ?? []).forEach((adj, i) => {
     const s = String(adj.amount ?? '').trim();
-    if (!/^-?\d+(\.\d{1,6})?$/.test(s)) errors.push({ field: `adjustments[${i}].amount`, message: `预算调整金额“${s}”应为数字（万元，调减写负数）` });
+    if (!/^-?\d+(\.\d{1,6})?$/.test(s))
+      errors.push({ field: `adjustments[${i}].amount`, message: `预算调整金额“${s}”应为数字（万元，调减写负数）` });
     else adjusted = adjusted.plus(s);
     if (!adj.reason?.trim()) errors.push({ field: `adjustments[${i}].reason`, message: '预算调整须填写调整原因' });
   });
-  if (adjusted.lte(0)) errors.push({ field: 'adjustments', message: `调整后预算数 ${adjusted.toFixed()} 万元应大于 0` });
+  if (adjusted.lte(0))
+    errors.push({ field: 'adjustments', message: `调整后预算数 ${adjusted.toFixed()} 万元应大于 0` });
   if (spent.gt(adjusted)) {
     const msg = `累计执行数 ${spent.toFixed()} 万元超过调整后预算数 ${adjusted.toFixed()} 万元`;
     if (input.overspendExplanation?.trim()) warnings.push({ field: 'spending', message: `${msg}（已说明原因）` });
@@ -113,11 +118,19 @@ export function validateQuarterReport(
       errors.push({ field: field('likelihood'), message: `“${ind.name}”的完成可能性应为：${LIKELIHOODS.join('、')}` });
     }
     if (v.causeCategory && !(CAUSE_CATEGORIES as readonly string[]).includes(v.causeCategory)) {
-      errors.push({ field: field('causeCategory'), message: `“${ind.name}”的原因类别应为：${CAUSE_CATEGORIES.join('、')}` });
+      errors.push({
+        field: field('causeCategory'),
+        message: `“${ind.name}”的原因类别应为：${CAUSE_CATEGORIES.join('、')}`,
+      });
     }
     const out: NormalizedValue = {
-      indicatorId: ind.id, valueRaw: v.value?.trim() || null, valueNum: null, grade: null,
-      likelihood: v.likelihood || null, causeCategory: v.causeCategory || null, causeText: v.causeText?.trim() || null,
+      indicatorId: ind.id,
+      valueRaw: v.value?.trim() || null,
+      valueNum: null,
+      grade: null,
+      likelihood: v.likelihood || null,
+      causeCategory: v.causeCategory || null,
+      causeText: v.causeText?.trim() || null,
     };
     const t = ind.target;
     if (t.kind === 'qualitative') {
@@ -130,12 +143,19 @@ export function validateQuarterReport(
       const a = readActual(out.valueRaw, t);
       if (!a.ok) errors.push({ field: field('value'), message: `“${ind.name}”：${a.message}` });
       else {
-        if (t.unit === '%' && a.value.gt(100)) errors.push({ field: field('value'), message: `“${ind.name}”是比率，当前值 ${a.value.toFixed()}% 不能超过 100%` });
+        if (t.unit === '%' && a.value.gt(100))
+          errors.push({
+            field: field('value'),
+            message: `“${ind.name}”是比率，当前值 ${a.value.toFixed()}% 不能超过 100%`,
+          });
         if (a.value.lt(0)) errors.push({ field: field('value'), message: `“${ind.name}”当前值不能为负数` });
         out.valueNum = a.value.toFixed();
         const before = previous?.get(ind.id);
         if (t.unit !== '%' && before !== undefined && before !== null && a.value.lt(before)) {
-          warnings.push({ field: field('value'), message: `“${ind.name}”累计值 ${a.value.toFixed()} 比上一季度的 ${before} 少，请确认按累计数填报` });
+          warnings.push({
+            field: field('value'),
+            message: `“${ind.name}”累计值 ${a.value.toFixed()} 比上一季度的 ${before} 少，请确认按累计数填报`,
+          });
         }
       }
     }

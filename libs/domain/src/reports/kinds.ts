@@ -1,5 +1,10 @@
 /** The documents selfeval renders (domain.md §6); stored with every PDF. */
-export const REPORT_KINDS = ['project-self-eval', 'department-self-eval', 'department-report', 'monitoring-table'] as const;
+export const REPORT_KINDS = [
+  'project-self-eval',
+  'department-self-eval',
+  'department-report',
+  'monitoring-table',
+] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** The year-end documents of a sheet: its 自评表, and for a department also the narrative 自评报告. */

@@ -5,8 +5,14 @@ describe('report outlines are data', () => {
     const o = outlineForRegion(null);
     expect(o.id).toBe('hunan-2020');
     expect(o.sections.map((s) => s.title)).toEqual([
-      '一、部门基本情况', '二、一般公共预算支出情况', '三、政府性基金预算支出情况', '四、部门整体支出绩效情况',
-      '五、存在的问题及原因分析', '六、下一步改进措施', '七、绩效自评结果拟应用和公开情况', '八、其他需要说明的情况',
+      '一、部门基本情况',
+      '二、一般公共预算支出情况',
+      '三、政府性基金预算支出情况',
+      '四、部门整体支出绩效情况',
+      '五、存在的问题及原因分析',
+      '六、下一步改进措施',
+      '七、绩效自评结果拟应用和公开情况',
+      '八、其他需要说明的情况',
     ]);
   });
 
@@ -21,7 +27,7 @@ describe('report outlines are data', () => {
     for (const o of OUTLINES) expect(new Set(o.sections.map((s) => s.id)).size).toBe(o.sections.length);
   });
 
-  it('checks the unit\'s own texts: unknown sections, non-text and overlong text are named', () => {
+  it("checks the unit's own texts: unknown sections, non-text and overlong text are named", () => {
     const o = outlineForRegion(null);
     expect(checkSectionTexts(o, { profile: '内设三个股室' })).toEqual([]);
     expect(checkSectionTexts(o, { nine: 'x', other: 5, application: '字'.repeat(11) }, 10)).toEqual([

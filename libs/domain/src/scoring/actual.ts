@@ -5,12 +5,10 @@ import { D, Dec } from './decimal';
 const SAME_UNITS: Record<string, string> = { 月: '个月', 日: '天', 百分比: '%' };
 const MONEY: Record<string, string> = { 元: '0.0001', 千元: '0.1', 万元: '1', 亿元: '10000' };
 
-export type ActualReading =
-  | { ok: true; value: Dec; note?: string }
-  | { ok: false; message: string };
+export type ActualReading = { ok: true; value: Dec; note?: string } | { ok: false; message: string };
 
 function canon(unit: string | null): string | null {
-  return unit ? SAME_UNITS[unit] ?? unit : null;
+  return unit ? (SAME_UNITS[unit] ?? unit) : null;
 }
 
 /**

@@ -20,17 +20,26 @@ const MEASURES: Record<CauseCategory, string> = {
 };
 const QUARTERS = ['一季度', '二季度', '三季度', '四季度'];
 
-export function draftIndicator(args: { ind: ScoringIndicatorInput; weight: Dec; score: Dec; completion: Dec | null; reasons: string[] }): string {
+export function draftIndicator(args: {
+  ind: ScoringIndicatorInput;
+  weight: Dec;
+  score: Dec;
+  completion: Dec | null;
+  reasons: string[];
+}): string {
   const { ind, weight, score, completion } = args;
   const t = ind.target;
   const lost = weight.minus(score);
   const overshoot = args.reasons.some((r) => r.startsWith('超出目标'));
-  const category: CauseCategory = ind.causeCategory ?? (ind.notApplicable ? '触发条件未发生' : overshoot ? '目标设定' : '其他');
+  const category: CauseCategory =
+    ind.causeCategory ?? (ind.notApplicable ? '触发条件未发生' : overshoot ? '目标设定' : '其他');
   const parts: string[] = [];
   if (ind.notApplicable) {
     parts.push(`${ind.name}年度指标值${t.raw}，本年度触发条件未发生，该指标不适用，其分值按比例调整至同类指标。`);
   } else if (t.kind === 'qualitative') {
-    parts.push(`${ind.name}年度指标值“${t.raw}”，实际评价为“${ind.grade ?? ind.actual ?? ''}”，得${round2(score)}分，扣${round2(lost)}分。`);
+    parts.push(
+      `${ind.name}年度指标值“${t.raw}”，实际评价为“${ind.grade ?? ind.actual ?? ''}”，得${round2(score)}分，扣${round2(lost)}分。`,
+    );
   } else {
     const rate = completion ? `，完成率${show(completion.times(100).toDecimalPlaces(2))}%` : '';
     const deduction = lost.gt(0) ? `，扣${round2(lost)}分` : '';
@@ -38,7 +47,9 @@ export function draftIndicator(args: { ind: ScoringIndicatorInput; weight: Dec; 
   }
   const trend = trendSentence(ind.quarterly);
   if (trend) parts.push(trend);
-  const cause = ind.causeText?.trim() || (overshoot ? '年初目标设定偏保守，实际工作量超出预期' : `（请补充具体原因，类别：${category}）`);
+  const cause =
+    ind.causeText?.trim() ||
+    (overshoot ? '年初目标设定偏保守，实际工作量超出预期' : `（请补充具体原因，类别：${category}）`);
   parts.push(`偏差原因：${category === '其他' && ind.causeText ? '' : `${category}方面，`}${cause}。`);
   parts.push(`改进措施：${ind.measure?.trim() || MEASURES[category]}。`);
   return parts.join('').replace(/。。/g, '。');
@@ -51,8 +62,14 @@ function trendSentence(quarterly: (string | null)[] | undefined): string | null 
 }
 
 export function draftExecution(args: {
-  rate: Dec; weight: Dec; score: Dec; adjusted: Dec; spent: Dec; over: boolean;
-  plan?: SpendingCheckpoint[]; quarterly?: (string | null)[];
+  rate: Dec;
+  weight: Dec;
+  score: Dec;
+  adjusted: Dec;
+  spent: Dec;
+  over: boolean;
+  plan?: SpendingCheckpoint[];
+  quarterly?: (string | null)[];
 }): string {
   const { rate, weight, score, adjusted, spent, over } = args;
   const parts = [
@@ -70,7 +87,11 @@ export function draftExecution(args: {
 }
 
 /** Spending timing against the sheet's own plan: 一季度实际 x%（计划 25%）… */
-function timingSentence(adjusted: Dec, plan: SpendingCheckpoint[] | undefined, quarterly: (string | null)[] | undefined): string | null {
+function timingSentence(
+  adjusted: Dec,
+  plan: SpendingCheckpoint[] | undefined,
+  quarterly: (string | null)[] | undefined,
+): string | null {
   if (!quarterly?.some((q) => q)) return null;
   const months = [3, 6, 9, 12];
   const parts = quarterly.map((q, i) => {

@@ -7,17 +7,44 @@ import { plannedPercent } from '../monitoring/plan';
 import type { ScoringIndicatorInput, ScoringInput } from './types';
 
 const tgt = (raw: string, cost = false): Target => parseTarget(raw, { cost }).targets[0];
-const out = (name: string, target: string, actual: string, extra: Partial<ScoringIndicatorInput> = {}): ScoringIndicatorInput => ({
-  level1: '产出指标', level2: '数量指标', name, target: tgt(target), actual, ...extra,
+const out = (
+  name: string,
+  target: string,
+  actual: string,
+  extra: Partial<ScoringIndicatorInput> = {},
+): ScoringIndicatorInput => ({
+  level1: '产出指标',
+  level2: '数量指标',
+  name,
+  target: tgt(target),
+  actual,
+  ...extra,
 });
-const eff = (name: string, target: string, actual: string, extra: Partial<ScoringIndicatorInput> = {}): ScoringIndicatorInput => ({
-  level1: '效益指标', level2: '社会效益指标', name, target: tgt(target), actual, ...extra,
+const eff = (
+  name: string,
+  target: string,
+  actual: string,
+  extra: Partial<ScoringIndicatorInput> = {},
+): ScoringIndicatorInput => ({
+  level1: '效益指标',
+  level2: '社会效益指标',
+  name,
+  target: tgt(target),
+  actual,
+  ...extra,
 });
 const sat = (actual = '96%', extra: Partial<ScoringIndicatorInput> = {}): ScoringIndicatorInput => ({
-  level1: '满意度指标', level2: '服务对象满意度指标', name: '满意度', target: tgt('≥95%'), actual, ...extra,
+  level1: '满意度指标',
+  level2: '服务对象满意度指标',
+  name: '满意度',
+  target: tgt('≥95%'),
+  actual,
+  ...extra,
 });
 const sheet = (indicators: ScoringIndicatorInput[], extra: Partial<ScoringInput> = {}): ScoringInput => ({
-  budget: { adjusted: '100', spent: '100' }, indicators, ...extra,
+  budget: { adjusted: '100', spent: '100' },
+  indicators,
+  ...extra,
 });
 const ok = (input: ScoringInput) => {
   const r = scoreSheet(input);
@@ -28,23 +55,53 @@ const ok = (input: ScoringInput) => {
 describe('weights (§4.2)', () => {
   it('splits a bucket evenly to 2 decimals with the remainder on the last', () => {
     expect(evenSplit(new D(50), 3).map((d) => d.toFixed())).toEqual(['16.66', '16.66', '16.68']);
-    const r = ok(sheet([out('a', '≥1次', '1'), out('b', '≥1次', '1'), out('c', '≥1次', '1'), eff('d', '提升', '提升'), sat()]));
+    const r = ok(
+      sheet([out('a', '≥1次', '1'), out('b', '≥1次', '1'), out('c', '≥1次', '1'), eff('d', '提升', '提升'), sat()]),
+    );
     expect(r.indicators.map((i) => i.weight)).toEqual(['16.66', '16.66', '16.68', '30', '10']);
     expect(r.total).toBe('100.00');
     expect(r.grade).toBe('优');
   });
 
   it('accepts unit weights that sum to the bucket and rejects those that do not', () => {
-    const good = ok(sheet([out('a', '≥1次', '1', { weight: '20' }), out('b', '≥1次', '1', { weight: '30' }), eff('d', '提升', '提升'), sat()]));
+    const good = ok(
+      sheet([
+        out('a', '≥1次', '1', { weight: '20' }),
+        out('b', '≥1次', '1', { weight: '30' }),
+        eff('d', '提升', '提升'),
+        sat(),
+      ]),
+    );
     expect(good.indicators.map((i) => i.weight)).toEqual(['20', '30', '30', '10']);
-    const bad = scoreSheet(sheet([out('a', '≥1次', '1', { weight: '20' }), out('b', '≥1次', '1', { weight: '20' }), eff('d', '提升', '提升'), sat()]));
+    const bad = scoreSheet(
+      sheet([
+        out('a', '≥1次', '1', { weight: '20' }),
+        out('b', '≥1次', '1', { weight: '20' }),
+        eff('d', '提升', '提升'),
+        sat(),
+      ]),
+    );
     expect(bad.total).toBeNull();
     expect(bad.errors).toEqual([{ field: 'indicators[0].weight', message: '产出指标各指标分值合计 40，应为 50' }]);
   });
 
   it('excludes a not-applicable indicator and rescales its bucket, asking for an explanation', () => {
-    const r = ok(sheet([out('a', '≥1次', '1'), out('b', '≥1次', '1'), out('c', '≥1件', '', { notApplicable: true }), eff('d', '提升', '提升'), sat()]));
-    expect(r.indicators.map((i) => [i.weight, i.score])).toEqual([['25', '25'], ['25', '25'], ['0', '0'], ['30', '30'], ['10', '10']]);
+    const r = ok(
+      sheet([
+        out('a', '≥1次', '1'),
+        out('b', '≥1次', '1'),
+        out('c', '≥1件', '', { notApplicable: true }),
+        eff('d', '提升', '提升'),
+        sat(),
+      ]),
+    );
+    expect(r.indicators.map((i) => [i.weight, i.score])).toEqual([
+      ['25', '25'],
+      ['25', '25'],
+      ['0', '0'],
+      ['30', '30'],
+      ['10', '10'],
+    ]);
     expect(r.indicators[2]).toMatchObject({ notApplicable: true, needsExplanation: true, explanationMissing: true });
     expect(r.indicators[2].draft).toContain('触发条件未发生');
     expect(r.total).toBe('100.00');
@@ -58,19 +115,30 @@ describe('weights (§4.2)', () => {
   });
 
   it('counts 满意度 listed under 效益 in the 满意度 bucket, and 成本 in 产出', () => {
-    const r = ok(sheet([
-      out('a', '≥1次', '1'),
-      { level1: '成本指标', level2: '经济成本指标', name: '成本', target: tgt('≤10万元'), actual: '9万元' },
-      eff('d', '提升', '提升'),
-      { level1: '效益指标', level2: '服务对象满意度指标', name: '满意度', target: tgt('≥95%'), actual: '96%' },
-    ]));
-    expect(r.indicators.map((i) => [i.bucket, i.weight])).toEqual([['output', '25'], ['output', '25'], ['effect', '30'], ['satisfaction', '10']]);
+    const r = ok(
+      sheet([
+        out('a', '≥1次', '1'),
+        { level1: '成本指标', level2: '经济成本指标', name: '成本', target: tgt('≤10万元'), actual: '9万元' },
+        eff('d', '提升', '提升'),
+        { level1: '效益指标', level2: '服务对象满意度指标', name: '满意度', target: tgt('≥95%'), actual: '96%' },
+      ]),
+    );
+    expect(r.indicators.map((i) => [i.bucket, i.weight])).toEqual([
+      ['output', '25'],
+      ['output', '25'],
+      ['effect', '30'],
+      ['satisfaction', '10'],
+    ]);
   });
 });
 
 describe('quantitative formulas (§4.4)', () => {
   const one = (target: string, actual: string, profile?: string, cost = false) => {
-    const ind: ScoringIndicatorInput = { ...out('x', target, actual), target: tgt(target, cost), ...(cost ? { level2: '成本指标' } : {}) };
+    const ind: ScoringIndicatorInput = {
+      ...out('x', target, actual),
+      target: tgt(target, cost),
+      ...(cost ? { level2: '成本指标' } : {}),
+    };
     const r = ok(sheet([ind, eff('d', '提升', '提升'), sat()], { profile }));
     return r.indicators[0];
   };
@@ -100,14 +168,22 @@ describe('quantitative formulas (§4.4)', () => {
   });
 
   it('converts 元 to 万元 and refuses units of another kind, naming the field', () => {
-    expect(one('≤34万元', '300000元', undefined, true)).toMatchObject({ score: '50', explanation: { adjustments: ['单位换算：300000元 = 30万元'] } });
+    expect(one('≤34万元', '300000元', undefined, true)).toMatchObject({
+      score: '50',
+      explanation: { adjustments: ['单位换算：300000元 = 30万元'] },
+    });
     expect(one('≤34万元', '0.003亿元', undefined, true).score).toBe('50');
     expect(one('≤34万元', '0.0035亿元', undefined, true).score).toBe('48.571429');
     expect(one('≤34万元', '40万元', undefined, true).score).toBe('42.5');
     const bad = scoreSheet(sheet([out('受理率', '=100%', '98次'), eff('d', '提升', '提升'), sat()]));
-    expect(bad.errors).toEqual([{ field: 'indicators[0].actual', message: '“受理率”：实际完成值“98次”的单位“次”与目标单位“%”不一致' }]);
+    expect(bad.errors).toEqual([
+      { field: 'indicators[0].actual', message: '“受理率”：实际完成值“98次”的单位“次”与目标单位“%”不一致' },
+    ]);
     const text = scoreSheet(sheet([out('次数', '≥3次', '很多'), eff('d', '提升', '提升'), sat()]));
-    expect(text.errors[0]).toEqual({ field: 'indicators[0].actual', message: '“次数”：实际完成值“很多”不是数值（目标 ≥3次 需要填写数值）' });
+    expect(text.errors[0]).toEqual({
+      field: 'indicators[0].actual',
+      message: '“次数”：实际完成值“很多”不是数值（目标 ≥3次 需要填写数值）',
+    });
   });
 
   it('records a bound read as an actual in the explanation', () => {
@@ -116,7 +192,11 @@ describe('quantitative formulas (§4.4)', () => {
 
   it('asks for an explanation at +30% overshoot (national-2020) and deducts 2 points (strict)', () => {
     const national = one('≥10次', '13次');
-    expect(national).toMatchObject({ score: '50', needsExplanation: true, reasons: ['超出目标 30% 以上，须说明目标设定依据'] });
+    expect(national).toMatchObject({
+      score: '50',
+      needsExplanation: true,
+      reasons: ['超出目标 30% 以上，须说明目标设定依据'],
+    });
     expect(national.draft).toContain('目标设定方面');
     expect(one('≥10次', '12.9次').needsExplanation).toBe(false);
     const strict = one('≥10次', '13次', 'national-2020-strict');
@@ -126,7 +206,9 @@ describe('quantitative formulas (§4.4)', () => {
 
 describe('qualitative indicators (§4.5)', () => {
   const q = (grade: string | undefined, score?: string, actual?: string, profile?: string) =>
-    scoreSheet(sheet([out('a', '≥1次', '1'), eff('社会稳定', '社会稳定', actual ?? '', { grade, score }), sat()], { profile }));
+    scoreSheet(
+      sheet([out('a', '≥1次', '1'), eff('社会稳定', '社会稳定', actual ?? '', { grade, score }), sat()], { profile }),
+    );
   it('scores by grade with a default inside the band', () => {
     expect(q('达成').indicators[1].score).toBe('30');
     expect(q(undefined, undefined, '社会稳定').indicators[1].score).toBe('30');
@@ -136,7 +218,9 @@ describe('qualitative indicators (§4.5)', () => {
     expect(q('部分达成', undefined, undefined, 'hubei-2020').indicators[1].weight).toBe('30');
   });
   it('refuses a score outside the grade band and a missing grade', () => {
-    expect(q('部分达成', '24').errors[0].message).toBe('“社会稳定”评为“部分达成年度指标并具有一定效果”，得分应在 18–24（不含） 之间，填写的是“24”');
+    expect(q('部分达成', '24').errors[0].message).toBe(
+      '“社会稳定”评为“部分达成年度指标并具有一定效果”，得分应在 18–24（不含） 之间，填写的是“24”',
+    );
     expect(q('达成', '31').errors[0].field).toBe('indicators[1].score');
     expect(q(undefined, undefined, '较好').errors[0].field).toBe('indicators[1].grade');
   });
@@ -150,11 +234,20 @@ describe('execution, total, caps and grade (§4.3, §4.6)', () => {
     expect(r.execution!.draft).toContain('预算执行率75%，扣2.50分。');
     expect(r.total).toBe('97.50');
     const over = ok(sheet(full, { budget: { adjusted: '80', spent: '90' }, executionExplanation: '追加任务' }));
-    expect(over.execution).toMatchObject({ score: '10', needsExplanation: true, explanationMissing: false, draft: null });
+    expect(over.execution).toMatchObject({
+      score: '10',
+      needsExplanation: true,
+      explanationMissing: false,
+      draft: null,
+    });
   });
   it('refuses a budget of 0 and negative spending, naming the field', () => {
-    expect(scoreSheet(sheet(full, { budget: { adjusted: '0', spent: '1' } })).errors).toEqual([{ field: 'budget.adjusted', message: '全年预算数 0 万元应大于 0' }]);
-    expect(scoreSheet(sheet(full, { budget: { adjusted: '10', spent: '-1' } })).errors).toEqual([{ field: 'budget.spent', message: '全年执行数 -1 万元不能为负数' }]);
+    expect(scoreSheet(sheet(full, { budget: { adjusted: '0', spent: '1' } })).errors).toEqual([
+      { field: 'budget.adjusted', message: '全年预算数 0 万元应大于 0' },
+    ]);
+    expect(scoreSheet(sheet(full, { budget: { adjusted: '10', spent: '-1' } })).errors).toEqual([
+      { field: 'budget.spent', message: '全年执行数 -1 万元不能为负数' },
+    ]);
     expect(scoreSheet(sheet(full, { budget: { adjusted: '10' } })).errors[0].field).toBe('budget.spent');
   });
   it('caps the total by 执行率 band under the strict profile', () => {
@@ -164,18 +257,31 @@ describe('execution, total, caps and grade (§4.3, §4.6)', () => {
     expect(ok(sheet(full, { budget: { adjusted: '100', spent: '65' } })).total).toBe('96.50');
   });
   it('rounds once, half-up, at the end: 89.995 → 90.00 优', () => {
-    const r = ok(sheet([out('a', '≥100次', '99.99次'), eff('d', '提升', '', { grade: '部分达成', score: '20' }), sat()]));
+    const r = ok(
+      sheet([out('a', '≥100次', '99.99次'), eff('d', '提升', '', { grade: '部分达成', score: '20' }), sat()]),
+    );
     expect(r.indicators[0].score).toBe('49.995');
     expect(r.totalExact).toBe('89.995');
     expect(r).toMatchObject({ total: '90.00', grade: '优' });
   });
   it('grades on the rounded total', () => {
-    const grade = (spent: string) => ok(sheet([out('a', '≥100次', '50次'), eff('d', '提升', '提升'), sat()], { budget: { adjusted: '100', spent } }));
+    const grade = (spent: string) =>
+      ok(sheet([out('a', '≥100次', '50次'), eff('d', '提升', '提升'), sat()], { budget: { adjusted: '100', spent } }));
     expect(grade('100')).toMatchObject({ total: '75.00', grade: '中' });
-    expect(ok(sheet([out('a', '≥100次', '10次'), eff('d', '提升', '', { grade: '未达成' }), sat('50%')]))).toMatchObject({ grade: '差' });
+    expect(
+      ok(sheet([out('a', '≥100次', '10次'), eff('d', '提升', '', { grade: '未达成' }), sat('50%')])),
+    ).toMatchObject({ grade: '差' });
   });
   it('keeps each score exact and sums exact values', () => {
-    const r = ok(sheet([out('a', '≥3次', '1次'), out('b', '≥3次', '1次'), out('c', '≥3次', '1次'), eff('d', '提升', '提升'), sat()]));
+    const r = ok(
+      sheet([
+        out('a', '≥3次', '1次'),
+        out('b', '≥3次', '1次'),
+        out('c', '≥3次', '1次'),
+        eff('d', '提升', '提升'),
+        sat(),
+      ]),
+    );
     expect(r.indicators.slice(0, 3).map((i) => i.score)).toEqual(['5.553333', '5.553333', '5.56']);
     expect(r.totalExact).toMatch(/^66\.6666666666666666666/);
     expect(r.total).toBe('66.67');
@@ -184,42 +290,87 @@ describe('execution, total, caps and grade (§4.3, §4.6)', () => {
 
 describe('drafts (§4.7)', () => {
   it('writes the example sentence shape from the numbers', () => {
-    const r = ok(sheet([
-      out('信访事项及时受理率', '100%', '98%', { weight: '6.5', causeCategory: '人员保障', causeText: '部分信访事项受理时人员不足' }),
-      out('b', '≥1次', '1', { weight: '43.5' }), eff('d', '提升', '提升'), sat(),
-    ]));
+    const r = ok(
+      sheet([
+        out('信访事项及时受理率', '100%', '98%', {
+          weight: '6.5',
+          causeCategory: '人员保障',
+          causeText: '部分信访事项受理时人员不足',
+        }),
+        out('b', '≥1次', '1', { weight: '43.5' }),
+        eff('d', '提升', '提升'),
+        sat(),
+      ]),
+    );
     expect(r.indicators[0].draft).toBe(
       '信访事项及时受理率年度指标值100%，实际完成98%，完成率98%，扣0.13分。偏差原因：人员保障方面，部分信访事项受理时人员不足。改进措施：合理调配工作力量，加强业务培训，由人事股负责于下一年度一季度内落实到岗。',
     );
   });
   it('includes the quarterly trend and never drafts over a human text', () => {
-    const trend = ok(sheet([out('化解数', '≥20个', '15个', { quarterly: ['3个', '7个', '11个', '15个'] }), eff('d', '提升', '提升'), sat()]));
+    const trend = ok(
+      sheet([
+        out('化解数', '≥20个', '15个', { quarterly: ['3个', '7个', '11个', '15个'] }),
+        eff('d', '提升', '提升'),
+        sat(),
+      ]),
+    );
     expect(trend.indicators[0].draft).toContain('分季度累计完成情况：一季度3个、二季度7个、三季度11个、四季度15个。');
-    const human = ok(sheet([out('化解数', '≥20个', '15个', { explanation: '单位自己写的说明' }), eff('d', '提升', '提升'), sat()]));
+    const human = ok(
+      sheet([out('化解数', '≥20个', '15个', { explanation: '单位自己写的说明' }), eff('d', '提升', '提升'), sat()]),
+    );
     expect(human.indicators[0]).toMatchObject({ needsExplanation: true, explanationMissing: false, draft: null });
   });
   it('compares spending timing with the sheet plan (linear between checkpoints)', () => {
-    const plan = [{ month: 3, percent: '25' }, { month: 6, percent: '50' }, { month: 10, percent: '75' }, { month: 12, percent: '100' }];
+    const plan = [
+      { month: 3, percent: '25' },
+      { month: 6, percent: '50' },
+      { month: 10, percent: '75' },
+      { month: 12, percent: '100' },
+    ];
     expect(plannedPercent(plan, 9).toFixed(2)).toBe('68.75');
     expect(plannedPercent([], 9).toFixed()).toBe('75');
-    const r = ok(sheet([out('a', '≥1次', '1'), eff('d', '提升', '提升'), sat()], { budget: { adjusted: '40', spent: '30' }, spendingPlan: plan, quarterlySpent: ['5', '12', '20', '30'] }));
-    expect(r.execution!.draft).toContain('一季度末累计支出12.5%（计划25%），二季度末累计支出30%（计划50%），三季度末累计支出50%（计划68.75%），四季度末累计支出75%（计划100%）');
+    const r = ok(
+      sheet([out('a', '≥1次', '1'), eff('d', '提升', '提升'), sat()], {
+        budget: { adjusted: '40', spent: '30' },
+        spendingPlan: plan,
+        quarterlySpent: ['5', '12', '20', '30'],
+      }),
+    );
+    expect(r.execution!.draft).toContain(
+      '一季度末累计支出12.5%（计划25%），二季度末累计支出30%（计划50%），三季度末累计支出50%（计划68.75%），四季度末累计支出75%（计划100%）',
+    );
   });
 });
 
 describe('consistency review (复核)', () => {
   it('flags rule breaks in a published self-evaluation', () => {
-    const r = ok(sheet([
-      out('met', '≥10次', '10次', { publishedScore: '20', explanation: '说明' }),
-      out('missed', '≥10次', '5次', { publishedScore: '25' }),
-      eff('d', '提升', '提升', { publishedScore: '28' }),
-      sat('96%', { publishedScore: '10' }),
-    ], { budget: { adjusted: '100', spent: '80' }, executionExplanation: '说明', published: { total: '95', executionScore: '10' } }));
+    const r = ok(
+      sheet(
+        [
+          out('met', '≥10次', '10次', { publishedScore: '20', explanation: '说明' }),
+          out('missed', '≥10次', '5次', { publishedScore: '25' }),
+          eff('d', '提升', '提升', { publishedScore: '28' }),
+          sat('96%', { publishedScore: '10' }),
+        ],
+        {
+          budget: { adjusted: '100', spent: '80' },
+          executionExplanation: '说明',
+          published: { total: '95', executionScore: '10' },
+        },
+      ),
+    );
     expect(r.flags.map((f) => f.code)).toEqual([
-      'TARGET_MET_BUT_DEDUCTED', 'TARGET_MISSED_FULL_MARKS', 'TARGET_MET_BUT_DEDUCTED', 'DEDUCTION_WITHOUT_EXPLANATION', 'EXECUTION_SCORE_WRONG', 'TOTAL_MISMATCH',
+      'TARGET_MET_BUT_DEDUCTED',
+      'TARGET_MISSED_FULL_MARKS',
+      'TARGET_MET_BUT_DEDUCTED',
+      'DEDUCTION_WITHOUT_EXPLANATION',
+      'EXECUTION_SCORE_WRONG',
+      'TOTAL_MISMATCH',
     ]);
     expect(r.flags.find((f) => f.code === 'TOTAL_MISMATCH')!.message).toBe('自评总分 95 与各项得分合计 93 不一致');
-    expect(r.flags.find((f) => f.code === 'EXECUTION_SCORE_WRONG')!.message).toBe('预算执行率得分自评 10，按执行率 80% 应为 8.00');
+    expect(r.flags.find((f) => f.code === 'EXECUTION_SCORE_WRONG')!.message).toBe(
+      '预算执行率得分自评 10，按执行率 80% 应为 8.00',
+    );
   });
 });
 
@@ -227,10 +378,28 @@ describe('properties', () => {
   it('keeps every total within 0–100 and grades consistently', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.constantFrom('≥25次', '≤60天', '=100%', '≤0件', '≥95%'), fc.integer({ min: 0, max: 200 })), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.tuple(fc.constantFrom('≥25次', '≤60天', '=100%', '≤0件', '≥95%'), fc.integer({ min: 0, max: 200 })),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.integer({ min: 0, max: 150 }),
         (rows, spent) => {
-          const r = scoreSheet(sheet([...rows.map(([t, a], i) => out(`i${i}`, t, `${a}${tgt(t).kind === 'quantitative' ? (tgt(t) as { unit: string | null }).unit ?? '' : ''}`)), eff('d', '提升', '提升'), sat()], { budget: { adjusted: '100', spent: String(spent) } }));
+          const r = scoreSheet(
+            sheet(
+              [
+                ...rows.map(([t, a], i) =>
+                  out(
+                    `i${i}`,
+                    t,
+                    `${a}${tgt(t).kind === 'quantitative' ? ((tgt(t) as { unit: string | null }).unit ?? '') : ''}`,
+                  ),
+                ),
+                eff('d', '提升', '提升'),
+                sat(),
+              ],
+              { budget: { adjusted: '100', spent: String(spent) } },
+            ),
+          );
           expect(r.errors).toEqual([]);
           const total = new D(r.total!);
           expect(total.gte(0) && total.lte(100)).toBe(true);

@@ -3,12 +3,24 @@ import { readActual } from './actual';
 import { D, Dec, round2, show } from './decimal';
 import { draftExecution, draftIndicator } from './drafts';
 import { Bucket, findProfile, QualitativeBand, ScoringProfile } from './profiles';
-import type { ExecutionScore, IndicatorScore, ReviewFlag, ScoringError, ScoringIndicatorInput, ScoringInput, SheetScore } from './types';
+import type {
+  ExecutionScore,
+  IndicatorScore,
+  ReviewFlag,
+  ScoringError,
+  ScoringIndicatorInput,
+  ScoringInput,
+  SheetScore,
+} from './types';
 
 const GRADE_ALIASES: Record<string, string> = {
-  达成: '达成年度指标', 达成年度指标: '达成年度指标', 完成: '达成年度指标',
-  部分达成: '部分达成年度指标并具有一定效果', 部分达成年度指标并具有一定效果: '部分达成年度指标并具有一定效果',
-  未达成: '未达成年度指标且效果较差', 未达成年度指标且效果较差: '未达成年度指标且效果较差',
+  达成: '达成年度指标',
+  达成年度指标: '达成年度指标',
+  完成: '达成年度指标',
+  部分达成: '部分达成年度指标并具有一定效果',
+  部分达成年度指标并具有一定效果: '部分达成年度指标并具有一定效果',
+  未达成: '未达成年度指标且效果较差',
+  未达成年度指标且效果较差: '未达成年度指标且效果较差',
 };
 
 /** Which bucket an indicator counts in (domain.md §4.1). */
@@ -39,19 +51,34 @@ export function scoreSheet(input: ScoringInput): SheetScore {
   input.indicators.forEach((ind, i) => {
     const b = bucketOf(ind, profile);
     if (points[b] === undefined) {
-      errors.push({ field: `indicators[${i}]`, message: `“${ind.name}”的一级指标“${ind.level1}”在评分方案 ${profile.id} 中没有分值` });
+      errors.push({
+        field: `indicators[${i}]`,
+        message: `“${ind.name}”的一级指标“${ind.level1}”在评分方案 ${profile.id} 中没有分值`,
+      });
       return;
     }
     members.set(b, [...(members.get(b) ?? []), i]);
   });
-  if (!members.get(profile.satisfactionBucket)?.length && points[profile.satisfactionBucket] && profile.satisfactionBucket !== profile.satisfactionFallback) {
-    points[profile.satisfactionFallback] = (points[profile.satisfactionFallback] ?? new D(0)).plus(points[profile.satisfactionBucket]!);
-    flags.push({ code: 'BUCKET_EMPTY', message: `没有满意度指标，满意度 ${points[profile.satisfactionBucket]!.toFixed()} 分并入${BUCKET_NAMES[profile.satisfactionFallback]}` });
+  if (
+    !members.get(profile.satisfactionBucket)?.length &&
+    points[profile.satisfactionBucket] &&
+    profile.satisfactionBucket !== profile.satisfactionFallback
+  ) {
+    points[profile.satisfactionFallback] = (points[profile.satisfactionFallback] ?? new D(0)).plus(
+      points[profile.satisfactionBucket]!,
+    );
+    flags.push({
+      code: 'BUCKET_EMPTY',
+      message: `没有满意度指标，满意度 ${points[profile.satisfactionBucket]!.toFixed()} 分并入${BUCKET_NAMES[profile.satisfactionFallback]}`,
+    });
     delete points[profile.satisfactionBucket];
   }
   for (const b of Object.keys(points) as Bucket[]) {
     if (!members.get(b)?.some((i) => !input.indicators[i].notApplicable)) {
-      flags.push({ code: 'BUCKET_EMPTY', message: `${BUCKET_NAMES[b]}没有可评分的指标，${points[b]!.toFixed()} 分需评审人评定` });
+      flags.push({
+        code: 'BUCKET_EMPTY',
+        message: `${BUCKET_NAMES[b]}没有可评分的指标，${points[b]!.toFixed()} 分需评审人评定`,
+      });
     }
   }
   const weights = new Map<number, Dec>();
@@ -61,19 +88,30 @@ export function scoreSheet(input: ScoringInput): SheetScore {
     const bucketPoints = points[b]!;
     if (given.length) {
       if (given.length !== idx.length) {
-        errors.push({ field: `indicators[${idx.find((i) => input.indicators[i].weight === undefined)}].weight`, message: `${BUCKET_NAMES[b]}内的指标须全部填写分值或全部不填` });
+        errors.push({
+          field: `indicators[${idx.find((i) => input.indicators[i].weight === undefined)}].weight`,
+          message: `${BUCKET_NAMES[b]}内的指标须全部填写分值或全部不填`,
+        });
         continue;
       }
       const sum = idx.reduce((s, i) => s.plus(parseWeight(input.indicators[i].weight!, i, errors)), new D(0));
       if (!sum.eq(bucketPoints)) {
-        errors.push({ field: `indicators[${idx[0]}].weight`, message: `${BUCKET_NAMES[b]}各指标分值合计 ${sum.toFixed()}，应为 ${bucketPoints.toFixed()}` });
+        errors.push({
+          field: `indicators[${idx[0]}].weight`,
+          message: `${BUCKET_NAMES[b]}各指标分值合计 ${sum.toFixed()}，应为 ${bucketPoints.toFixed()}`,
+        });
         continue;
       }
       // Not-applicable indicators give their points to the others in proportion.
       const applicableSum = applicable.reduce((s, i) => s.plus(new D(input.indicators[i].weight!)), new D(0));
-      for (const i of applicable) weights.set(i, applicableSum.isZero() ? new D(0) : new D(input.indicators[i].weight!).times(bucketPoints).div(applicableSum));
+      for (const i of applicable)
+        weights.set(
+          i,
+          applicableSum.isZero() ? new D(0) : new D(input.indicators[i].weight!).times(bucketPoints).div(applicableSum),
+        );
     } else {
-      for (const [i, w] of evenSplit(bucketPoints, applicable.length).map((w, k) => [applicable[k], w] as const)) weights.set(i, w);
+      for (const [i, w] of evenSplit(bucketPoints, applicable.length).map((w, k) => [applicable[k], w] as const))
+        weights.set(i, w);
     }
     for (const i of idx) if (!weights.has(i)) weights.set(i, new D(0));
   }
@@ -114,8 +152,16 @@ export function scoreSheet(input: ScoringInput): SheetScore {
   const grade = profile.grades.find(([min]) => new D(rounded).gte(min))![1];
   flags.push(...reviewFlags(input, indicators, execution, rounded));
   return {
-    profile: { id: profile.id, version: profile.version }, execution, indicators, buckets,
-    totalExact: total.toFixed(), total: rounded, cap, grade, flags, errors: [],
+    profile: { id: profile.id, version: profile.version },
+    execution,
+    indicators,
+    buckets,
+    totalExact: total.toFixed(),
+    total: rounded,
+    cap,
+    grade,
+    flags,
+    errors: [],
   };
 }
 
@@ -123,7 +169,12 @@ export function scoreSheet(input: ScoringInput): SheetScore {
 const exact = new WeakMap<object, Dec>();
 
 const BUCKET_NAMES: Record<Bucket, string> = {
-  execution: '预算执行率', output: '产出指标', effect: '效益指标', satisfaction: '满意度指标', decision: '决策指标', management: '管理指标',
+  execution: '预算执行率',
+  output: '产出指标',
+  effect: '效益指标',
+  satisfaction: '满意度指标',
+  decision: '决策指标',
+  management: '管理指标',
 };
 
 /** Even split to 2 decimals, the remainder on the last (§4.2). */
@@ -156,7 +207,8 @@ function scoreExecution(input: ScoringInput, profile: ScoringProfile, errors: Sc
   const adjusted = num(adjustedRaw, 'budget.adjusted', '全年预算数');
   const spent = num(spentRaw, 'budget.spent', '全年执行数');
   if (!adjusted || !spent) return null;
-  if (adjusted.lte(0)) errors.push({ field: 'budget.adjusted', message: `全年预算数 ${adjusted.toFixed()} 万元应大于 0` });
+  if (adjusted.lte(0))
+    errors.push({ field: 'budget.adjusted', message: `全年预算数 ${adjusted.toFixed()} 万元应大于 0` });
   if (spent.lt(0)) errors.push({ field: 'budget.spent', message: `全年执行数 ${spent.toFixed()} 万元不能为负数` });
   if (adjusted.lte(0) || spent.lt(0)) return null;
   const weight = new D(w);
@@ -171,25 +223,59 @@ function scoreExecution(input: ScoringInput, profile: ScoringProfile, errors: Sc
     score: show(score),
     explanation: {
       formula: '分值 × min(全年执行数 ÷ 全年预算数, 1)',
-      inputs: { 全年预算数: adjusted.toFixed(), 全年执行数: spent.toFixed(), 执行率: rate.toFixed(), 分值: weight.toFixed() },
+      inputs: {
+        全年预算数: adjusted.toFixed(),
+        全年执行数: spent.toFixed(),
+        执行率: rate.toFixed(),
+        分值: weight.toFixed(),
+      },
       adjustments: over ? ['执行数超过预算数，须说明原因'] : [],
     },
     needsExplanation,
     explanationMissing,
-    draft: explanationMissing ? draftExecution({ rate, weight, score, adjusted, spent, over, plan: input.spendingPlan, quarterly: input.quarterlySpent }) : null,
+    draft: explanationMissing
+      ? draftExecution({
+          rate,
+          weight,
+          score,
+          adjusted,
+          spent,
+          over,
+          plan: input.spendingPlan,
+          quarterly: input.quarterlySpent,
+        })
+      : null,
   };
   exact.set(result, score);
   return result;
 }
 
-function scoreIndicator(ind: ScoringIndicatorInput, index: number, w: Dec, bucket: Bucket, profile: ScoringProfile, errors: ScoringError[]): IndicatorScore {
+function scoreIndicator(
+  ind: ScoringIndicatorInput,
+  index: number,
+  w: Dec,
+  bucket: Bucket,
+  profile: ScoringProfile,
+  errors: ScoringError[],
+): IndicatorScore {
   const base = { index, name: ind.name, level1: ind.level1, level2: ind.level2, bucket, weight: show(w) };
-  const finish = (score: Dec, completion: Dec | null, explanation: IndicatorScore['explanation'], reasons: string[]): IndicatorScore => {
+  const finish = (
+    score: Dec,
+    completion: Dec | null,
+    explanation: IndicatorScore['explanation'],
+    reasons: string[],
+  ): IndicatorScore => {
     const needsExplanation = reasons.length > 0;
     const explanationMissing = needsExplanation && !ind.explanation?.trim();
     const r: IndicatorScore = {
-      ...base, score: show(score), completionRate: completion ? show(completion.times(100)) : null, notApplicable: !!ind.notApplicable,
-      explanation, needsExplanation, reasons, explanationMissing,
+      ...base,
+      score: show(score),
+      completionRate: completion ? show(completion.times(100)) : null,
+      notApplicable: !!ind.notApplicable,
+      explanation,
+      needsExplanation,
+      reasons,
+      explanationMissing,
       draft: explanationMissing ? draftIndicator({ ind, weight: w, score, completion, reasons }) : null,
     };
     exact.set(r, score);
@@ -197,7 +283,9 @@ function scoreIndicator(ind: ScoringIndicatorInput, index: number, w: Dec, bucke
   };
 
   if (ind.notApplicable) {
-    return finish(new D(0), null, { formula: '不适用：剔除并按比例调整同类指标分值', inputs: {}, adjustments: [] }, ['指标不适用（触发条件未发生），须说明']);
+    return finish(new D(0), null, { formula: '不适用：剔除并按比例调整同类指标分值', inputs: {}, adjustments: [] }, [
+      '指标不适用（触发条件未发生），须说明',
+    ]);
   }
   const t = ind.target;
   if (t.kind === 'qualitative') return scoreQualitative(ind, index, w, profile, errors, finish);
@@ -214,7 +302,11 @@ function scoreIndicator(ind: ScoringIndicatorInput, index: number, w: Dec, bucke
 }
 
 function scoreQuantitative(
-  t: QuantitativeTarget, a: Dec, note: string | undefined, w: Dec, profile: ScoringProfile,
+  t: QuantitativeTarget,
+  a: Dec,
+  note: string | undefined,
+  w: Dec,
+  profile: ScoringProfile,
   finish: (s: Dec, c: Dec | null, e: IndicatorScore['explanation'], r: string[]) => IndicatorScore,
 ): IndicatorScore {
   const target = new D(t.value);
@@ -247,7 +339,10 @@ function scoreQuantitative(
     score = a.gte(0) ? w : new D(0);
     completion = null;
   } else {
-    formula = t.op === '=' ? '实际 ≥ 目标（“=”按“≥”考核）满分，否则 分值 × 实际 ÷ 目标' : '实际 ≥ 目标满分，否则 分值 × 实际 ÷ 目标';
+    formula =
+      t.op === '='
+        ? '实际 ≥ 目标（“=”按“≥”考核）满分，否则 分值 × 实际 ÷ 目标'
+        : '实际 ≥ 目标满分，否则 分值 × 实际 ÷ 目标';
     score = a.gte(target) ? w : w.times(D.max(a, 0)).div(target);
     completion = D.max(a, 0).div(target);
     const threshold = target.times(new D(1).plus(profile.overshoot.threshold));
@@ -275,15 +370,23 @@ function scoreQuantitative(
 }
 
 function scoreQualitative(
-  ind: ScoringIndicatorInput, index: number, w: Dec, profile: ScoringProfile, errors: ScoringError[],
+  ind: ScoringIndicatorInput,
+  index: number,
+  w: Dec,
+  profile: ScoringProfile,
+  errors: ScoringError[],
   finish: (s: Dec, c: Dec | null, e: IndicatorScore['explanation'], r: string[]) => IndicatorScore,
 ): IndicatorScore {
   const t = ind.target as { text: string };
-  const gradeText = (ind.grade ?? '').trim() || ((ind.actual ?? '').trim() === t.text ? '达成' : (ind.actual ?? '').trim());
+  const gradeText =
+    (ind.grade ?? '').trim() || ((ind.actual ?? '').trim() === t.text ? '达成' : (ind.actual ?? '').trim());
   const grade = GRADE_ALIASES[gradeText];
   const band = profile.qualitative.find((b) => b.grade === grade);
   if (!band) {
-    errors.push({ field: `indicators[${index}].grade`, message: `“${ind.name}”须选择评价等级：达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差` });
+    errors.push({
+      field: `indicators[${index}].grade`,
+      message: `“${ind.name}”须选择评价等级：达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差`,
+    });
     return finish(new D(0), null, { formula: '', inputs: {}, adjustments: [] }, []);
   }
   const low = w.times(band.low);
@@ -293,20 +396,33 @@ function scoreQualitative(
     const s = /^\d+(\.\d+)?$/.test(ind.score.trim()) ? new D(ind.score.trim()) : null;
     const top = band.high === '1';
     if (!s || s.lt(low) || (top ? s.gt(high) : s.gte(high))) {
-      errors.push({ field: `indicators[${index}].score`, message: `“${ind.name}”评为“${grade}”，得分应在 ${show(low)}–${show(high)}${top ? '' : '（不含）'} 之间，填写的是“${ind.score}”` });
+      errors.push({
+        field: `indicators[${index}].score`,
+        message: `“${ind.name}”评为“${grade}”，得分应在 ${show(low)}–${show(high)}${top ? '' : '（不含）'} 之间，填写的是“${ind.score}”`,
+      });
       return finish(new D(0), null, { formula: '', inputs: {}, adjustments: [] }, []);
     }
     score = s;
   }
   const reasons = score.lt(w) ? [`得分 ${show(score)} 低于分值 ${w.toFixed()}`] : [];
-  return finish(score, null, { formula: `定性指标：${bandText(band)}`, inputs: { 等级: grade!, 分值: w.toFixed() }, adjustments: [] }, reasons);
+  return finish(
+    score,
+    null,
+    { formula: `定性指标：${bandText(band)}`, inputs: { 等级: grade!, 分值: w.toFixed() }, adjustments: [] },
+    reasons,
+  );
 }
 
 function bandText(b: QualitativeBand): string {
   return `${b.grade} 得分区间 [${b.low}, ${b.high}${b.high === '1' ? ']' : ')'} × 分值`;
 }
 
-function reviewFlags(input: ScoringInput, scores: IndicatorScore[], execution: ExecutionScore | null, total: string): ReviewFlag[] {
+function reviewFlags(
+  input: ScoringInput,
+  scores: IndicatorScore[],
+  execution: ExecutionScore | null,
+  total: string,
+): ReviewFlag[] {
   const flags: ReviewFlag[] = [];
   let publishedSum = new D(0);
   let anyPublished = false;
@@ -318,20 +434,47 @@ function reviewFlags(input: ScoringInput, scores: IndicatorScore[], execution: E
     publishedSum = publishedSum.plus(p);
     const rule = exact.get(s)!;
     const w = new D(s.weight);
-    if (rule.gte(w) && p.lt(w)) flags.push({ code: 'TARGET_MET_BUT_DEDUCTED', indicator: s.index, message: `“${s.name}”已达到目标，却扣了 ${w.minus(p).toFixed()} 分` });
-    else if (rule.lt(w) && p.gte(w)) flags.push({ code: 'TARGET_MISSED_FULL_MARKS', indicator: s.index, message: `“${s.name}”未达到目标（按规则 ${show(rule)} 分），却给了满分 ${p.toFixed()}` });
-    else if (!rule.toDecimalPlaces(2).eq(p.toDecimalPlaces(2))) flags.push({ code: 'SCORE_DIFFERS', indicator: s.index, message: `“${s.name}”自评 ${p.toFixed()} 分，按规则应为 ${round2(rule)} 分` });
+    if (rule.gte(w) && p.lt(w))
+      flags.push({
+        code: 'TARGET_MET_BUT_DEDUCTED',
+        indicator: s.index,
+        message: `“${s.name}”已达到目标，却扣了 ${w.minus(p).toFixed()} 分`,
+      });
+    else if (rule.lt(w) && p.gte(w))
+      flags.push({
+        code: 'TARGET_MISSED_FULL_MARKS',
+        indicator: s.index,
+        message: `“${s.name}”未达到目标（按规则 ${show(rule)} 分），却给了满分 ${p.toFixed()}`,
+      });
+    else if (!rule.toDecimalPlaces(2).eq(p.toDecimalPlaces(2)))
+      flags.push({
+        code: 'SCORE_DIFFERS',
+        indicator: s.index,
+        message: `“${s.name}”自评 ${p.toFixed()} 分，按规则应为 ${round2(rule)} 分`,
+      });
     if (p.lt(w) && !(ind.publishedExplanation ?? ind.explanation)?.trim()) {
-      flags.push({ code: 'DEDUCTION_WITHOUT_EXPLANATION', indicator: s.index, message: `“${s.name}”扣分但没有偏差原因分析` });
+      flags.push({
+        code: 'DEDUCTION_WITHOUT_EXPLANATION',
+        indicator: s.index,
+        message: `“${s.name}”扣分但没有偏差原因分析`,
+      });
     }
   }
   const pub = input.published;
-  if (pub?.executionScore !== undefined && execution && !new D(pub.executionScore).toDecimalPlaces(2).eq(new D(execution.score).toDecimalPlaces(2))) {
-    flags.push({ code: 'EXECUTION_SCORE_WRONG', message: `预算执行率得分自评 ${pub.executionScore}，按执行率 ${execution.rate}% 应为 ${round2(new D(execution.score))}` });
+  if (
+    pub?.executionScore !== undefined &&
+    execution &&
+    !new D(pub.executionScore).toDecimalPlaces(2).eq(new D(execution.score).toDecimalPlaces(2))
+  ) {
+    flags.push({
+      code: 'EXECUTION_SCORE_WRONG',
+      message: `预算执行率得分自评 ${pub.executionScore}，按执行率 ${execution.rate}% 应为 ${round2(new D(execution.score))}`,
+    });
   }
   if (pub?.total !== undefined && anyPublished) {
     const sum = publishedSum.plus(pub.executionScore ?? 0);
-    if (!sum.eq(new D(pub.total))) flags.push({ code: 'TOTAL_MISMATCH', message: `自评总分 ${pub.total} 与各项得分合计 ${sum.toFixed()} 不一致` });
+    if (!sum.eq(new D(pub.total)))
+      flags.push({ code: 'TOTAL_MISMATCH', message: `自评总分 ${pub.total} 与各项得分合计 ${sum.toFixed()} 不一致` });
   }
   void total;
   return flags;
@@ -340,6 +483,14 @@ function reviewFlags(input: ScoringInput, scores: IndicatorScore[], execution: E
 function empty(input: ScoringInput, errors: ScoringError[]): SheetScore {
   return {
     profile: { id: input.profile ?? 'national-2020', version: input.profileVersion ?? 0 },
-    execution: null, indicators: [], buckets: {}, totalExact: null, total: null, cap: null, grade: null, flags: [], errors,
+    execution: null,
+    indicators: [],
+    buckets: {},
+    totalExact: null,
+    total: null,
+    cap: null,
+    grade: null,
+    flags: [],
+    errors,
   };
 }

@@ -4,7 +4,11 @@ import { scoreSheet } from './engine';
 import type { ScoringIndicatorInput } from './types';
 
 const ind = (level1: string, level2: string, name: string, target: string, actual: string): ScoringIndicatorInput => ({
-  level1, level2, name, target: parseTarget(target).targets[0], actual,
+  level1,
+  level2,
+  name,
+  target: parseTarget(target).targets[0],
+  actual,
 });
 const INDICATORS = [
   ind('产出指标', '数量指标', '接访', '≥10次', '10'),
@@ -29,7 +33,12 @@ describe('finalResult: reviewer scores are final (§4.8)', () => {
 
   it('applies the profile execution caps again after review', () => {
     // strict profile: 执行率 65 % caps the total at 79
-    const s = scoreSheet({ profile: 'national-2020-strict', budget: { adjusted: '100', spent: '65' }, executionExplanation: '项目延期', indicators: INDICATORS });
+    const s = scoreSheet({
+      profile: 'national-2020-strict',
+      budget: { adjusted: '100', spent: '65' },
+      executionExplanation: '项目延期',
+      indicators: INDICATORS,
+    });
     expect(s.total).toBe('79.00');
     expect(finalResult(s, new Map([[0, '20']])).total).toBe('79.00');
     expect(finalResult(s, new Map([[0, '0']])).total).toBe('71.50');

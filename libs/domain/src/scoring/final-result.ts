@@ -17,7 +17,8 @@ export interface FinalResult {
  */
 export function finalResult(score: SheetScore, reviewerScores: ReadonlyMap<number, string> = new Map()): FinalResult {
   if (!score.execution || score.total === null || score.grade === null) throw new Error('sheet has no score');
-  if (!reviewerScores.size) return { total: score.total, grade: score.grade, reviewed: false, buckets: { ...score.buckets } };
+  if (!reviewerScores.size)
+    return { total: score.total, grade: score.grade, reviewed: false, buckets: { ...score.buckets } };
   const profile = findProfile(score.profile.id, score.profile.version);
   if (!profile) throw new Error(`unknown profile ${score.profile.id} v${score.profile.version}`);
   const buckets: FinalResult['buckets'] = {};

@@ -1,8 +1,16 @@
 import type { SpendingCheckpoint, Target } from '../targets/interchange';
-import type { Bucket, QualitativeGrade } from './profiles';
+import type { Bucket } from './profiles';
 
 export const CAUSE_CATEGORIES = [
-  '经费保障', '制度保障', '人员保障', '硬件条件保障', '目标设定', '政策或外部变化', '触发条件未发生', '数据口径', '其他',
+  '经费保障',
+  '制度保障',
+  '人员保障',
+  '硬件条件保障',
+  '目标设定',
+  '政策或外部变化',
+  '触发条件未发生',
+  '数据口径',
+  '其他',
 ] as const;
 export type CauseCategory = (typeof CAUSE_CATEGORIES)[number];
 
@@ -77,7 +85,14 @@ export interface ExecutionScore {
 }
 
 export interface ReviewFlag {
-  code: 'TARGET_MET_BUT_DEDUCTED' | 'TARGET_MISSED_FULL_MARKS' | 'TOTAL_MISMATCH' | 'EXECUTION_SCORE_WRONG' | 'DEDUCTION_WITHOUT_EXPLANATION' | 'SCORE_DIFFERS' | 'BUCKET_EMPTY';
+  code:
+    | 'TARGET_MET_BUT_DEDUCTED'
+    | 'TARGET_MISSED_FULL_MARKS'
+    | 'TOTAL_MISMATCH'
+    | 'EXECUTION_SCORE_WRONG'
+    | 'DEDUCTION_WITHOUT_EXPLANATION'
+    | 'SCORE_DIFFERS'
+    | 'BUCKET_EMPTY';
   message: string;
   indicator?: number;
 }

@@ -4,7 +4,9 @@ import { normalizeText } from './normalize';
 /** Reads a published money cell (万元) as a decimal string with at least 2 decimals; null if none. */
 export function parseMoney(cell: string | undefined): string | null {
   if (!cell) return null;
-  const t = normalizeText(cell).replace(/[\s,，]/g, '').replace(/万元$/, '');
+  const t = normalizeText(cell)
+    .replace(/[\s,，]/g, '')
+    .replace(/万元$/, '');
   if (!/^-?\d+(\.\d+)?$/.test(t)) return null;
   return formatMoney(t);
 }

@@ -51,7 +51,12 @@ describe('parseTarget — quantitative strings from the seeds and domain.md §3'
     expect(q('2 万元', { cost: true })).toMatchObject({ op: '<=', value: '2', unit: '万元', codes: [] });
     expect(q('34万元', { cost: true })).toMatchObject({ op: '<=', value: '34', unit: '万元' });
     expect(q('1', { cost: true })).toMatchObject({ op: '<=', value: '1', unit: '万元', codes: ['VALUE_WITHOUT_UNIT'] });
-    expect(q('0.5', { cost: true })).toMatchObject({ op: '<=', value: '0.5', unit: '万元', codes: ['VALUE_WITHOUT_UNIT'] });
+    expect(q('0.5', { cost: true })).toMatchObject({
+      op: '<=',
+      value: '0.5',
+      unit: '万元',
+      codes: ['VALUE_WITHOUT_UNIT'],
+    });
   });
 
   it('warns on a value without unit outside cost rows', () => {
@@ -66,7 +71,10 @@ describe('parseTarget — quantitative strings from the seeds and domain.md §3'
   it('reads the three-column layout (op / value / unit)', () => {
     expect(q(joinTargetColumns('≥', '264', '天'))).toMatchObject({ op: '>=', value: '264', unit: '天' });
     expect(q(joinTargetColumns('≤', '26.48', '万元'))).toMatchObject({ op: '<=', value: '26.48', unit: '万元' });
-    expect(q(joinTargetColumns('定性', '高于市平均值', ''))).toMatchObject({ kind: 'qualitative', text: '高于市平均值' });
+    expect(q(joinTargetColumns('定性', '高于市平均值', ''))).toMatchObject({
+      kind: 'qualitative',
+      text: '高于市平均值',
+    });
   });
 
   it('takes the lower bound of a range and warns', () => {
@@ -109,13 +117,20 @@ describe('parseTarget — compound, qualitative and not-a-target', () => {
 describe('parseTarget — properties', () => {
   it('never throws and always returns at least one target with the raw text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('≥', '≦', '%', '万元', '以上', '１２', '，')), (s) => {
-        const r = parseTarget(s);
-        expect(r.targets.length).toBeGreaterThan(0);
-        for (const t of r.targets) {
-          if (t.kind === 'quantitative') expect(t.value).toMatch(/^-?\d+(\.\d+)?$/);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string({ unit: 'binary' }),
+          fc.constantFrom('≥', '≦', '%', '万元', '以上', '１２', '，'),
+        ),
+        (s) => {
+          const r = parseTarget(s);
+          expect(r.targets.length).toBeGreaterThan(0);
+          for (const t of r.targets) {
+            if (t.kind === 'quantitative') expect(t.value).toMatch(/^-?\d+(\.\d+)?$/);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

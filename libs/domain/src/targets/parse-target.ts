@@ -23,12 +23,68 @@ const WORD_OPS: [RegExp, TargetOp][] = [
   [/^(<|低于|少于|小于)$/, '<'],
   [/^(=|达到|等于|为)$/, '='],
 ];
-const PRE_OP = '≥|≤|>|<|=|不低于|不少于|不小于|大于或等于|大于等于|至少|不高于|不超过|不多于|不大于|小于或等于|小于等于|至多|最多|控制在|低于|少于|小于|高于|多于|大于|超过|达到|等于';
+const PRE_OP =
+  '≥|≤|>|<|=|不低于|不少于|不小于|大于或等于|大于等于|至少|不高于|不超过|不多于|不大于|小于或等于|小于等于|至多|最多|控制在|低于|少于|小于|高于|多于|大于|超过|达到|等于';
 // Longest first, so 万人次 wins over 人次 and 个月 over 个.
 const UNITS = [
-  '百分比', '万人次', '平方米', '人次', '万元', '亿元', '千元', '个月', '小时', '分钟', '公里', '批次', '场次', '课时', '学时',
-  '%', '‰', '元', '次', '人', '件', '个', '套', '天', '日', '月', '年', '周', '份', '亩', '米', '户', '家', '场', '期', '项',
-  '台', '批', '座', '所', '处', '篇', '条', '张', '本', '册', '辆', '名', '位', '分', '部', '吨', '株', '棵', '头', '只', '间', '宗',
+  '百分比',
+  '万人次',
+  '平方米',
+  '人次',
+  '万元',
+  '亿元',
+  '千元',
+  '个月',
+  '小时',
+  '分钟',
+  '公里',
+  '批次',
+  '场次',
+  '课时',
+  '学时',
+  '%',
+  '‰',
+  '元',
+  '次',
+  '人',
+  '件',
+  '个',
+  '套',
+  '天',
+  '日',
+  '月',
+  '年',
+  '周',
+  '份',
+  '亩',
+  '米',
+  '户',
+  '家',
+  '场',
+  '期',
+  '项',
+  '台',
+  '批',
+  '座',
+  '所',
+  '处',
+  '篇',
+  '条',
+  '张',
+  '本',
+  '册',
+  '辆',
+  '名',
+  '位',
+  '分',
+  '部',
+  '吨',
+  '株',
+  '棵',
+  '头',
+  '只',
+  '间',
+  '宗',
 ];
 const UNIT_RE = UNITS.map((u) => u.replace(/[%‰]/g, (c) => `\\${c}`)).join('|');
 const NUM = '[-+]?\\d+(?:\\.\\d+)?';
@@ -83,7 +139,10 @@ function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
       return {
         targets: parsed.flatMap((p) => p!.targets),
         warnings: [
-          { code: 'COMPOUND_TARGET_SPLIT', message: `一个单元格含 ${parts.length} 个指标值“${trimmed}”，已拆分为 ${parts.length} 个指标` },
+          {
+            code: 'COMPOUND_TARGET_SPLIT',
+            message: `一个单元格含 ${parts.length} 个指标值“${trimmed}”，已拆分为 ${parts.length} 个指标`,
+          },
           ...parsed.flatMap((p) => p!.warnings),
         ],
       };
@@ -95,7 +154,9 @@ function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
     const unit = normalizeUnit(range.groups.unit ?? range.groups.u1);
     return {
       targets: [{ raw: trimmed, kind: 'quantitative', op: '>=', value: decimal(range.groups.lo), unit }],
-      warnings: [{ code: 'RANGE_TARGET', message: `指标值“${trimmed}”是区间，按下限 ≥${range.groups.lo}${unit ?? ''} 考核` }],
+      warnings: [
+        { code: 'RANGE_TARGET', message: `指标值“${trimmed}”是区间，按下限 ≥${range.groups.lo}${unit ?? ''} 考核` },
+      ],
     };
   }
 

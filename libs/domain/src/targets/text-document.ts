@@ -9,7 +9,10 @@ export type DocItem = { kind: 'row'; cells: string[]; line: number } | { kind: '
  * tab-separated cells. The layout is decided once per document by counting lines of each shape.
  */
 export function tokenizeTextDocument(content: string): DocItem[] {
-  const lines = content.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = content
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   let multiTab = 0;
   let singleTab = 0;
   for (const l of lines) {

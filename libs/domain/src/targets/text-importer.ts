@@ -42,7 +42,8 @@ const BUDGET_LABELS: [RegExp, BudgetKey][] = [
   [/^基本支出$/, 'basic'],
   [/^项目支出$/, 'project'],
 ];
-const ATTRIBUTE_LABELS = /^(主管部门|实施单位|预算部门|项目属性|项目类别|项目期|项目支出实施期|实施期|该项目支出上级资金|实施期绩效目标|部门职能职责概述)$/;
+const ATTRIBUTE_LABELS =
+  /^(主管部门|实施单位|预算部门|项目属性|项目类别|项目期|项目支出实施期|实施期|该项目支出上级资金|实施期绩效目标|部门职能职责概述)$/;
 const GOAL_LABELS = /^(本年度绩效目标|绩效目标|整体绩效目标|年度履职目标|年度总体目标)$/;
 const NAME_LABELS = /^(项目名称|项目支出名称)$/;
 const DEPT_LABELS = /^(部门名称|部门\(单位\)名称)$/;
@@ -58,7 +59,11 @@ function labelKey(cell: string): string {
 function isLabel(cell: string): boolean {
   const k = labelKey(cell);
   return (
-    NAME_LABELS.test(k) || k === '项目编码' || ATTRIBUTE_LABELS.test(k) || GOAL_LABELS.test(k) || DEPT_LABELS.test(k) ||
+    NAME_LABELS.test(k) ||
+    k === '项目编码' ||
+    ATTRIBUTE_LABELS.test(k) ||
+    GOAL_LABELS.test(k) ||
+    DEPT_LABELS.test(k) ||
     BUDGET_LABELS.some(([re]) => re.test(k))
   );
 }
@@ -68,15 +73,28 @@ class SheetBuilder {
   columns?: Columns;
   level1 = '';
   level2 = '';
-  constructor(kind: TargetSheet['kind'], readonly line: number) {
+  constructor(
+    kind: TargetSheet['kind'],
+    readonly line: number,
+  ) {
     this.sheet = {
-      kind, year: null, unit: { code: null, name: '' }, budget: {}, spendingPlan: [], goal: null,
-      attributes: {}, indicators: [], warnings: [],
+      kind,
+      year: null,
+      unit: { code: null, name: '' },
+      budget: {},
+      spendingPlan: [],
+      goal: null,
+      attributes: {},
+      indicators: [],
+      warnings: [],
     };
     if (kind === 'project') this.sheet.project = { code: null, name: '' };
   }
   get label(): string {
-    return this.sheet.project?.name || (this.sheet.kind === 'department' ? '部门整体支出绩效目标表' : `第 ${this.line} 行起的项目表`);
+    return (
+      this.sheet.project?.name ||
+      (this.sheet.kind === 'department' ? '部门整体支出绩效目标表' : `第 ${this.line} 行起的项目表`)
+    );
   }
 }
 
@@ -87,9 +105,17 @@ class TextImporter {
   private year: number | null = null;
   private deptBudget: Partial<Record<BudgetKey, string>> = {};
   private mode: 'none' | 'expenseTotal' = 'none';
-  private prose?: { sub: 'goal' | 'items' | 'other'; item?: string; goal: string[]; indicators: { name: string; text: string; line: number }[] };
+  private prose?: {
+    sub: 'goal' | 'items' | 'other';
+    item?: string;
+    goal: string[];
+    indicators: { name: string; text: string; line: number }[];
+  };
 
-  constructor(private readonly items: DocItem[], private readonly sourceName: string) {}
+  constructor(
+    private readonly items: DocItem[],
+    private readonly sourceName: string,
+  ) {}
 
   run(): ImportResult {
     for (let i = 0; i < this.items.length; i++) {
@@ -117,7 +143,10 @@ class TextImporter {
       return;
     }
     if (!this.prose) return;
-    if (/^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)/.test(t) && !/总体绩效目标|分项绩效目标|工作保障/.test(t)) {
+    if (
+      /^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、)/.test(t) &&
+      !/总体绩效目标|分项绩效目标|工作保障/.test(t)
+    ) {
       this.prose.sub = 'other';
       if (/^第|^[六七八九十]/.test(t)) this.closeProse(line);
       return;
@@ -167,10 +196,18 @@ class TextImporter {
       return;
     }
     const startsProject = keys.some((k) => NAME_LABELS.test(k) || k === '项目编码');
-    if (startsProject && (!this.current || this.current.sheet.kind === 'department' || this.current.columns || this.current.sheet.indicators.length || this.current.sheet.project?.name && keys.some((k) => NAME_LABELS.test(k)))) {
+    if (
+      startsProject &&
+      (!this.current ||
+        this.current.sheet.kind === 'department' ||
+        this.current.columns ||
+        this.current.sheet.indicators.length ||
+        (this.current.sheet.project?.name && keys.some((k) => NAME_LABELS.test(k))))
+    ) {
       this.start('project', line);
     }
-    if (keys.some((k) => DEPT_LABELS.test(k)) && this.current?.sheet.kind !== 'department') this.start('department', line);
+    if (keys.some((k) => DEPT_LABELS.test(k)) && this.current?.sheet.kind !== 'department')
+      this.start('department', line);
 
     const b = this.current;
     if (!b) return;
@@ -241,18 +278,29 @@ class TextImporter {
     }
     if (l2cell) b.level2 = normalizeLevel2(l2cell) ?? l2cell;
     const name = cells[c.name] ?? '';
-    const rawTarget = c.op !== undefined || c.unit !== undefined
-      ? joinTargetColumns(c.op !== undefined ? cells[c.op] : '', cells[c.value], c.unit !== undefined ? cells[c.unit] : '')
-      : cells[c.value] ?? '';
+    const rawTarget =
+      c.op !== undefined || c.unit !== undefined
+        ? joinTargetColumns(
+            c.op !== undefined ? cells[c.op] : '',
+            cells[c.value],
+            c.unit !== undefined ? cells[c.unit] : '',
+          )
+        : (cells[c.value] ?? '');
     if (!name && !rawTarget) {
       if (l2cell) this.warn(b, 'EMPTY_ROW_SKIPPED', `空的选填行“${l2cell}”已跳过`, line);
       return;
     }
-    if (shifted) this.warn(b, 'LABEL_SHIFTED', `“${l2cell || l1cell}”写在了左侧一列，已按${b.level2 || b.level1}读取`, line);
+    if (shifted)
+      this.warn(b, 'LABEL_SHIFTED', `“${l2cell || l1cell}”写在了左侧一列，已按${b.level2 || b.level1}读取`, line);
 
     let level1 = b.level1;
     let level2 = b.level2;
-    const costGuess = !l2cell && !/成本/.test(level2) && /费|成本|资金|经费/.test(name) && /^(\d+(\.\d+)?)?\s*(万?元)?$/.test(normalizeText(rawTarget)) && /\d/.test(rawTarget);
+    const costGuess =
+      !l2cell &&
+      !/成本/.test(level2) &&
+      /费|成本|资金|经费/.test(name) &&
+      /^(\d+(\.\d+)?)?\s*(万?元)?$/.test(normalizeText(rawTarget)) &&
+      /\d/.test(rawTarget);
     if (costGuess) {
       level2 = '成本指标';
       this.warn(b, 'LEVEL2_INFERRED', `“${name}”没有二级指标，按金额判断为成本指标`, line);
@@ -268,8 +316,9 @@ class TextImporter {
     parsed.targets.forEach((target: Target, i) => {
       const label = parsed.targets.length > 1 ? /^[^\d≥≤<>=]+/.exec(normalizeText(target.raw))?.[0] : undefined;
       const row: IndicatorRow = {
-        level1, level2,
-        name: parsed.targets.length > 1 ? label ?? `${name}（${i + 1}）` : name,
+        level1,
+        level2,
+        name: parsed.targets.length > 1 ? (label ?? `${name}（${i + 1}）`) : name,
         target,
       };
       const opt = (k: 'description' | 'basis' | 'standard') => {
@@ -289,7 +338,8 @@ class TextImporter {
       keys.forEach((k, i) => {
         const m = /^(\d{1,2})月(底|末)?$/.exec(k);
         const pct = normalizeText(nextCells[i] ?? '').replace(/[%\s]/g, '');
-        if (m && /^\d+(\.\d+)?$/.test(pct)) b.sheet.spendingPlan.push({ month: Number(m[1]), percent: new Decimal(pct).toFixed() });
+        if (m && /^\d+(\.\d+)?$/.test(pct))
+          b.sheet.spendingPlan.push({ month: Number(m[1]), percent: new Decimal(pct).toFixed() });
       });
       return;
     }
@@ -303,7 +353,10 @@ class TextImporter {
       } else if (isLabel(cell)) {
         value = this.rightValue(cells, i);
         // Matrix layout (渌口): the label row's numbers sit in the row below.
-        if ((value === undefined || (BUDGET_LABELS.some(([re]) => re.test(key)) && parseMoney(value) === null)) && nextCells.length) {
+        if (
+          (value === undefined || (BUDGET_LABELS.some(([re]) => re.test(key)) && parseMoney(value) === null)) &&
+          nextCells.length
+        ) {
           const below = nextCells[i];
           if (parseMoney(below) !== null) value = below;
         }
@@ -356,15 +409,19 @@ class TextImporter {
     const sheets = this.sheets.filter((b) => b.sheet.kind === 'department' || b.sheet.indicators.length);
     const codeYear = sheets.map((b) => yearFromProjectCode(b.sheet.project?.code)).find((y) => y !== null) ?? null;
     const warnings: Warning[] = [];
-    const unit = this.unit.name ? this.unit : { code: null, name: sheets.find((b) => b.sheet.attributes['主管部门'])?.sheet.attributes['主管部门'] ?? '' };
+    const unit = this.unit.name
+      ? this.unit
+      : { code: null, name: sheets.find((b) => b.sheet.attributes['主管部门'])?.sheet.attributes['主管部门'] ?? '' };
     for (const b of sheets) {
       const s = b.sheet;
       s.unit = { ...unit };
       // fix the where.sheet of warnings raised before the project name was read
       for (const w of s.warnings) if (w.where) w.where.sheet = b.label;
       if (s.kind === 'department') {
-        for (const [k, v] of Object.entries(this.deptBudget)) if (v && s.budget[k as BudgetKey] === undefined) s.budget[k as BudgetKey] = v;
-        if (!s.indicators.length) this.warn(b, 'DEPARTMENT_WITHOUT_INDICATORS', '部门整体绩效目标只有文字说明，没有指标表');
+        for (const [k, v] of Object.entries(this.deptBudget))
+          if (v && s.budget[k as BudgetKey] === undefined) s.budget[k as BudgetKey] = v;
+        if (!s.indicators.length)
+          this.warn(b, 'DEPARTMENT_WITHOUT_INDICATORS', '部门整体绩效目标只有文字说明，没有指标表');
         if (!s.budget.total) this.warn(b, 'BUDGET_MISSING', '未找到部门资金总额');
       } else if (!s.budget.total) {
         this.warn(b, 'BUDGET_MISSING', '未找到项目资金总额');

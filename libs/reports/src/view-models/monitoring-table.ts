@@ -12,8 +12,15 @@ export interface MonitoringTableSource {
   spending: { light: Light; executionRate: string; expected: string; progress: string };
   overspendExplanation: string | null;
   indicators: {
-    level1: string; level2: string; name: string; targetRaw: string; current: string | null;
-    progress: string | null; light: Light; likelihood: string | null; cause: string | null;
+    level1: string;
+    level2: string;
+    name: string;
+    targetRaw: string;
+    current: string | null;
+    progress: string | null;
+    light: Light;
+    likelihood: string | null;
+    cause: string | null;
   }[];
 }
 
@@ -24,22 +31,52 @@ export interface MonitoringTableVM {
   sheetName: string;
   projectCode: string;
   status: string;
-  money: { adjusted: string; spent: string; rate: string; expected: string; progress: string; light: string; lightClass: string };
+  money: {
+    adjusted: string;
+    spent: string;
+    rate: string;
+    expected: string;
+    progress: string;
+    light: string;
+    lightClass: string;
+  };
   overspend: string;
-  rows: { level1: string; level2: string; name: string; target: string; current: string; progress: string; light: string; lightClass: string; likelihood: string; cause: string }[];
+  rows: {
+    level1: string;
+    level2: string;
+    name: string;
+    target: string;
+    current: string;
+    progress: string;
+    light: string;
+    lightClass: string;
+    likelihood: string;
+    cause: string;
+  }[];
   counts: string;
 }
 
 const PERIOD_LABEL = { Q1: '一季度（1—3月）', Q2: '二季度（1—6月）', Q3: '三季度（1—9月）', Q4: '四季度（1—12月）' };
-const STATUS_TEXT: Record<string, string> = { draft: '草稿', submitted: '已提交', confirmed: '已确认', returned: '已退回' };
+const STATUS_TEXT: Record<string, string> = {
+  draft: '草稿',
+  submitted: '已提交',
+  confirmed: '已确认',
+  returned: '已退回',
+};
 
 /** Pure: the 季度绩效运行监控表 of one quarter report (domain.md §5–6). */
 export function buildMonitoringTableVM(src: MonitoringTableSource): MonitoringTableVM {
   const rows = src.indicators.map((i) => ({
-    level1: i.level1, level2: i.level2, name: i.name, target: i.targetRaw, current: i.current ?? '',
+    level1: i.level1,
+    level2: i.level2,
+    name: i.name,
+    target: i.targetRaw,
+    current: i.current ?? '',
     progress: i.progress === null ? '—' : `${new D(i.progress).toFixed(2)}%`,
-    light: LIGHT_TEXT[i.light], lightClass: `light-${i.light}`,
-    likelihood: i.likelihood ?? '', cause: i.cause ?? '',
+    light: LIGHT_TEXT[i.light],
+    lightClass: `light-${i.light}`,
+    likelihood: i.likelihood ?? '',
+    cause: i.cause ?? '',
   }));
   const tally = (['red', 'yellow', 'green', 'blue', 'none'] as Light[])
     .map((l) => [l, src.indicators.filter((i) => i.light === l).length] as const)
@@ -53,9 +90,13 @@ export function buildMonitoringTableVM(src: MonitoringTableSource): MonitoringTa
     projectCode: src.projectCode ?? '',
     status: STATUS_TEXT[src.status] ?? src.status,
     money: {
-      adjusted: new D(src.budget.adjusted).toFixed(2), spent: new D(src.budget.spent).toFixed(2),
-      rate: `${new D(src.spending.executionRate).toFixed(2)}%`, expected: `${new D(src.spending.expected).toFixed(2)}%`,
-      progress: `${new D(src.spending.progress).toFixed(2)}%`, light: LIGHT_TEXT[src.spending.light], lightClass: `light-${src.spending.light}`,
+      adjusted: new D(src.budget.adjusted).toFixed(2),
+      spent: new D(src.budget.spent).toFixed(2),
+      rate: `${new D(src.spending.executionRate).toFixed(2)}%`,
+      expected: `${new D(src.spending.expected).toFixed(2)}%`,
+      progress: `${new D(src.spending.progress).toFixed(2)}%`,
+      light: LIGHT_TEXT[src.spending.light],
+      lightClass: `light-${src.spending.light}`,
     },
     overspend: src.overspendExplanation ?? '',
     rows,

@@ -23,7 +23,14 @@ export interface SelfEvalSource {
   moneyLines?: MoneyLine[];
   goal: string | null;
   goalActual: string | null;
-  indicators: { level1: string; level2: string; name: string; targetRaw: string; actualRaw: string | null; explanation: string | null }[];
+  indicators: {
+    level1: string;
+    level2: string;
+    name: string;
+    targetRaw: string;
+    actualRaw: string | null;
+    explanation: string | null;
+  }[];
   score: SheetScore;
   /** reviewer scores by indicator index; final where given */
   reviewerScores?: ReadonlyMap<number, string>;
@@ -47,7 +54,16 @@ export interface SelfEvalTableVM {
   };
   goal: string;
   goalActual: string;
-  rows: { level1: string; level2: string; name: string; target: string; actual: string; weight: string; score: string; explanation: string }[];
+  rows: {
+    level1: string;
+    level2: string;
+    name: string;
+    target: string;
+    actual: string;
+    weight: string;
+    score: string;
+    explanation: string;
+  }[];
   total: string;
   grade: string;
   reviewed: boolean;
@@ -69,7 +85,7 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
       level2: i.level2,
       name: i.name,
       target: i.targetRaw,
-      actual: ind.notApplicable ? '不适用' : i.actualRaw ?? '',
+      actual: ind.notApplicable ? '不适用' : (i.actualRaw ?? ''),
       weight: round2(new D(ind.weight)),
       score: round2(new D(reviewer ?? ind.score)),
       explanation: i.explanation ?? ind.draft ?? '',
@@ -77,9 +93,21 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
   });
   const department = src.kind === 'department';
   const lines = [
-    { label: '年度资金总额', detail: false, initial: src.budget.initial, adjusted: src.budget.adjusted, spent: src.budget.spent },
+    {
+      label: '年度资金总额',
+      detail: false,
+      initial: src.budget.initial,
+      adjusted: src.budget.adjusted,
+      spent: src.budget.spent,
+    },
     ...(src.moneyLines ?? []),
-  ].map((l) => ({ label: l.label, detail: l.detail, initial: money(l.initial), adjusted: money(l.adjusted), spent: money(l.spent) }));
+  ].map((l) => ({
+    label: l.label,
+    detail: l.detail,
+    initial: money(l.initial),
+    adjusted: money(l.adjusted),
+    spent: money(l.spent),
+  }));
   const kindLabel = department ? '部门整体支出绩效自评表' : '项目支出绩效自评表';
   return {
     title: `${src.year}年度${kindLabel}`,

@@ -5,17 +5,52 @@ import { buildDepartmentReportVM, DepartmentReportSource, measureOf } from './de
 import { buildMonitoringTableVM } from './monitoring-table';
 import { buildSelfEvalTableVM, SelfEvalSource } from './self-eval-table';
 
-const ind = (level1: string, level2: string, name: string, target: string, actual: string, explanation?: string): ScoringIndicatorInput & { explanation?: string } => ({
-  level1, level2, name, target: parseTarget(target).targets[0], actual, explanation,
+const ind = (
+  level1: string,
+  level2: string,
+  name: string,
+  target: string,
+  actual: string,
+  explanation?: string,
+): ScoringIndicatorInput & { explanation?: string } => ({
+  level1,
+  level2,
+  name,
+  target: parseTarget(target).targets[0],
+  actual,
+  explanation,
 });
 
-function source(kind: 'department' | 'project', name: string, spent: string, inds: ReturnType<typeof ind>[]): SelfEvalSource {
-  const score = scoreSheet({ budget: { adjusted: '100', spent }, executionExplanation: '年底集中支付', indicators: inds });
+function source(
+  kind: 'department' | 'project',
+  name: string,
+  spent: string,
+  inds: ReturnType<typeof ind>[],
+): SelfEvalSource {
+  const score = scoreSheet({
+    budget: { adjusted: '100', spent },
+    executionExplanation: '年底集中支付',
+    indicators: inds,
+  });
   expect(score.errors).toEqual([]);
   return {
-    kind, year: 2025, unitName: '某县信访局', parentName: '某县人民政府', projectName: name, projectCode: null,
-    budget: { initial: '100', adjusted: '100', spent }, goal: '维护稳定', goalActual: null,
-    indicators: inds.map((i) => ({ level1: i.level1, level2: i.level2, name: i.name, targetRaw: i.target.raw, actualRaw: i.actual ?? null, explanation: i.explanation ?? null })),
+    kind,
+    year: 2025,
+    unitName: '某县信访局',
+    parentName: '某县人民政府',
+    projectName: name,
+    projectCode: null,
+    budget: { initial: '100', adjusted: '100', spent },
+    goal: '维护稳定',
+    goalActual: null,
+    indicators: inds.map((i) => ({
+      level1: i.level1,
+      level2: i.level2,
+      name: i.name,
+      targetRaw: i.target.raw,
+      actualRaw: i.actual ?? null,
+      explanation: i.explanation ?? null,
+    })),
     score,
   };
 }
@@ -26,23 +61,41 @@ const DEPT = source('department', '某县信访局', '100', [
   ind('满意度指标', '服务对象满意度指标', '满意度', '≥90%', '90%'),
 ]);
 const PROJECT = source('project', '<i>维稳</i>专项', '80', [
-  ind('产出指标', '数量指标', '劝返人数', '≥10人', '8', '劝返人数年度指标值≥10人，实际完成8人。偏差原因：外出减少。改进措施：2026年3月前建立台账。'),
+  ind(
+    '产出指标',
+    '数量指标',
+    '劝返人数',
+    '≥10人',
+    '8',
+    '劝返人数年度指标值≥10人，实际完成8人。偏差原因：外出减少。改进措施：2026年3月前建立台账。',
+  ),
   ind('效益指标', '社会效益指标', '稳定率', '≥95%', '95%'),
 ]);
 
 function report(texts: Record<string, string> = {}): DepartmentReportSource {
   return {
-    year: 2025, unitName: '某县信访局', parentName: '某县人民政府', outline: outlineForRegion(null), texts,
+    year: 2025,
+    unitName: '某县信访局',
+    parentName: '某县人民政府',
+    outline: outlineForRegion(null),
+    texts,
     departmentBudget: { total: '100', generalPublic: '100', basic: '60', project: '40' },
-    spendingPlan: [{ month: 6, percent: '50' }, { month: 12, percent: '100' }],
+    spendingPlan: [
+      { month: 6, percent: '50' },
+      { month: 12, percent: '100' },
+    ],
     quarterlySpent: ['20', '45', null, '100'],
-    department: DEPT, projects: [PROJECT],
+    department: DEPT,
+    projects: [PROJECT],
   };
 }
 
 describe('self-evaluation table view model', () => {
   it('formats money and scores to 2 decimals and keeps money lines in order', () => {
-    const vm = buildSelfEvalTableVM({ ...PROJECT, moneyLines: [{ label: '其中：财政拨款', detail: true, initial: '100', adjusted: null, spent: '80' }] });
+    const vm = buildSelfEvalTableVM({
+      ...PROJECT,
+      moneyLines: [{ label: '其中：财政拨款', detail: true, initial: '100', adjusted: null, spent: '80' }],
+    });
     expect(vm.title).toBe('2025年度项目支出绩效自评表');
     expect(vm.money.lines).toEqual([
       { label: '年度资金总额', detail: false, initial: '100.00', adjusted: '100.00', spent: '80.00' },
@@ -55,19 +108,38 @@ describe('self-evaluation table view model', () => {
 });
 
 describe('department report view model', () => {
-  it('follows the outline, binds facts to data and keeps the unit\'s words after them', () => {
+  it("follows the outline, binds facts to data and keeps the unit's words after them", () => {
     const vm = buildDepartmentReportVM(report({ profile: '内设两个股室。\n\n编制 8 人。' }));
-    expect(vm.sections.map((s) => s.id)).toEqual(['profile', 'general-budget', 'fund-budget', 'performance', 'problems', 'measures', 'application', 'other']);
+    expect(vm.sections.map((s) => s.id)).toEqual([
+      'profile',
+      'general-budget',
+      'fund-budget',
+      'performance',
+      'problems',
+      'measures',
+      'application',
+      'other',
+    ]);
     const byId = Object.fromEntries(vm.sections.map((s) => [s.id, s]));
     expect(byId.profile.own).toEqual(['内设两个股室。', '编制 8 人。']);
-    expect(byId['general-budget'].facts[0]).toBe('2025年度部门预算：一般公共预算 100.00 万元，基本支出 60.00 万元，项目支出 40.00 万元。');
+    expect(byId['general-budget'].facts[0]).toBe(
+      '2025年度部门预算：一般公共预算 100.00 万元，基本支出 60.00 万元，项目支出 40.00 万元。',
+    );
     expect(byId['general-budget'].table?.rows).toEqual([
       ['<i>维稳</i>专项', '100.00', '80.00', '80.00%'],
       ['项目合计', '100.00', '80.00', '80.00%'],
     ]);
     expect(byId['fund-budget'].facts).toEqual(['2025年度本部门无政府性基金预算支出。']);
-    expect(byId.performance.charts.map((c) => c.caption)).toEqual(['图1 部门整体支出分值与得分', '图2 部门整体支出累计执行率与资金支出计划']);
-    expect(byId.performance.table?.rows[1]).toEqual(['<i>维稳</i>专项', '80.00%', vm.annexes[1].total, vm.annexes[1].grade]);
+    expect(byId.performance.charts.map((c) => c.caption)).toEqual([
+      '图1 部门整体支出分值与得分',
+      '图2 部门整体支出累计执行率与资金支出计划',
+    ]);
+    expect(byId.performance.table?.rows[1]).toEqual([
+      '<i>维稳</i>专项',
+      '80.00%',
+      vm.annexes[1].total,
+      vm.annexes[1].grade,
+    ]);
     // the project lost points on execution (80 %) and on one indicator
     expect(byId.problems.facts).toHaveLength(2);
     expect(byId.problems.facts[0]).toMatch(/^1\. <i>维稳<\/i>专项预算执行率 80\.00%，得分 8\.00（分值 10\.00）。/);
@@ -79,7 +151,9 @@ describe('department report view model', () => {
 
   it('says so when nothing lost points', () => {
     const vm = buildDepartmentReportVM({ ...report(), projects: [] });
-    expect(vm.sections.find((s) => s.id === 'problems')!.facts).toEqual(['各项绩效指标均已完成，预算全部执行，未发现扣分事项。']);
+    expect(vm.sections.find((s) => s.id === 'problems')!.facts).toEqual([
+      '各项绩效指标均已完成，预算全部执行，未发现扣分事项。',
+    ]);
     expect(vm.sections.find((s) => s.id === 'measures')!.missing).toBe(true);
   });
 
@@ -92,17 +166,53 @@ describe('department report view model', () => {
 describe('monitoring table view model', () => {
   it('names lights in words and counts them', () => {
     const vm = buildMonitoringTableVM({
-      year: 2025, period: 'Q2', unitName: '某县信访局', sheetName: '维稳专项', department: false, projectCode: null, status: 'submitted',
-      budget: { adjusted: '60', spent: '12.5' }, spending: { light: 'red', executionRate: '20.833333', expected: '50', progress: '41.666667' },
+      year: 2025,
+      period: 'Q2',
+      unitName: '某县信访局',
+      sheetName: '维稳专项',
+      department: false,
+      projectCode: null,
+      status: 'submitted',
+      budget: { adjusted: '60', spent: '12.5' },
+      spending: { light: 'red', executionRate: '20.833333', expected: '50', progress: '41.666667' },
       overspendExplanation: null,
       indicators: [
-        { level1: '产出指标', level2: '数量指标', name: 'a', targetRaw: '≥10次', current: '2', progress: '40', light: 'red', likelihood: '有可能', cause: '经费保障：拨付滞后' },
-        { level1: '产出指标', level2: '数量指标', name: 'b', targetRaw: '≥10次', current: null, progress: null, light: 'none', likelihood: null, cause: null },
+        {
+          level1: '产出指标',
+          level2: '数量指标',
+          name: 'a',
+          targetRaw: '≥10次',
+          current: '2',
+          progress: '40',
+          light: 'red',
+          likelihood: '有可能',
+          cause: '经费保障：拨付滞后',
+        },
+        {
+          level1: '产出指标',
+          level2: '数量指标',
+          name: 'b',
+          targetRaw: '≥10次',
+          current: null,
+          progress: null,
+          light: 'none',
+          likelihood: null,
+          cause: null,
+        },
       ],
     });
     expect(vm.periodLabel).toBe('二季度（1—6月）');
-    expect(vm.money).toMatchObject({ rate: '20.83%', expected: '50.00%', progress: '41.67%', light: '红灯', lightClass: 'light-red' });
-    expect(vm.rows.map((r) => [r.progress, r.light])).toEqual([['40.00%', '红灯'], ['—', '未填报']]);
+    expect(vm.money).toMatchObject({
+      rate: '20.83%',
+      expected: '50.00%',
+      progress: '41.67%',
+      light: '红灯',
+      lightClass: 'light-red',
+    });
+    expect(vm.rows.map((r) => [r.progress, r.light])).toEqual([
+      ['40.00%', '红灯'],
+      ['—', '未填报'],
+    ]);
     expect(vm.counts).toBe('红灯 1 项，未填报 1 项');
   });
 });
@@ -114,11 +224,16 @@ describe('charts and templates', () => {
     expect(svg).toContain('48.75');
     expect(svg).toContain('产&lt;出&gt;');
     expect(svg).not.toMatch(/<text[^>]*stroke=/);
-    expect(spendingProgressChart([{ label: '一季度', plan: '25', actual: '20.00' }]).markup).not.toMatch(/<text[^>]*stroke=/);
+    expect(spendingProgressChart([{ label: '一季度', plan: '25', actual: '20.00' }]).markup).not.toMatch(
+      /<text[^>]*stroke=/,
+    );
   });
 
   it('escapes every user text in the HTML and inserts only charts unescaped', () => {
-    const html = new TemplateRegistry().render('department-report', buildDepartmentReportVM(report({ other: '<script>alert(1)</script>' })));
+    const html = new TemplateRegistry().render(
+      'department-report',
+      buildDepartmentReportVM(report({ other: '<script>alert(1)</script>' })),
+    );
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;i&gt;维稳&lt;/i&gt;专项');
@@ -127,7 +242,13 @@ describe('charts and templates', () => {
 
   it('refuses to insert anything but a chart through the svg helper', () => {
     const vm = buildDepartmentReportVM(report());
-    const forged = { ...vm, sections: vm.sections.map((s) => ({ ...s, charts: s.charts.map((c) => ({ ...c, svg: { markup: '<img src=x>' } as unknown as Svg })) })) };
+    const forged = {
+      ...vm,
+      sections: vm.sections.map((s) => ({
+        ...s,
+        charts: s.charts.map((c) => ({ ...c, svg: { markup: '<img src=x>' } as unknown as Svg })),
+      })),
+    };
     expect(() => new TemplateRegistry().render('department-report', forged)).toThrow('charts made by charts.ts only');
   });
 });

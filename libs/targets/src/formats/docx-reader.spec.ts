@@ -37,13 +37,16 @@ async function docxFromSeed(file: string): Promise<Buffer> {
 const strip = (r: { sheets: { warnings: unknown[] }[] }) => r.sheets.map(({ warnings: _w, ...s }) => s);
 
 describe('importDocx', () => {
-  it.each(['000', '001', '002', '003', '004'])('reads the same sheets from a Word file as from the text export of seed %s', async (prefix) => {
-    const file = fs.readdirSync(SEEDS).find((f) => f.startsWith(prefix))!;
-    const fromText = importTextDocument(fs.readFileSync(path.join(SEEDS, file), 'utf8'));
-    const fromDocx = await importDocx(await docxFromSeed(file), `${prefix}.docx`);
-    expect(strip(fromDocx)).toEqual(strip(fromText));
-    expect(fromDocx.sheets.length).toBeGreaterThan(0);
-  });
+  it.each(['000', '001', '002', '003', '004'])(
+    'reads the same sheets from a Word file as from the text export of seed %s',
+    async (prefix) => {
+      const file = fs.readdirSync(SEEDS).find((f) => f.startsWith(prefix))!;
+      const fromText = importTextDocument(fs.readFileSync(path.join(SEEDS, file), 'utf8'));
+      const fromDocx = await importDocx(await docxFromSeed(file), `${prefix}.docx`);
+      expect(strip(fromDocx)).toEqual(strip(fromText));
+      expect(fromDocx.sheets.length).toBeGreaterThan(0);
+    },
+  );
 
   it('refuses a zip bomb before inflating it', async () => {
     const zip = new JSZip();
@@ -56,7 +59,9 @@ describe('importDocx', () => {
   it('refuses a zip that is not a Word document', async () => {
     const zip = new JSZip();
     zip.file('hello.txt', 'hi');
-    const e = await importDocx(await zip.generateAsync({ type: 'nodebuffer' }), 'x.docx').catch((err: DomainError) => err);
+    const e = await importDocx(await zip.generateAsync({ type: 'nodebuffer' }), 'x.docx').catch(
+      (err: DomainError) => err,
+    );
     expect((e as DomainError).userMessage).toContain('不是 Word 文档');
   });
 });

@@ -16,19 +16,31 @@ export async function importDocx(bytes: Uint8Array, file: string): Promise<Impor
   try {
     zip = await JSZip.loadAsync(bytes);
   } catch (e) {
-    throw new DomainError('FILE_FORMAT_UNSUPPORTED', `文件“${file}”不是有效的 Word（.docx）文件：${(e as Error).message}`, { file });
+    throw new DomainError(
+      'FILE_FORMAT_UNSUPPORTED',
+      `文件“${file}”不是有效的 Word（.docx）文件：${(e as Error).message}`,
+      { file },
+    );
   }
   let unpacked = 0;
   zip.forEach((_, entry) => {
     unpacked += (entry as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0;
   });
   if (unpacked > MAX_UNPACKED_BYTES) {
-    throw new DomainError('FILE_TOO_LARGE', `文件“${file}”解压后超过 ${MAX_UNPACKED_BYTES / 1048576} MB，已拒绝`, { file });
+    throw new DomainError('FILE_TOO_LARGE', `文件“${file}”解压后超过 ${MAX_UNPACKED_BYTES / 1048576} MB，已拒绝`, {
+      file,
+    });
   }
   const doc = zip.file('word/document.xml');
-  if (!doc) throw new DomainError('FILE_FORMAT_UNSUPPORTED', `文件“${file}”中没有 word/document.xml，不是 Word 文档`, { file });
+  if (!doc)
+    throw new DomainError('FILE_FORMAT_UNSUPPORTED', `文件“${file}”中没有 word/document.xml，不是 Word 文档`, { file });
   const xml = await doc.async('string');
-  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, processEntities: true, trimValues: false });
+  const parser = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    processEntities: true,
+    trimValues: false,
+  });
   const tree = parser.parse(xml) as XmlNode[];
   const body = children(find(children(find(tree, 'w:document')), 'w:body'));
   const items: DocItem[] = [];
@@ -43,7 +55,14 @@ export async function importDocx(bytes: Uint8Array, file: string): Promise<Impor
         line++;
         const cells = children(tr)
           .filter((n) => 'w:tc' in n)
-          .map((tc) => children(tc).filter((n) => 'w:p' in n).map(paragraphText).map((t) => t.trim()).filter(Boolean).join('\n'));
+          .map((tc) =>
+            children(tc)
+              .filter((n) => 'w:p' in n)
+              .map(paragraphText)
+              .map((t) => t.trim())
+              .filter(Boolean)
+              .join('\n'),
+          );
         items.push({ kind: 'row', cells, line });
       }
     }
@@ -68,7 +87,10 @@ function paragraphText(p: XmlNode): string {
   const walk = (nodes: XmlNode[]) => {
     for (const n of nodes) {
       if ('#text' in n) continue;
-      if ('w:t' in n) out += children(n).map((t) => String((t as Record<string, unknown>)['#text'] ?? '')).join('');
+      if ('w:t' in n)
+        out += children(n)
+          .map((t) => String((t as Record<string, unknown>)['#text'] ?? ''))
+          .join('');
       else if ('w:tab' in n) out += ' ';
       else if ('w:br' in n) out += '\n';
       else walk(children(n));

@@ -7,7 +7,11 @@ export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<Exc
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch (e) {
-    throw new DomainError('FILE_FORMAT_UNSUPPORTED', `文件“${file}”不是有效的 Excel（.xlsx）文件：${(e as Error).message}`, { file });
+    throw new DomainError(
+      'FILE_FORMAT_UNSUPPORTED',
+      `文件“${file}”不是有效的 Excel（.xlsx）文件：${(e as Error).message}`,
+      { file },
+    );
   }
   return wb;
 }
@@ -20,6 +24,10 @@ export function cellText(cell: ExcelJS.Cell, refuse: (address: string, message: 
   if (cell.formula) refuse(cell.address, '不接受公式，请粘贴为数值');
   const v = cell.value;
   if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('').trim();
+  if (typeof v === 'object' && 'richText' in v)
+    return v.richText
+      .map((t) => t.text)
+      .join('')
+      .trim();
   return String(v).trim();
 }

@@ -35,14 +35,30 @@ describe('selfeval xlsx template', () => {
     const sheets = importTextDocument(fs.readFileSync(path.join(SEEDS, fs.readdirSync(SEEDS)[4]), 'utf8')).sheets;
     const good = await exportTemplateXlsx(sheets);
 
-    const badYear = await errorOf(importTemplateXlsx(await mutate(good, (ws) => (ws.getCell('B3').value = '二〇二六')), 'y.xlsx'));
-    expect(badYear.userMessage).toBe('文件“y.xlsx”工作表“株洲市渌口区信访局部门整体”单元格 B3：年度“二〇二六”应为四位数字');
+    const badYear = await errorOf(
+      importTemplateXlsx(await mutate(good, (ws) => (ws.getCell('B3').value = '二〇二六')), 'y.xlsx'),
+    );
+    expect(badYear.userMessage).toBe(
+      '文件“y.xlsx”工作表“株洲市渌口区信访局部门整体”单元格 B3：年度“二〇二六”应为四位数字',
+    );
 
-    const badMoney = await errorOf(importTemplateXlsx(await mutate(good, (ws) => (ws.getCell('B8').value = '-5')), 'm.xlsx'));
+    const badMoney = await errorOf(
+      importTemplateXlsx(await mutate(good, (ws) => (ws.getCell('B8').value = '-5')), 'm.xlsx'),
+    );
     expect(badMoney.userMessage).toContain('单元格 B8：资金总额（万元）“-5”应为非负数');
 
     const formula = await errorOf(
-      importTemplateXlsx(await mutate(good, (ws) => (ws.getCell('D30').value = { formula: 'HYPERLINK("http://x","y")', result: 'y' } as ExcelJS.CellFormulaValue)), 'f.xlsx'),
+      importTemplateXlsx(
+        await mutate(
+          good,
+          (ws) =>
+            (ws.getCell('D30').value = {
+              formula: 'HYPERLINK("http://x","y")',
+              result: 'y',
+            } as ExcelJS.CellFormulaValue),
+        ),
+        'f.xlsx',
+      ),
     );
     expect(formula.userMessage).toContain('不接受公式');
   });

@@ -1,6 +1,15 @@
 import ExcelJS from 'exceljs';
 import { cellText, loadWorkbook } from './workbook-cells';
-import { BudgetKey, DomainError, ImportResult, IndicatorRow, parseMoney, parseTarget, TargetSheet, Warning } from '@selfeval/domain';
+import {
+  BudgetKey,
+  DomainError,
+  ImportResult,
+  IndicatorRow,
+  parseMoney,
+  parseTarget,
+  TargetSheet,
+  Warning,
+} from '@selfeval/domain';
 
 /**
  * selfeval's own Excel template: one worksheet per 绩效目标表, labels in column A, then the
@@ -42,7 +51,15 @@ export async function exportTemplateXlsx(sheets: TargetSheet[]): Promise<Buffer>
       ...Object.entries(s.attributes).map(([k, v]) => [`${ATTR_PREFIX}${k}`, v]),
       [],
       HEADER,
-      ...s.indicators.map((i) => [i.level1, i.level2, i.name, i.target.raw, i.description ?? null, i.basis ?? null, i.standard ?? null]),
+      ...s.indicators.map((i) => [
+        i.level1,
+        i.level2,
+        i.name,
+        i.target.raw,
+        i.description ?? null,
+        i.basis ?? null,
+        i.standard ?? null,
+      ]),
     ];
     // Money and targets are written as text so Excel never turns 200.24 into a binary float.
     for (const r of rows) ws.addRow(r.map((v) => (v === null || v === undefined ? null : String(v))));
@@ -68,7 +85,11 @@ export async function importTemplateXlsx(bytes: Uint8Array, file: string): Promi
 
 function readWorksheet(ws: ExcelJS.Worksheet, file: string): TargetSheet {
   const fail = (cell: string, message: string): never => {
-    throw new DomainError('SHEET_INVALID', `文件“${file}”工作表“${ws.name}”单元格 ${cell}：${message}`, { file, sheet: ws.name, cell });
+    throw new DomainError('SHEET_INVALID', `文件“${file}”工作表“${ws.name}”单元格 ${cell}：${message}`, {
+      file,
+      sheet: ws.name,
+      cell,
+    });
   };
   const text = (row: number, col: number): string => cellText(ws.getCell(row, col), fail);
   const labels = new Map<string, number>();
@@ -87,7 +108,12 @@ function readWorksheet(ws: ExcelJS.Worksheet, file: string): TargetSheet {
   if (!headerRow) fail('A1', `没有找到指标表头（${HEADER.join(' | ')}）`);
   const value = (label: string) => (labels.has(label) ? text(labels.get(label)!, 2) : '');
   const kindText = value('类型');
-  const kind = kindText === KIND_LABEL.department ? 'department' : kindText === KIND_LABEL.project ? 'project' : fail(`B${labels.get('类型') ?? 2}`, '类型应为“部门整体支出”或“项目支出”');
+  const kind =
+    kindText === KIND_LABEL.department
+      ? 'department'
+      : kindText === KIND_LABEL.project
+        ? 'project'
+        : fail(`B${labels.get('类型') ?? 2}`, '类型应为“部门整体支出”或“项目支出”');
   const yearText = value('年度');
   if (!/^\d{4}$/.test(yearText)) fail(`B${labels.get('年度') ?? 3}`, `年度“${yearText}”应为四位数字`);
   const unitName = value('单位名称') || fail(`B${labels.get('单位名称') ?? 5}`, '单位名称不能为空');
@@ -108,12 +134,14 @@ function readWorksheet(ws: ExcelJS.Worksheet, file: string): TargetSheet {
       const month = Number(text(monthsRow, c));
       const percent = text(pctRow, c);
       if (!Number.isInteger(month) || month < 1 || month > 12) fail(ws.getCell(monthsRow, c).address, '月份应为 1–12');
-      if (!/^\d+(\.\d+)?$/.test(percent) || Number(percent) > 100) fail(ws.getCell(pctRow, c).address, `支出进度“${percent}”应为 0–100`);
+      if (!/^\d+(\.\d+)?$/.test(percent) || Number(percent) > 100)
+        fail(ws.getCell(pctRow, c).address, `支出进度“${percent}”应为 0–100`);
       spendingPlan.push({ month, percent });
     }
   }
   const attributes: Record<string, string> = {};
-  for (const [label, r] of labels) if (label.startsWith(ATTR_PREFIX)) attributes[label.slice(ATTR_PREFIX.length)] = text(r, 2);
+  for (const [label, r] of labels)
+    if (label.startsWith(ATTR_PREFIX)) attributes[label.slice(ATTR_PREFIX.length)] = text(r, 2);
 
   const sheetLabel = value('项目名称') || `${unitName}部门整体`;
   const warnings: Warning[] = [];
@@ -127,7 +155,8 @@ function readWorksheet(ws: ExcelJS.Worksheet, file: string): TargetSheet {
     if (!name) fail(`C${r}`, '三级指标不能为空');
     const parsed = parseTarget(rawTarget, { cost: level1 === '成本指标' || /成本/.test(level2), level2 });
     if (parsed.targets.length !== 1) fail(`D${r}`, `“${rawTarget}”含多个指标值，请拆成多行`);
-    for (const w of parsed.warnings) warnings.push({ ...w, message: `“${name}”：${w.message}`, where: { sheet: sheetLabel, row: r, cell: `D${r}` } });
+    for (const w of parsed.warnings)
+      warnings.push({ ...w, message: `“${name}”：${w.message}`, where: { sheet: sheetLabel, row: r, cell: `D${r}` } });
     const row: IndicatorRow = { level1, level2, name, target: parsed.targets[0] };
     if (description) row.description = description;
     if (basis) row.basis = basis;
@@ -137,11 +166,24 @@ function readWorksheet(ws: ExcelJS.Worksheet, file: string): TargetSheet {
   const code = value('单位编码');
   const project =
     kind === 'project'
-      ? { project: { code: value('项目编码') || null, name: value('项目名称') || fail(`B${labels.get('项目名称') ?? 7}`, '项目名称不能为空') } }
+      ? {
+          project: {
+            code: value('项目编码') || null,
+            name: value('项目名称') || fail(`B${labels.get('项目名称') ?? 7}`, '项目名称不能为空'),
+          },
+        }
       : {};
   return {
-    kind, year: Number(yearText), unit: { code: code || null, name: unitName }, ...project, budget, spendingPlan,
-    goal: value('年度总体目标') || null, attributes, indicators, warnings,
+    kind,
+    year: Number(yearText),
+    unit: { code: code || null, name: unitName },
+    ...project,
+    budget,
+    spendingPlan,
+    goal: value('年度总体目标') || null,
+    attributes,
+    indicators,
+    warnings,
   };
 }
 
