@@ -33,7 +33,18 @@ export function toInterchange(
 
 /** The stored target columns of an indicator as an interchange Target. */
 export function indicatorTarget(i: IndicatorEntity): Target {
-  return i.targetKind === 'quantitative'
-    ? { raw: i.targetRaw, kind: 'quantitative', op: i.targetOp as TargetOp, value: i.targetValue!, unit: i.targetUnit }
-    : { raw: i.targetRaw, kind: 'qualitative', text: i.targetText ?? '' };
+  const text = i.targetText ?? '';
+  if (i.targetKind === 'quantitative')
+    return {
+      raw: i.targetRaw,
+      kind: 'quantitative',
+      op: i.targetOp as TargetOp,
+      value: i.targetValue!,
+      unit: i.targetUnit,
+    };
+  if (i.targetKind === 'date' && i.targetValue)
+    return { raw: i.targetRaw, kind: 'date', op: '<=', value: i.targetValue, unit: null, text };
+  if (i.targetKind === 'period' && i.targetValue)
+    return { raw: i.targetRaw, kind: 'period', op: '=', value: i.targetValue, unit: null, text };
+  return { raw: i.targetRaw, kind: 'qualitative', text };
 }

@@ -310,7 +310,23 @@ function targetColumns(t: IndicatorRow['target']) {
         targetUnit: t.unit,
         targetText: null,
       }
-    : { targetRaw: t.raw, targetKind: t.kind, targetOp: null, targetValue: null, targetUnit: null, targetText: t.text };
+    : t.kind === 'qualitative'
+      ? {
+          targetRaw: t.raw,
+          targetKind: t.kind,
+          targetOp: null,
+          targetValue: null,
+          targetUnit: null,
+          targetText: t.text,
+        }
+      : {
+          targetRaw: t.raw,
+          targetKind: t.kind,
+          targetOp: t.op,
+          targetValue: t.value,
+          targetUnit: null,
+          targetText: t.text,
+        };
 }
 
 function toIndicatorEntity(row: IndicatorRow, sheetId: string, position: number): Partial<IndicatorEntity> {

@@ -1,5 +1,6 @@
 import type { QuantitativeTarget } from '../targets/interchange';
 import { readActual } from './actual';
+import { scoreDeadline } from './date-target';
 import { D, Dec, round2, show } from './decimal';
 import { draftExecution, draftIndicator } from './drafts';
 import { Bucket, findProfile, QualitativeBand, ScoringProfile } from './profiles';
@@ -292,6 +293,14 @@ function scoreIndicator(
   if (ind.actual === undefined || ind.actual.trim() === '') {
     errors.push({ field: `indicators[${index}].actual`, message: `“${ind.name}”缺少实际完成值` });
     return finish(new D(0), null, { formula: '', inputs: {}, adjustments: [] }, []);
+  }
+  if (t.kind === 'date' || t.kind === 'period') {
+    const r = scoreDeadline(t, ind.actual, w);
+    if (!r.ok) {
+      errors.push({ field: `indicators[${index}].actual`, message: `“${ind.name}”：${r.message}` });
+      return finish(new D(0), null, { formula: '', inputs: {}, adjustments: [] }, []);
+    }
+    return finish(r.score, r.completion, r.explanation, r.reasons);
   }
   const a = readActual(ind.actual, t);
   if (!a.ok) {

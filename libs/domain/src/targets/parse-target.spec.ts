@@ -109,8 +109,8 @@ describe('parseTarget — compound, qualitative and not-a-target', () => {
     expect(q('  ')).toMatchObject({ kind: 'qualitative', text: '', codes: ['TARGET_MISSING'] });
   });
 
-  it('does not read a number inside prose as a target', () => {
-    expect(q('2021 年 12 月底前完成')).toMatchObject({ kind: 'qualitative' });
+  it('reads a deadline written as prose as a date, not a number', () => {
+    expect(q('2021 年 12 月底前完成')).toMatchObject({ kind: 'date', op: '<=', value: '2021-12-31' });
   });
 });
 

@@ -1,0 +1,92 @@
+import { describeDate, readDate } from '../targets/dates';
+import type { DateTarget, PeriodTarget } from '../targets/interchange';
+import { normalizeText } from '../targets/normalize';
+import { D, Dec } from './decimal';
+import type { IndicatorScore } from './types';
+
+export type CompletionReading = { ok: true; onTime: boolean; how: string } | { ok: false; message: string };
+
+const YES = /^(是|已完成|完成|按时完成|按期完成|如期完成|已按时完成|按时|按期|达成|已达成|已到位|按时到位|及时)$/;
+const NO = /^(否|未完成|未按时完成|逾期|逾期完成|延期|未达成|未到位|超期)$/;
+
+/** The deadline a date or period target sets: a date's own value, a period's end (month end). */
+export function deadlineOf(t: DateTarget | PeriodTarget): string {
+  return t.kind === 'date' ? t.value : periodEnd(t.value);
+}
+
+function periodEnd(value: string): string {
+  const end = value.split('/')[1] ?? value;
+  if (/^(-|\d{4})-\d{2}-\d{2}$/.test(end)) return end;
+  const [y, m] = [end.slice(0, end.length - 3), Number(end.slice(-2))];
+  const year = y === '-' ? 2000 : Number(y); // 2000 is a leap year: 02-29 stays valid without a year
+  const last = new Date(Date.UTC(year, m, 0)).getUTCDate();
+  return `${y}-${String(m).padStart(2, '0')}-${String(last).padStart(2, '0')}`;
+}
+
+/** Compares two ISO-like dates where either may lack a year (`--12-31`): month-day only then. */
+function onOrBefore(actual: string, deadline: string): boolean {
+  const a = actual.split('-');
+  const d = deadline.split('-');
+  const ay = a[0];
+  const dy = d[0];
+  if (ay !== '' && dy !== '' && ay !== dy) return Number(ay) < Number(dy);
+  return `${a[1]}-${a[2]}` <= `${d[1]}-${d[2]}`;
+}
+
+/**
+ * Reads an actual written against a deadline: a date (2025年11月20日, 11月底, 2025-11-20) is
+ * compared with the deadline; 是/按时完成 counts as on time, 否/未完成/逾期 as late.
+ */
+export function readCompletion(raw: string, t: DateTarget | PeriodTarget): CompletionReading {
+  const text = normalizeText(raw)
+    .replace(/\s+/g, '')
+    .replace(/[。.]$/, '');
+  const deadline = deadlineOf(t);
+  if (YES.test(text)) return { ok: true, onTime: true, how: `实际“${raw.trim()}”，按时完成` };
+  if (NO.test(text)) return { ok: true, onTime: false, how: `实际“${raw.trim()}”，未按时完成` };
+  const d = readDate(text, { monthOnly: true });
+  if (d?.kind === 'date') {
+    const onTime = onOrBefore(d.value, deadline);
+    return {
+      ok: true,
+      onTime,
+      how: `实际完成于${describeDate(d.value)}，${onTime ? '不晚于' : '晚于'}期限${describeDate(deadline)}`,
+    };
+  }
+  if (d?.kind === 'period') {
+    const end = periodEnd(d.value);
+    const onTime = onOrBefore(end, deadline);
+    return {
+      ok: true,
+      onTime,
+      how: `实际完成于${describeDate(end)}，${onTime ? '不晚于' : '晚于'}期限${describeDate(deadline)}`,
+    };
+  }
+  return {
+    ok: false,
+    message: `实际完成值“${raw}”不是日期也不是“是/否”（目标 ${t.raw} 是完成时限，请填写完成日期，或填“是”“否”）`,
+  };
+}
+
+/** A deadline is met or not: full marks when done by the date, none when late (docs/targets.md). */
+export function scoreDeadline(
+  t: DateTarget | PeriodTarget,
+  actual: string,
+  weight: Dec,
+):
+  | { ok: true; score: Dec; completion: Dec; explanation: IndicatorScore['explanation']; reasons: string[] }
+  | { ok: false; message: string } {
+  const c = readCompletion(actual, t);
+  if (!c.ok) return c;
+  return {
+    ok: true,
+    score: c.onTime ? weight : new D(0),
+    completion: new D(c.onTime ? 1 : 0),
+    explanation: {
+      formula: '按期完成得满分，逾期 0 分',
+      inputs: { 完成时限: t.raw, 实际: actual.trim(), 分值: weight.toFixed() },
+      adjustments: [c.how],
+    },
+    reasons: c.onTime ? [] : ['未在期限内完成'],
+  };
+}
