@@ -41,15 +41,18 @@ function ym(year: number | null, month: number): string | null {
 }
 
 /** Words that may follow a deadline and add nothing to it: 前完成, 之前拨付到位, 内办结… */
-const TAIL =
-  '(?:前|之前|以前|止|内|以内)?(?:全部|全面|按时|及时)?(?:完成|到位|拨付|下达|发放|支付|兑付|实施|验收|办结|结束|竣工|完工|开工|上报|报送|提交|落实|执行完毕|拨付到位|发放到位|支付完毕)*[。.]?';
+// What may follow a deadline: 前, then the activity in words (前完成资金支付, 底到位). No digits, so
+// "3月完成2次" is not a deadline.
+const TAIL = '(?:前|之前|以前|止|内|以内)?[\\u4e00-\\u9fa5、，,]{0,20}[。.]?';
 const YEAR = '(?:(?<year>(?:19|20)\\d{2})年?)';
 
 const DEADLINE: RegExp[] = [
   // 2025年12月31日前, 2025.12.31, 2025-12-31, 2025/12/31
   new RegExp(
-    `^(?<every>每年)?(?:(?<year>(?:19|20)\\d{2})(?:年|[./-]))?(?<month>\\d{1,2})(?:月|[./-])(?<day>\\d{1,2})日?${TAIL}$`,
+    `^(?<every>每年)?(?<year>(?:19|20)\\d{2})(?:年|[./-])(?<month>\\d{1,2})(?:月|[./-])(?<day>\\d{1,2})日?${TAIL}$`,
   ),
+  // 12月31日前, 每年6月30日 (without a year, only with 月 and 日: 1.5亩 is no date)
+  new RegExp(`^(?<every>每年)?(?<month>\\d{1,2})月(?<day>\\d{1,2})日${TAIL}$`),
   // 10月底前, 2025年12月底, 每年6月末, 11月中旬前, 12月份前
   new RegExp(`^(?<every>每年)?${YEAR}?(?<month>\\d{1,2})月(?<part>底|末|份|上旬|中旬|下旬|前|内)?${TAIL}$`),
   // 2025年底, 2025年末, 年底前, 当年底, 2025年上半年
@@ -64,7 +67,9 @@ const DEADLINE: RegExp[] = [
 
 const PERIOD: RegExp[] = [
   // 2024.03-2024.11, 2024年3月-2024年11月, 2023.07-2024.01
-  /^(?<y1>(?:19|20)\d{2})(?:年|[./])(?<m1>\d{1,2})月?(?:[./](?<d1>\d{1,2})日?)?[-~～—–至到](?<y2>(?:19|20)\d{2})(?:年|[./])(?<m2>\d{1,2})月?(?:[./](?<d2>\d{1,2})日?)?$/,
+  /^(?<y1>(?:19|20)\d{2})(?:年|[./])(?<m1>\d{1,2})月?(?:[./](?<d1>\d{1,2})日?)?(?:--|[-~～—–至到])(?<y2>(?:19|20)\d{2})(?:年|[./])(?<m2>\d{1,2})月?(?:[./](?<d2>\d{1,2})日?)?$/,
+  // 2021.1.1-12.31: the end in the same year
+  /^(?<y1>(?:19|20)\d{2})[./年](?<m1>\d{1,2})[./月](?<d1>\d{1,2})日?[-~～—–至到](?<m2>\d{1,2})[./月](?<d2>\d{1,2})日?$/,
   // 2025年1月-12月, 2025年1-12月, 1-12月, 1月-12月, 全年1-12月
   /^(?:全年)?(?:(?<y1>(?:19|20)\d{2})年)?(?<m1>\d{1,2})月?[-~～—–至到](?<m2>\d{1,2})月(?:份)?$/,
 ];
@@ -136,4 +141,18 @@ export function describeDate(value: string): string {
   const m = /^(-|\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return value;
   return `${m[1] === '-' ? '' : `${m[1]}年`}${Number(m[2])}月${Number(m[3])}日`;
+}
+
+/**
+ * A spreadsheet date serial (44561 = 2021-12-31) left in a 时效 cell by an export that lost the
+ * cell format. Only five-digit serials between 2000 and 2099 are taken.
+ */
+export function readSpreadsheetSerial(compact: string): DateReading | null {
+  const m = /^=?(\d{5})$/.exec(compact);
+  if (!m) return null;
+  const serial = Number(m[1]);
+  if (serial < 36526 || serial > 73050) return null;
+  const d = new Date(Date.UTC(1899, 11, 30) + serial * 86_400_000);
+  const value = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  return { kind: 'date', value, guess: `“${m[1]}”是表格软件的日期序号，按 ${value} 读取` };
 }

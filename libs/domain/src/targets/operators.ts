@@ -83,7 +83,7 @@ export function opWordIn(prefix: string): TargetOp | null {
 
 /** Words after the number and unit: 以上 / 及以上 / 以下 / 以内 / 之内 / 内. */
 export function postOp(suffix: string): { op: TargetOp; length: number } | null {
-  const m = /^(及以上|以上|及以下|以下|以内|之内|内|左右)/.exec(suffix);
+  const m = /^(及其以上|及以上|以上|及其以下|及以下|以下|以内|之内|内|左右)/.exec(suffix);
   if (!m) return null;
   if (m[1] === '左右') return { op: '=', length: 2 };
   return { op: /上/.test(m[1]) ? '>=' : '<=', length: m[1].length };

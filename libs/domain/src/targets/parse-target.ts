@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { readDate } from './dates';
+import { readDate, readSpreadsheetSerial } from './dates';
 import type { Target, TargetOp, Warning } from './interchange';
 import { normalizeText } from './normalize';
 import { foldLookalikes, opWordIn, postOp, trailingOp } from './operators';
@@ -55,7 +55,8 @@ function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
   const trimmed = raw.trim();
   const folded = foldLookalikes(normalizeText(raw));
   const text = folded.text;
-  const compact = text.replace(/\s+/g, '');
+  // thousands separators (44,561 / 1,000人) would otherwise split one number in two
+  const compact = text.replace(/\s+/g, '').replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
   const lookalike: Warnings = folded.notes.map((note) => ({
     code: 'LOOKALIKE_OPERATOR',
     message: `指标值“${trimmed}”含非标准运算符：${note}，请核对`,
@@ -130,7 +131,10 @@ function readRange(compact: string): { lo: string; unit: string | null } | null 
 }
 
 function parseSingle(compact: string, raw: string, ctx: TargetContext): ParsedTarget | null {
-  const date = readDate(compact.replace(/[。.;；]$/, ''), { monthOnly: TIMING_ROW.test(ctx.level2 ?? '') });
+  const timing = TIMING_ROW.test(ctx.level2 ?? '');
+  const date =
+    readDate(compact.replace(/[。.;；]$/, ''), { monthOnly: timing }) ??
+    (timing ? readSpreadsheetSerial(compact) : null);
   if (date) {
     const warnings: Warnings = date.guess
       ? [{ code: 'DATE_GUESS', message: `指标值“${raw}”：${date.guess}，请核对` }]
@@ -167,17 +171,33 @@ function parseSingle(compact: string, raw: string, ctx: TargetContext): ParsedTa
   const u = readUnit(suffix);
   let unit = u.unit;
   let rest = suffix.slice(u.length);
-  if (unit === '万') {
+  if (u.unknown && unit?.startsWith('万')) {
+    // a bare 万: 万粒 / 万个 are counts, on a money row it is 万元 (≤620万/月 → 万元/月)
+    rest = suffix.slice(1);
     const next = readUnit(rest);
-    if (next.unit && !next.unknown) {
+    if (next.unit && !next.unit.startsWith('/')) {
       unit = `万${next.unit}`;
       rest = rest.slice(next.length);
+      if (next.unknown)
+        warnings.push({
+          code: 'UNKNOWN_UNIT',
+          message: `指标值“${raw}”的单位“${unit}”不在常用单位表中，已按数值 ${num}${unit} 读取，请核对`,
+        });
     } else if (ctx.cost || MONEY_ROW.test(ctx.level2 ?? '') || MONEY_ROW.test(prefix)) {
-      unit = ctx.moneyUnit && ctx.moneyUnit !== '万元' ? '万元' : '万元';
-      warnings.push({ code: 'AMBIGUOUS_UNIT', message: `指标值“${raw}”的单位“万”按“万元”读取，请核对` });
+      const money = readUnit(`万元${rest}`);
+      unit = money.unit;
+      rest = rest.slice(money.length - 2);
+      warnings.push({ code: 'AMBIGUOUS_UNIT', message: `指标值“${raw}”的单位“万”按“${unit}”读取，请核对` });
     } else {
+      unit = '万';
       warnings.push({ code: 'AMBIGUOUS_UNIT', message: `指标值“${raw}”的单位只写了“万”，请写明是万元、万人还是其他` });
     }
+  } else if (!unit && /^[/／]/.test(suffix) && (ctx.cost || MONEY_ROW.test(ctx.level2 ?? ''))) {
+    // ≤28.40/株 on a cost row: the money word was left out of the unit
+    const per = readUnit(`元${suffix.replace(/^／/, '/')}`);
+    unit = per.unit;
+    rest = suffix.slice(per.length - 1);
+    warnings.push({ code: 'AMBIGUOUS_UNIT', message: `指标值“${raw}”的单位缺少金额单位，按“${unit}”读取，请核对` });
   } else if (u.unknown) {
     warnings.push({
       code: 'UNKNOWN_UNIT',
@@ -201,6 +221,8 @@ function parseSingle(compact: string, raw: string, ctx: TargetContext): ParsedTa
     if (word) {
       op = word;
       prose = true;
+    } else if (prose) {
+      op = '='; // a sentence naming a standard (严格按照预算标准1000元/人…) states it, it does not cap it
     } else if (ctx.cost && unit === '%') {
       op = '=';
       warnings.push({

@@ -132,7 +132,8 @@ const KNOWN = [
 const esc = (s: string) => s.replace(/[%‰/]/g, (c) => `\\${c}`);
 const KNOWN_RE = KNOWN.map(esc).join('|');
 // A part after "/" in a compound unit: 人, 人·月, 户·年, 生/年, 亩, 个, 周
-const PART = '[\\u4e00-\\u9fa5A-Za-z]{1,4}(?:[·*×xX.・][\\u4e00-\\u9fa5]{1,2})?';
+const WORD = `(?:${KNOWN_RE}|[\\u4e00-\\u9fa5]|[A-Za-z]+)`;
+const PART = `${WORD}(?:[·*×xX.・]${WORD})?`;
 const HEAD = new RegExp(`^(?:(?<known>${KNOWN_RE})|(?<latin>[A-Za-z][A-Za-z²³0-9/]*)|(?<other>[\\u4e00-\\u9fa5]))`);
 const TAILPART = new RegExp(`^[/／](?<part>${PART})`);
 /** Words that follow a number but are not units: operators and sentence words. */
