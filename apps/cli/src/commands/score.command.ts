@@ -27,7 +27,7 @@ export function scoreFile(file: string): ReturnType<typeof scoreSheet> {
     const t = ind.target;
     const target: Target | undefined =
       typeof t === 'string'
-        ? parseTarget(t, { cost: /成本/.test(String(ind.level2 ?? '')) }).targets[0]
+        ? parseTarget(t, { cost: /成本/.test(String(ind.level2 ?? '')), level2: String(ind.level2 ?? '') }).targets[0]
         : (t as Target | undefined);
     if (!target || typeof target !== 'object' || !('kind' in target)) {
       throw new DomainError('VALIDATION_FAILED', `第 ${i + 1} 个指标缺少 target`, {

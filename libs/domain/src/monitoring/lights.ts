@@ -1,6 +1,6 @@
 import { D, Dec, show } from '../scoring/decimal';
 import { deadlineOf } from '../scoring/date-target';
-import { describeDate } from '../targets/dates';
+import { dateParts, describeDate } from '../targets/dates';
 import type { DateTarget, PeriodTarget, Target, SpendingCheckpoint } from '../targets/interchange';
 import { plannedPercent } from './plan';
 
@@ -123,7 +123,7 @@ function deadlineLight(t: DateTarget | PeriodTarget, grade: string | null | unde
   const g = grade?.trim() ?? '';
   if (/^(是|已完成|按时完成|完成|达成)/.test(g))
     return { light: 'green', progress: null, explanation: `完成时限 ${describeDate(deadline)}，已完成` };
-  const due = Number(deadline.split('-')[1]);
+  const due = dateParts(deadline)?.month ?? 12;
   if (due < month)
     return { light: 'red', progress: null, explanation: `完成时限 ${describeDate(deadline)} 已过，未报告完成` };
   return { light: 'none', progress: null, explanation: `完成时限 ${describeDate(deadline)}，尚未到期` };

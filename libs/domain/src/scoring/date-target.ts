@@ -1,4 +1,4 @@
-import { describeDate, readDate } from '../targets/dates';
+import { dateParts, describeDate, readDate } from '../targets/dates';
 import type { DateTarget, PeriodTarget } from '../targets/interchange';
 import { normalizeText } from '../targets/normalize';
 import { D, Dec } from './decimal';
@@ -23,14 +23,13 @@ function periodEnd(value: string): string {
   return `${y}-${String(m).padStart(2, '0')}-${String(last).padStart(2, '0')}`;
 }
 
-/** Compares two ISO-like dates where either may lack a year (`--12-31`): month-day only then. */
+/** Compares two dates where either may lack a year (`--12-31`): then by month and day only. */
 function onOrBefore(actual: string, deadline: string): boolean {
-  const a = actual.split('-');
-  const d = deadline.split('-');
-  const ay = a[0];
-  const dy = d[0];
-  if (ay !== '' && dy !== '' && ay !== dy) return Number(ay) < Number(dy);
-  return `${a[1]}-${a[2]}` <= `${d[1]}-${d[2]}`;
+  const a = dateParts(actual);
+  const d = dateParts(deadline);
+  if (!a || !d) return false;
+  if (a.year !== null && d.year !== null && a.year !== d.year) return a.year < d.year;
+  return a.month * 100 + a.day <= d.month * 100 + d.day;
 }
 
 /**

@@ -156,3 +156,10 @@ export function readSpreadsheetSerial(compact: string): DateReading | null {
   const value = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   return { kind: 'date', value, guess: `“${m[1]}”是表格软件的日期序号，按 ${value} 读取` };
 }
+
+/** The parts of `2025-12-31` or `--12-31` (year null); null for anything else. */
+export function dateParts(value: string): { year: number | null; month: number; day: number } | null {
+  const m = /^(-|\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  return { year: m[1] === '-' ? null : Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}
