@@ -158,9 +158,9 @@ function dataCheck(ind: ScoringIndicatorInput): string | null {
   if (rate && actual.gt(100)) {
     return `实际值${show(actual)}%超过100%，比率不应超过100%，可能是数据填报错误，请核对。`;
   }
-  const last = [...(ind.quarterly ?? [])].reverse().find((q) => q && numberIn(q) !== null);
-  if (last) {
-    const q = numberIn(last)!;
+  const reported = (ind.quarterly ?? []).map((q) => (q ? numberIn(q) : null)).filter((q) => q !== null);
+  const q = reported[reported.length - 1];
+  if (q) {
     const base = D.max(q.abs(), actual.abs());
     if (!base.isZero() && actual.minus(q).abs().div(base).gt(0.5)) {
       return `全年实际值${show(actual)}与最近一个季度的累计值${show(q)}相差很大，可能是数据填报错误，请核对。`;
