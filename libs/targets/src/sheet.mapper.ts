@@ -42,9 +42,10 @@ export function indicatorTarget(i: IndicatorEntity): Target {
       value: i.targetValue!,
       unit: i.targetUnit,
     };
-  if (i.targetKind === 'date' && i.targetValue)
-    return { raw: i.targetRaw, kind: 'date', op: '<=', value: i.targetValue, unit: null, text };
-  if (i.targetKind === 'period' && i.targetValue)
-    return { raw: i.targetRaw, kind: 'period', op: '=', value: i.targetValue, unit: null, text };
+  // dates and periods keep their ISO value in target_text (see targets.service targetColumns)
+  if (i.targetKind === 'date' && text)
+    return { raw: i.targetRaw, kind: 'date', op: '<=', value: text, unit: null, text: i.targetRaw };
+  if (i.targetKind === 'period' && text)
+    return { raw: i.targetRaw, kind: 'period', op: '=', value: text, unit: null, text: i.targetRaw };
   return { raw: i.targetRaw, kind: 'qualitative', text };
 }

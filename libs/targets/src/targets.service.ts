@@ -320,12 +320,14 @@ function targetColumns(t: IndicatorRow['target']) {
           targetText: t.text,
         }
       : {
+          // a date or period is not a number: its ISO value goes in the text column
+          // (target_value is numeric); the cell as written stays in target_raw
           targetRaw: t.raw,
           targetKind: t.kind,
           targetOp: t.op,
-          targetValue: t.value,
+          targetValue: null,
           targetUnit: null,
-          targetText: t.text,
+          targetText: t.value,
         };
 }
 

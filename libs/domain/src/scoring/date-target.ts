@@ -6,8 +6,9 @@ import type { IndicatorScore } from './types';
 
 export type CompletionReading = { ok: true; onTime: boolean; how: string } | { ok: false; message: string };
 
-const YES = /^(是|已完成|完成|按时完成|按期完成|如期完成|已按时完成|按时|按期|达成|已达成|已到位|按时到位|及时)$/;
-const NO = /^(否|未完成|未按时完成|逾期|逾期完成|延期|未达成|未到位|超期)$/;
+// 否 / 未… first: 未按时完成 must not read as 按时完成
+const NO = /^(否|未|逾期|延期|超期|部分达成)/;
+const YES = /^(是|已?完成|已?按[时期]完成|按[时期]|如期完成|已?达成(年度指标)?|已?到位|按时到位|及时)$/;
 
 /** The deadline a date or period target sets: a date's own value, a period's end (month end). */
 export function deadlineOf(t: DateTarget | PeriodTarget): string {
@@ -41,8 +42,8 @@ export function readCompletion(raw: string, t: DateTarget | PeriodTarget): Compl
     .replace(/\s+/g, '')
     .replace(/[。.]$/, '');
   const deadline = deadlineOf(t);
-  if (YES.test(text)) return { ok: true, onTime: true, how: `实际“${raw.trim()}”，按时完成` };
   if (NO.test(text)) return { ok: true, onTime: false, how: `实际“${raw.trim()}”，未按时完成` };
+  if (YES.test(text)) return { ok: true, onTime: true, how: `实际“${raw.trim()}”，按时完成` };
   const d = readDate(text, { monthOnly: true });
   if (d?.kind === 'date') {
     const onTime = onOrBefore(d.value, deadline);

@@ -147,10 +147,10 @@ function parseSingle(compact: string, raw: string, ctx: TargetContext): ParsedTa
             op: '<=',
             value: date.value,
             unit: null,
-            text: compact,
+            text: raw,
             ...(date.recurring ? { recurring: true } : {}),
           }
-        : { raw, kind: 'period', op: '=', value: date.value, unit: null, text: compact };
+        : { raw, kind: 'period', op: '=', value: date.value, unit: null, text: raw };
     return { targets: [target], warnings };
   }
 
