@@ -37,6 +37,26 @@ describe('selfeval score (compiled CLI, no database or Redis)', () => {
     expect(out.flags.map((f: { code: string }) => f.code)).toEqual(['TARGET_MISSED_FULL_MARKS', 'TOTAL_MISMATCH']);
   });
 
+  it('scores a 时效 row whose target is a deadline by the date it was done', () => {
+    const file = path.join(tempDir(), 'deadline.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        budget: { adjusted: '10', spent: '10' },
+        indicators: [
+          { level1: '产出指标', level2: '时效指标', name: '资金拨付时间', target: '10月底前', actual: '2025年11月5日' },
+          { level1: '产出指标', level2: '数量指标', name: '培训次数', target: '≥3次', actual: '3次' },
+        ],
+      }),
+    );
+    const r = run(file);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.indicators[0]).toMatchObject({ score: '0', reasons: ['未在期限内完成'] });
+    expect(out.indicators[0].explanation.adjustments[0]).toContain('晚于期限10月31日');
+    expect(out.indicators[0].draft).toContain('年度指标值完成时限为10月31日');
+  });
+
   it('prints a Chinese error naming the field and exits 2 on bad input', () => {
     const dir = tempDir();
     const bad = path.join(dir, 'bad.json');

@@ -80,3 +80,27 @@ describe('monitoring lights for a deadline', () => {
     expect(indicatorLight({ target: period('2025年1月-12月'), current: null }, 9).light).toBe('none');
   });
 });
+
+describe('the cost row ═100% of the issue', () => {
+  it('reads ═ as =, so an actual of 90% no longer scores full marks', () => {
+    const target = parseTarget('═100%', { level2: '成本指标', cost: true }).targets[0];
+    expect(target).toMatchObject({ op: '=', value: '100', unit: '%' });
+    const r = scoreSheet({
+      budget: { adjusted: '10', spent: '10' },
+      indicators: [
+        {
+          level1: '产出指标',
+          level2: '成本指标',
+          name: '生均补助标准达标率',
+          target,
+          actual: '90%',
+          explanation: '已说明',
+        },
+      ],
+    });
+    expect(r.errors).toEqual([]);
+    const ind = r.indicators[0];
+    expect(ind.completionRate).toBe('90');
+    expect(new D(ind.score).lt(ind.weight)).toBe(true);
+  });
+});
