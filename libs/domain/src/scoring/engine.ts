@@ -4,6 +4,7 @@ import { readBudget } from './budget';
 import { D, Dec, round2, show } from './decimal';
 import { draftExecution, draftIndicator } from './drafts';
 import { ACCEPTED_GRADE_WORDS, readGradeWord } from './grade-words';
+import { deadlineMet, isPlaceholder, looseQuantity } from './loose-reading';
 import { Bucket, findProfile, QualitativeBand, ScoringProfile } from './profiles';
 import { reviewPublished } from './review';
 import { planRows } from './rows';
@@ -38,26 +39,13 @@ export function scoreSheet(input: ScoringInput): SheetScore {
   const rows = planRows(input.indicators, input.totals === 'form', flags);
   const plan = planWeights(input, rows.scored, profile, errors, flags);
 
-  // ---- a department sheet without 产出 or 效益 indicators is not graded -------------------------
-  if (input.kind === 'department') {
-    const missing = (['output', 'effect'] as Bucket[]).filter(
-      (b) => !plan.members.get(b)?.some((i) => !input.indicators[i].notApplicable),
-    );
-    if (missing.length) {
-      const names = missing.map((b) => (b === 'output' ? '产出指标' : '效益指标')).join('、');
-      return {
-        ...empty(input, errors),
-        profile: profileRef,
-        unscored: rows.unscored,
-        flags: [
-          {
-            code: 'DEPARTMENT_NOT_GRADABLE',
-            message: `部门整体支出表没有可评分的${names}，暂不评分定级：请在年终补充或选取指标（留痕审核）后再评分`,
-          },
-        ],
-      };
-    }
-  }
+  // ---- a department sheet without 产出 or 效益 indicators is not graded (docs/scoring.md) --------
+  const notGradable =
+    input.kind === 'department'
+      ? (['output', 'effect'] as Bucket[]).filter(
+          (b) => !plan.members.get(b)?.some((i) => !input.indicators[i].notApplicable),
+        )
+      : [];
 
   // ---- execution (§4.3) ------------------------------------------------------------------------
   const execution = plan.executionWeight ? scoreExecution(input, profile, plan.executionWeight, errors, flags) : null;
@@ -93,9 +81,36 @@ export function scoreSheet(input: ScoringInput): SheetScore {
       }
     }
   }
+  if (notGradable.length) {
+    // Rows are scored and reviewed, but the sheet gets no total and no grade until it has them.
+    const names = notGradable.map((b) => (b === 'output' ? '产出指标' : '效益指标')).join('、');
+    flags.push({
+      code: 'DEPARTMENT_NOT_GRADABLE',
+      message: `部门整体支出表没有可评分的${names}，暂不计总分、不定等级：请在年终补充或选取指标（留痕审核）后再评分`,
+    });
+    const weightsAssumed = flags.some((f) => f.code === 'WEIGHTS_NOT_PRINTED');
+    const reviewed = reviewPublished(input, indicators, exactOf, execution, null, weightsAssumed);
+    flags.push(...reviewed.flags);
+    return {
+      profile: profileRef,
+      execution,
+      indicators,
+      buckets,
+      totalExact: null,
+      total: null,
+      cap: null,
+      grade: null,
+      gradable: false,
+      unscored: rows.unscored,
+      review: reviewed.review,
+      flags,
+      errors: [],
+    };
+  }
   const rounded = round2(total);
-  const grade = profile.grades.find(([min]) => new D(rounded).gte(min))![1];
-  const reviewed = reviewPublished(input, indicators, exactOf, execution, total);
+  const grade = profile.grades.find(([min]) => new D(rounded).gte(min))?.[1] ?? '差';
+  const weightsAssumed = flags.some((f) => f.code === 'WEIGHTS_NOT_PRINTED');
+  const reviewed = reviewPublished(input, indicators, exactOf, execution, total, weightsAssumed);
   flags.push(...reviewed.flags);
   return {
     profile: profileRef,
@@ -216,9 +231,23 @@ function scoreIndicator(
   const t = ind.target;
   const actual = (ind.actual ?? '').trim();
   if (t.kind === 'qualitative') {
-    if (!t.text.trim() && !actual && !ind.grade?.trim())
-      return pending('TARGET_AND_ACTUAL_EMPTY', '年度指标值和实际完成值都为空');
-    if (!actual && !ind.grade?.trim()) return pending('ACTUAL_MISSING', '缺少实际完成值');
+    const graded = !!ind.grade?.trim();
+    const noTarget = isPlaceholder(t.text);
+    const noActual = isPlaceholder(actual);
+    if (noTarget && noActual && !graded) return pending('TARGET_AND_ACTUAL_EMPTY', '年度指标值和实际完成值都为空');
+    if (noActual && !graded) return pending('ACTUAL_MISSING', '缺少实际完成值');
+    if (noTarget && !graded && !readGradeWord(actual))
+      return pending('TARGET_MISSING', '没有年度指标值，实际完成情况无从比较');
+    if (!graded) {
+      // Numbers and dates the target parser left as text are compared as what they are.
+      const loose = looseQuantity(t.text, actual);
+      if (loose) {
+        const a = readActual(loose.actual, loose.target);
+        if (a.ok) return scoreQuantitative(loose.target, a.value, '指标值按数值读取', w, profile, finish);
+      }
+      const met = deadlineMet(t.text, actual);
+      if (met !== null) return scoreQualitative(ind, index, w, profile, errors, finish, met ? '达成' : '未达成');
+    }
     return scoreQualitative(ind, index, w, profile, errors, finish);
   }
   if (!actual) return pending('ACTUAL_MISSING', '缺少实际完成值');
@@ -338,7 +367,7 @@ function scoreQualitative(
     score = s;
   }
   const reasons = score.lt(w) ? [`得分 ${show(score)} 低于分值 ${w.toFixed()}`] : [];
-  const adjustments = gradeWordForNumber ? [`实际完成值写作评价“${gradeWordForNumber}”，按该等级评分`] : [];
+  const adjustments = gradeWordForNumber ? [`实际完成值“${actual}”按“${gradeWordForNumber}”评分`] : [];
   return finish(
     score,
     null,

@@ -27,6 +27,8 @@ export function reviewPublished(
   exact: (s: object) => Dec,
   execution: ExecutionScore | null,
   totalExact: Dec | null,
+  /** the form prints no 分值: row weights are the profile's even split, not the form's */
+  weightsAssumed = false,
 ): { flags: ReviewFlag[]; review: FormReview | null } {
   const flags: ReviewFlag[] = [];
   const rowsPublished = scores
@@ -60,9 +62,19 @@ export function reviewPublished(
     const rule = exact(s);
     const w = new D(s.weight);
     const before = flags.length;
-    if (!atPrecision(rule).eq(p)) flags.push(rowFlag(s, p, rule, w, atPrecision(rule).toFixed(precision)));
+    if (!atPrecision(rule).eq(p))
+      flags.push(
+        weightsAssumed
+          ? {
+              code: 'SCORE_DIFFERS',
+              indicator: s.index,
+              message: `“${s.name}”自评 ${p.toFixed()} 分；表中未印分值，按均分的分值 ${show(w)} 计规则分为 ${atPrecision(rule).toFixed(precision)}，无法按表复核`,
+            }
+          : rowFlag(s, p, rule, w, atPrecision(rule).toFixed(precision)),
+      );
     const reasons = flags.slice(before).map((f) => f.message);
-    if (p.lt(w) && !(ind.publishedExplanation ?? ind.explanation)?.trim()) {
+    // A deduction is measured against the form's own 分值; without them there is none to judge.
+    if (!weightsAssumed && p.lt(w) && !(ind.publishedExplanation ?? ind.explanation)?.trim()) {
       flags.push({
         code: 'DEDUCTION_WITHOUT_EXPLANATION',
         indicator: s.index,
@@ -78,7 +90,7 @@ export function reviewPublished(
     const reasons: string[] = [];
     if (!atPrecision(rule).eq(new D(pubExec))) {
       const message = execution
-        ? `预算执行率得分自评 ${pubExec}，按执行率 ${execution.rate}% 应为 ${round2(rule)}`
+        ? `预算执行率得分自评 ${pubExec}，按执行率 ${show(new D(execution.rate).toDecimalPlaces(2))}% 应为 ${round2(rule)}`
         : `预算执行率得分自评 ${pubExec}，但表中没有预算执行率分值`;
       flags.push({ code: 'EXECUTION_SCORE_WRONG', message });
       reasons.push(message);
