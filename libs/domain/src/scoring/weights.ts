@@ -154,7 +154,8 @@ function profileWeights(
 ): WeightPlan {
   const inds = input.indicators;
   const points: Partial<Record<Bucket, Dec>> = {};
-  for (const [b, p] of Object.entries(profile.buckets)) if (b !== 'execution') points[b as Bucket] = new D(p!);
+  for (const [b, p] of Object.entries(profile.buckets) as [Bucket, string][])
+    if (b !== 'execution') points[b] = new D(p);
   for (const [b, idx] of members) {
     if (points[b] === undefined) {
       for (const i of idx)
