@@ -230,9 +230,11 @@ function scoreIndicator(
   }
   const t = ind.target;
   const actual = (ind.actual ?? '').trim();
-  if (t.kind === 'qualitative') {
+  if (t.kind !== 'quantitative') {
+    // Text targets, and any kind without a number to compare (dates, periods), are read as written.
+    const text = 'text' in t ? String(t.text) : String((t as { raw: string }).raw);
     const graded = !!ind.grade?.trim();
-    const noTarget = isPlaceholder(t.text);
+    const noTarget = isPlaceholder(text);
     const noActual = isPlaceholder(actual);
     if (noTarget && noActual && !graded) return pending('TARGET_AND_ACTUAL_EMPTY', '年度指标值和实际完成值都为空');
     if (noActual && !graded) return pending('ACTUAL_MISSING', '缺少实际完成值');
@@ -240,12 +242,12 @@ function scoreIndicator(
       return pending('TARGET_MISSING', '没有年度指标值，实际完成情况无从比较');
     if (!graded) {
       // Numbers and dates the target parser left as text are compared as what they are.
-      const loose = looseQuantity(t.text, actual);
+      const loose = looseQuantity(text, actual);
       if (loose) {
         const a = readActual(loose.actual, loose.target);
         if (a.ok) return scoreQuantitative(loose.target, a.value, '指标值按数值读取', w, profile, finish);
       }
-      const met = deadlineMet(t.text, actual);
+      const met = deadlineMet(text, actual);
       if (met !== null) return scoreQualitative(ind, index, w, profile, errors, finish, met ? '达成' : '未达成');
     }
     return scoreQualitative(ind, index, w, profile, errors, finish);
@@ -338,7 +340,7 @@ function scoreQualitative(
   finish: Finish,
   gradeWordForNumber?: string,
 ): IndicatorScore {
-  const text = ind.target.kind === 'qualitative' ? ind.target.text.trim() : ind.target.raw.trim();
+  const text = ('text' in ind.target ? String(ind.target.text) : ind.target.raw).trim();
   const actual = (ind.actual ?? '').trim();
   const written = (ind.grade ?? '').trim() || gradeWordForNumber || (actual === text ? '达成' : actual);
   const word = readGradeWord(written);

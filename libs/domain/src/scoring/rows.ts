@@ -7,7 +7,7 @@ import type { ReviewFlag, ScoringIndicatorInput, UnscoredRow } from './types';
  * followed by numbered children (1、2、…) whose 分值 (or, on forms without 分值, published 得分)
  * add up to its own repeats their sum: it is shown as a subtotal and its children are scored.
  */
-const BREAKDOWN_NAME = /^\s*(其中|含)[：:]?/;
+const BREAKDOWN_NAME = /^\s*(其中|含[：:])/;
 const CHILD_NAME = /^\s*(\d{1,2}\s*[、.．)）]|[（(]\d{1,2}[)）]|[①-⑳])/;
 
 export interface RowPlan {
