@@ -465,6 +465,15 @@ describe('printed forms (totals: form, docs/scoring.md)', () => {
     expect(r.indicators.map((i) => i.name)).toEqual(['种植面积', '1、试验甲', '2、试验乙', 'd']);
     expect(flagCodes(r)).toContain('UNWEIGHTED_ROW');
     expect(r.total).toBe('80.00');
+    // Only 其中 (or 含：) marks a breakdown by name: 含水率 is an indicator.
+    const named = ok(
+      sheet([out('含水率', '≤12%', '11%'), out('其中：一类', '≥1次', '1'), eff('d', '提升', '提升'), sat()]),
+    );
+    expect(named.indicators.map((i) => [i.name, i.weight])).toEqual([
+      ['含水率', '50'],
+      ['d', '30'],
+      ['满意度', '10'],
+    ]);
   });
 
   it('grades the words real forms print and names the row and the accepted words otherwise', () => {
