@@ -33,12 +33,19 @@ export interface BucketBar {
 }
 
 /** 分值 vs 得分 by bucket (执行率, 产出, 效益, 满意度 …), values printed on the bars. */
-export function bucketScoreChart(bars: BucketBar[], width = 520, height = 240): Svg {
+export function bucketScoreChart(bars: BucketBar[], width = 520, height = 260): Svg {
+  const top = Math.max(10, ...bars.map((b) => Math.max(Number(b.points), Number(b.score))));
   return render(width, height, {
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
-    legend: { top: 4, data: ['分值', '得分'], textStyle: { fontFamily: FONT } },
+    // legend below the axis and 20 % headroom above the tallest bar: value labels never touch the legend
+    grid: { left: 40, right: 16, top: 16, bottom: 52 },
+    legend: { bottom: 4, data: ['分值', '得分'], textStyle: { fontFamily: FONT } },
     xAxis: { type: 'category', data: bars.map((b) => b.label), axisLine: { lineStyle: { color: INK } } },
-    yAxis: { type: 'value', min: 0, splitLine: { lineStyle: { color: '#ddd' } } },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: Math.ceil((top * 1.2) / 10) * 10,
+      splitLine: { lineStyle: { color: '#ddd' } },
+    },
     series: [
       {
         name: '分值',
@@ -81,15 +88,17 @@ export interface QuarterPoint {
 }
 
 /** Cumulative 执行率: actual bars against the 资金支出计划 line, by quarter. */
-export function spendingProgressChart(points: QuarterPoint[], width = 520, height = 240): Svg {
+export function spendingProgressChart(points: QuarterPoint[], width = 520, height = 260): Svg {
+  // above 100 % (超预算) the axis grows, so the bar is not cut off
+  const top = Math.max(100, ...points.map((p) => (p.actual === null ? 0 : Number(p.actual))));
   return render(width, height, {
-    grid: { left: 44, right: 16, top: 36, bottom: 28 },
-    legend: { top: 4, data: ['计划进度', '实际执行率'], textStyle: { fontFamily: FONT } },
+    grid: { left: 44, right: 16, top: 16, bottom: 52 },
+    legend: { bottom: 4, data: ['计划进度', '实际执行率'], textStyle: { fontFamily: FONT } },
     xAxis: { type: 'category', data: points.map((p) => p.label), axisLine: { lineStyle: { color: INK } } },
     yAxis: {
       type: 'value',
       min: 0,
-      max: 100,
+      max: Math.ceil(top / 20) * 20,
       axisLabel: { formatter: '{value}%' },
       splitLine: { lineStyle: { color: '#ddd' } },
     },
@@ -99,12 +108,14 @@ export function spendingProgressChart(points: QuarterPoint[], width = 520, heigh
         type: 'bar',
         data: points.map((p) => (p.actual === null ? null : Number(p.actual))),
         itemStyle: { color: '#555' },
+        // inside the bar's foot, white on dark grey: the plan line crosses the bar's top, never its label
         label: {
           show: true,
-          position: 'top',
+          position: 'insideBottom',
+          distance: 6,
           textBorderWidth: 0,
           fontFamily: FONT,
-          color: INK,
+          color: '#fff',
           formatter: (p: { dataIndex: number }) => `${points[p.dataIndex].actual}%`,
         },
       },
