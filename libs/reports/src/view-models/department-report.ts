@@ -42,7 +42,8 @@ export interface ReportSectionVM {
   title: string;
   facts: string[];
   table: ReportTable | null;
-  charts: { caption: string; svg: Svg }[];
+  /** the chart and its figures as a table (the Word copy prints the table: editable, no image converter) */
+  charts: { caption: string; svg: Svg; data: ReportTable }[];
   own: string[];
   missing: boolean;
 }
@@ -227,8 +228,19 @@ function facts(
           rows: tables.map((t, k) => [sheetLabel(sources[k]), t.money.rate, t.total, t.grade]),
         },
         charts: [
-          { caption: '图1 部门整体支出分值与得分', svg: bucketScoreChart(bars) },
-          { caption: '图2 部门整体支出累计执行率与资金支出计划', svg: spendingProgressChart(points) },
+          {
+            caption: '图1 部门整体支出分值与得分',
+            svg: bucketScoreChart(bars),
+            data: { head: ['指标类别', '分值', '得分'], rows: bars.map((b) => [b.label, b.points, b.score]) },
+          },
+          {
+            caption: '图2 部门整体支出累计执行率与资金支出计划',
+            svg: spendingProgressChart(points),
+            data: {
+              head: ['季度', '计划进度', '实际执行率'],
+              rows: points.map((p) => [p.label, `${p.plan}%`, p.actual === null ? '未填报' : `${p.actual}%`]),
+            },
+          },
         ],
       };
     }
