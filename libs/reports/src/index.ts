@@ -9,3 +9,4 @@ export * from './report-data';
 export * from './report.handlers';
 export * from './reports.module';
 export * from './exports';
+export * from './pdf-info';

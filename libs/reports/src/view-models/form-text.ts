@@ -60,3 +60,16 @@ export function breakHints(label: string): string[] {
   }
   return parts;
 }
+
+/** Consecutive equal labels merged: the first row of a run gets the run's length, the rest 0. */
+export function mergeSpans(labels: string[]): number[] {
+  const out = labels.map(() => 0);
+  let start = 0;
+  for (let i = 1; i <= labels.length; i++) {
+    if (i === labels.length || labels[i] !== labels[start]) {
+      out[start] = i - start;
+      start = i;
+    }
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import type { ExecutionScore, SheetScore } from '@selfeval/domain';
 import { D, finalResult, parseTarget, round2 } from '@selfeval/domain';
 import { completeByDifference, FUND_ROWS, FundKey, fundKeyOfLabel, MoneyFigures } from './fund-rows';
-import { breakHints, officialSigns, withUnit } from './form-text';
+import { breakHints, mergeSpans, officialSigns, withUnit } from './form-text';
 
 /** A money row as report-data reads it today (label-keyed); mapped onto the form's fixed rows. */
 export interface MoneyLine {
@@ -174,19 +174,6 @@ function executionNote(src: SelfEvalSource, e: ExecutionScore, rate: string, sco
   return officialSigns(parts.join(''));
 }
 
-/** Consecutive equal labels merged: the first row of a run gets the run's length, the rest 0. */
-function spans(labels: string[]): number[] {
-  const out = labels.map(() => 0);
-  let start = 0;
-  for (let i = 1; i <= labels.length; i++) {
-    if (i === labels.length || labels[i] !== labels[start]) {
-      out[start] = i - start;
-      start = i;
-    }
-  }
-  return out;
-}
-
 /** Pure: numbers formatted here (money and scores to 2 decimals), the template only lays them out. */
 export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
   const s = src.score;
@@ -211,8 +198,8 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
     };
   });
   // 二级指标 merge only within their 一级指标
-  const l1 = spans(base.map((r) => r.level1));
-  const l2 = spans(base.map((r) => `${r.level1}\u0000${r.level2}`));
+  const l1 = mergeSpans(base.map((r) => r.level1));
+  const l2 = mergeSpans(base.map((r) => `${r.level1}\u0000${r.level2}`));
   const rows = base.map((r, k) => ({
     ...r,
     level1Span: l1[k],
