@@ -3,7 +3,12 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DEPARTMENT_REPORT_SAMPLE, DEPARTMENT_SAMPLE, PROJECT_SAMPLE } from '../fixtures/reports/samples';
+import {
+  DEPARTMENT_REPORT_SAMPLE,
+  DEPARTMENT_SAMPLE,
+  LONG_GROUP_SAMPLE,
+  PROJECT_SAMPLE,
+} from '../fixtures/reports/samples';
 import { pdfFonts, pdfText } from '../helpers/pdf';
 
 /** The PDFs read back with poppler against the points of the official forms (issue 15). */
@@ -58,6 +63,16 @@ describe('自评表 and 自评报告 PDFs against the official forms', () => {
     const info = poppler(pdf, 'pdfinfo', []);
     expect(info).toMatch(/Title:\s+2026年度项目支出绩效自评表/);
     expect(info).toMatch(/Author:\s+沅江市信访局/);
+  });
+
+  it('a merged 一级指标 taller than the rest of a page runs on to the next page instead of leaving page 1 empty', async () => {
+    const vm = buildSelfEvalTableVM(LONG_GROUP_SAMPLE);
+    expect(vm.rows[0].level1Span).toBe(9);
+    const pdf = await renderer.render(templates.render('self-eval-table', vm), { pageNumbers: true });
+    const page1 = oneLine(pdfText(pdf, 1));
+    expect(page1).toContain('偏差原因分析及改进措施'); // the indicator table starts on page 1 …
+    expect(compact(page1)).toContain('第1项：解决特殊疑难信访问题'); // … with its first rows
+    expect(compact(pdfText(pdf))).toContain('群众满意度');
   });
 
   it('部门整体支出绩效自评表: both groups of fund rows and the 执行率 above 100 % explained', async () => {

@@ -171,12 +171,19 @@ function facts(
       };
     }
     case 'general-budget': {
-      const parts = INCOME_ROWS.map(([k, label]) => `${label} ${m2(b[k] ?? '0')} 万元`);
-      const nature = EXPENSE_ROWS.filter(([k]) => b[k] !== undefined).map(([k, label]) => `${label} ${m2(b[k])} 万元`);
+      // a group the target sheet filled is printed whole (its empty rows are 0); a group it left empty is not invented
+      const group = (rows: [BudgetKey, string][]) =>
+        rows.some(([k]) => b[k] !== undefined) ? rows.map(([k, label]) => `${label} ${m2(b[k] ?? '0')} 万元`) : [];
+      const clauses = [
+        ['按收入性质分', group(INCOME_ROWS)],
+        ['按支出性质分', group(EXPENSE_ROWS)],
+      ]
+        .filter(([, parts]) => parts.length)
+        .map(([name, parts]) => `${name}：${(parts as string[]).join('，')}`);
       const d = src.department.budget;
       const text = [
-        `${src.year}年度部门预算资金总额 ${m2(b.total ?? d.initial)} 万元，按收入性质分：${parts.join('，')}` +
-          (nature.length ? `；按支出性质分：${nature.join('，')}。` : '。'),
+        `${src.year}年度部门预算资金总额 ${m2(b.total ?? d.initial)} 万元` +
+          (clauses.length ? `，${clauses.join('；')}。` : '。'),
         `全年预算数 ${m2(d.adjusted)} 万元，全年执行数 ${m2(d.spent)} 万元，预算执行率 ${rate(d.spent, d.adjusted)}。`,
       ];
       return { facts: text, table: projectMoneyTable(src), charts: [] };

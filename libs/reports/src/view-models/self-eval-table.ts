@@ -165,6 +165,17 @@ export function consistentExplanation(text: string, weight: string, score: strin
   ).trim();
 }
 
+/**
+ * A drafted explanation as the form's cell needs it: the row already shows 年度指标值 and 实际完成值,
+ * and the quarterly trend belongs to the 监控表, so both are left out; the unit's own words are kept whole.
+ */
+export function conciseDraft(draft: string, name: string): string {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return draft
+    .replace(/分季度累计完成情况：[^。]*。/g, '')
+    .replace(new RegExp(`^${escaped}年度指标值[^，。]*，实际完成[^，。]*[，。]`), '');
+}
+
 function executionNote(src: SelfEvalSource, e: ExecutionScore, rate: string, score: string): string {
   const parts: string[] = [];
   if (new D(e.rate).gt(100))
@@ -193,7 +204,7 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
       actual: ind.notApplicable ? '不适用' : officialSigns(withUnit(i.actualRaw ?? '', target)),
       weight,
       score,
-      explanation: consistentExplanation(i.explanation ?? ind.draft ?? '', weight, score),
+      explanation: consistentExplanation(i.explanation ?? conciseDraft(ind.draft ?? '', i.name), weight, score),
       comment: src.reviewerComments?.get(ind.index)?.trim() ?? '',
     };
   });

@@ -3,7 +3,7 @@ import { bucketScoreChart, spendingProgressChart, Svg } from '../charts';
 import { TemplateRegistry } from '../template-registry';
 import { buildDepartmentReportVM, DepartmentReportSource, measureOf } from './department-report';
 import { buildMonitoringTableVM } from './monitoring-table';
-import { buildSelfEvalTableVM, consistentExplanation, SelfEvalSource } from './self-eval-table';
+import { buildSelfEvalTableVM, conciseDraft, consistentExplanation, SelfEvalSource } from './self-eval-table';
 
 const ind = (
   level1: string,
@@ -395,5 +395,17 @@ describe('charts and templates', () => {
       })),
     };
     expect(() => new TemplateRegistry().render('department-report', forged)).toThrow('charts made by charts.ts only');
+  });
+});
+
+describe('drafted explanations on the form', () => {
+  it('leave out what the row already shows and the quarterly trend, and keep the unit own words whole', () => {
+    const draft =
+      '维护社会和谐稳定年度指标值100%，实际完成87.1%，完成率87.1%，扣1.93分。分季度累计完成情况：一季度87.1%、二季度87.1%。偏差原因：经费保障方面，资金年底到位。改进措施：按计划拨付。';
+    expect(conciseDraft(draft, '维护社会和谐稳定')).toBe(
+      '完成率87.1%，扣1.93分。偏差原因：经费保障方面，资金年底到位。改进措施：按计划拨付。',
+    );
+    const vm = buildSelfEvalTableVM(PROJECT);
+    expect(vm.rows[0].explanation).toBe(PROJECT.indicators[0].explanation); // human text: untouched
   });
 });
