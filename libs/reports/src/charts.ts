@@ -87,10 +87,24 @@ export interface QuarterPoint {
   actual: string | null;
 }
 
+/**
+ * Where a bar's value goes so the plan line never runs through it: inside the bar (white on grey) at
+ * the end away from where the line crosses it; above a bar too short to hold it.
+ */
+function barLabel(p: QuarterPoint, axisMax: number) {
+  const actual = Number(p.actual);
+  const plan = Number(p.plan);
+  const labelSpan = axisMax * 0.14; // a label's height in axis units, with its margin
+  if (actual < labelSpan * 1.2) return { position: 'top', color: INK };
+  const lineInUpperHalf = plan >= actual / 2;
+  return { position: lineInUpperHalf ? 'insideBottom' : 'insideTop', color: '#fff' };
+}
+
 /** Cumulative 执行率: actual bars against the 资金支出计划 line, by quarter. */
 export function spendingProgressChart(points: QuarterPoint[], width = 520, height = 260): Svg {
   // above 100 % (超预算) the axis grows, so the bar is not cut off
   const top = Math.max(100, ...points.map((p) => (p.actual === null ? 0 : Number(p.actual))));
+  const axisMax = Math.ceil(top / 20) * 20;
   return render(width, height, {
     grid: { left: 44, right: 16, top: 16, bottom: 52 },
     legend: { bottom: 4, data: ['计划进度', '实际执行率'], textStyle: { fontFamily: FONT } },
@@ -98,7 +112,7 @@ export function spendingProgressChart(points: QuarterPoint[], width = 520, heigh
     yAxis: {
       type: 'value',
       min: 0,
-      max: Math.ceil(top / 20) * 20,
+      max: axisMax,
       axisLabel: { formatter: '{value}%' },
       splitLine: { lineStyle: { color: '#ddd' } },
     },
@@ -106,16 +120,13 @@ export function spendingProgressChart(points: QuarterPoint[], width = 520, heigh
       {
         name: '实际执行率',
         type: 'bar',
-        data: points.map((p) => (p.actual === null ? null : Number(p.actual))),
+        data: points.map((p) => (p.actual === null ? null : { value: Number(p.actual), label: barLabel(p, axisMax) })),
         itemStyle: { color: '#555' },
-        // inside the bar's foot, white on dark grey: the plan line crosses the bar's top, never its label
         label: {
           show: true,
-          position: 'insideBottom',
-          distance: 6,
+          distance: 5,
           textBorderWidth: 0,
           fontFamily: FONT,
-          color: '#fff',
           formatter: (p: { dataIndex: number }) => `${points[p.dataIndex].actual}%`,
         },
       },

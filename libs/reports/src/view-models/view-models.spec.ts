@@ -409,3 +409,97 @@ describe('drafted explanations on the form', () => {
     expect(vm.rows[0].explanation).toBe(PROJECT.indicators[0].explanation); // human text: untouched
   });
 });
+
+/** Text boxes of an ECharts SSR SVG (centre from translate + x/y offsets; width estimated from the font size). */
+function textBoxes(svg: string) {
+  return [...svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].map(([, attrs, text]) => {
+    const num = (name: string) => Number(new RegExp(`\\s${name}="([-\\d.]+)"`).exec(attrs)?.[1] ?? 0);
+    const [tx, ty] = /translate\(([-\d.]+) ([-\d.]+)\)/.exec(attrs)!.slice(1).map(Number);
+    const size = Number(/font-size:(\d+)px/.exec(attrs)![1]);
+    const width = [...text].reduce((w, ch) => w + (/[\x20-\x7e]/.test(ch) ? size * 0.6 : size), 0);
+    const anchor = /text-anchor="(\w+)"/.exec(attrs)?.[1];
+    const x = tx + num('x');
+    const left = anchor === 'middle' ? x - width / 2 : anchor === 'end' ? x - width : x;
+    const cy = ty + num('y');
+    return {
+      text,
+      left,
+      right: left + width,
+      top: cy - size / 2,
+      bottom: cy + size / 2,
+      fill: /fill="([^"]+)"/.exec(attrs)?.[1],
+    };
+  });
+}
+type Box = ReturnType<typeof textBoxes>[number];
+const overlap = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+describe('chart labels', () => {
+  it('分值/得分 values never touch the legend or each other', () => {
+    const svg = bucketScoreChart([
+      { label: '预算执行率', points: '10.00', score: '9.50' },
+      { label: '产出', points: '50.00', score: '50.00' },
+      { label: '效益', points: '30.00', score: '28.00' },
+      { label: '满意度', points: '10.00', score: '10.00' },
+    ]).markup;
+    const boxes = textBoxes(svg);
+    const legend = boxes.filter((b) => b.text === '分值' || b.text === '得分');
+    const values = boxes.filter((b) => /^\d+\.\d{2}$/.test(b.text));
+    expect(legend).toHaveLength(2);
+    expect(values).toHaveLength(8);
+    for (const v of values) for (const l of legend) expect(overlap(v, l)).toBe(false);
+    for (const [i, a] of values.entries()) for (const b of values.slice(i + 1)) expect(overlap(a, b)).toBe(false);
+  });
+
+  it.each([
+    [
+      ['25', '50', '75', '100'],
+      ['22.85', '48.12', '76.10', '101.28'],
+    ],
+    [
+      ['10', '20', '30', '100'],
+      ['60.00', '70.00', '80.00', '95.00'],
+    ],
+    [
+      ['4', '6', '8', '100'],
+      ['60.00', '70.00', '80.00', '95.00'],
+    ],
+    [
+      ['50', '80', '90', '100'],
+      ['10.00', '30.00', '85.00', '99.00'],
+    ],
+    [
+      ['25', '50', '75', '100'],
+      ['3.00', '8.00', null, '100.00'],
+    ],
+  ])('执行率 values never lie on the plan line or the legend (plan %j, actual %j)', (plan, actual) => {
+    const labels = ['一季度', '二季度', '三季度', '四季度'];
+    const svg = spendingProgressChart(labels.map((label, i) => ({ label, plan: plan[i], actual: actual[i] }))).markup;
+    const boxes = textBoxes(svg);
+    const values = boxes.filter((b) => /%$/.test(b.text) && /\./.test(b.text));
+    expect(values).toHaveLength(actual.filter((a) => a !== null).length);
+    const legend = boxes.filter((b) => b.text === '计划进度' || b.text === '实际执行率');
+    // the plan line: the dashed path drawn in the plot (the legend's sample line has a transform)
+    const d = /<path d="(M[^"]+)"(?![^>]*transform)[^>]*stroke-dasharray/.exec(svg)![1];
+    const pts = [...d.matchAll(/[ML]([-\d.]+) ([-\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const lineY = (x: number) => {
+      for (let k = 1; k < pts.length; k++) {
+        const [x0, y0] = pts[k - 1];
+        const [x1, y1] = pts[k];
+        if (x >= x0 && x <= x1) return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0 || 1);
+      }
+      return null;
+    };
+    for (const v of values) {
+      for (const l of legend) expect(overlap(v, l)).toBe(false);
+      for (const x of [v.left, (v.left + v.right) / 2, v.right]) {
+        const y = lineY(x);
+        if (y !== null)
+          expect({ label: v.text, crossed: y > v.top - 1 && y < v.bottom + 1 }).toEqual({
+            label: v.text,
+            crossed: false,
+          });
+      }
+    }
+  });
+});
