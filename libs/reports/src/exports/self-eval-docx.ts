@@ -107,7 +107,7 @@ export function selfEvalFormBlocks(vm: SelfEvalTableVM): (Paragraph | Table)[] {
     textParagraph(''),
     formTable([16, 42, 42], goal, 1),
     textParagraph(''),
-    formTable([9.5, 11.5, 14, 11, 11, 7.5, 7.5, 28], indicators, 1),
+    formTable([9.5, 11.5, 16, 10.5, 10.5, 8, 8, 26], indicators, 1),
     ...(vm.reviewed ? [textParagraph('注：得分栏含评审人复核后的得分。', { size: 18 })] : []),
     textParagraph(''),
     formTable([40, 30, 30], signature),
