@@ -230,6 +230,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
       new RegExp(`总分\\s+100\\.00\\s+${after.reviewedTotal.replace('.', '\\.')}\\s+自评等级：${after.reviewedGrade}`),
     );
     expect(text).toContain('得分栏含评审人复核后的得分');
+    // the reviewer's comment is printed with the indicator it is about
+    expect(text.replace(/\s+/g, '')).toContain('评审意见：佐证材料不足');
     expect(after.reviewedTotal).not.toBe(ev.total);
   });
 
