@@ -64,9 +64,12 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
     ]),
   );
   const reviewerScores = new Map<number, string>();
+  const reviewerComments = new Map<number, string>();
   indicators.forEach((ind, i) => {
     const r = rows.get(ind.id)?.reviewerScore;
     if (r !== null && r !== undefined) reviewerScores.set(i, r);
+    const comment = rows.get(ind.id)?.reviewerComment;
+    if (comment) reviewerComments.set(i, comment);
   });
   return {
     kind: sheet.kind,
@@ -96,6 +99,8 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
     }),
     score: evaluation.result as unknown as SheetScore,
     reviewerScores,
+    reviewerComments,
+    executionExplanation: evaluation.executionExplanation,
   };
 }
 
@@ -116,10 +121,20 @@ export async function loadDepartmentReportSource(
   });
   const projects: SelfEvalSource[] = [];
   const unscored: string[] = [];
+  const otherProjects: NonNullable<DepartmentReportSource['otherProjects']> = [];
   for (const ps of projectSheets) {
     const pe = await ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId: ps.id });
     if (pe?.scoreState === 'scored' && pe.result) projects.push(await loadSelfEvalSource(ds, pe));
-    else unscored.push(ps.name);
+    else {
+      unscored.push(ps.name);
+      // its money still belongs to the department's 项目支出
+      const q4 = await ds.getRepository(QuarterReportEntity).findOneBy({ sheetId: ps.id, period: 'Q4' });
+      const initial = ps.budgetTotal ?? '0';
+      otherProjects.push({
+        name: ps.name,
+        budget: { initial, adjusted: q4?.adjustedBudget ?? initial, spent: q4?.spentTotal ?? '0' },
+      });
+    }
   }
   const reports = await ds.getRepository(QuarterReportEntity).findBy({ sheetId: sheet.id });
   const byPeriod = new Map(reports.map((r) => [r.period, r]));
@@ -135,6 +150,7 @@ export async function loadDepartmentReportSource(
       quarterlySpent: PERIODS.map((p) => byPeriod.get(p)?.spentTotal ?? null),
       department: await loadSelfEvalSource(ds, evaluation),
       projects,
+      otherProjects,
     },
     unscored,
   };
