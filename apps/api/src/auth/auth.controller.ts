@@ -90,6 +90,7 @@ export async function signIn(
   // a new session id at sign-in: a session fixed before login is worthless
   await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
   req.session.userId = user.id;
+  req.session.sessionVersion = user.sessionVersion;
   return user;
 }
 
@@ -127,8 +128,9 @@ export class AuthController {
   @Post('password')
   @Allow('account.self')
   @HttpCode(200)
-  async password(@CurrentActor() actor: RequestActor, @Body() dto: PasswordDto) {
-    await this.users.changePassword(actor.user.id, dto.currentPassword, dto.newPassword);
+  async password(@Req() req: Request, @CurrentActor() actor: RequestActor, @Body() dto: PasswordDto) {
+    // every other session of the user ends; this one carries on under the new version
+    req.session.sessionVersion = await this.users.changePassword(actor.user.id, dto.currentPassword, dto.newPassword);
     return { ok: true };
   }
 }
@@ -149,6 +151,14 @@ export class UsersController {
   async create(@Body() dto: NewUserDto) {
     const { user, oneTimePassword } = await this.users.create(dto);
     return { user, oneTimePassword };
+  }
+
+  /** A new one-time password (returned once); the user's sessions end and the password must be changed at sign-in. */
+  @Post(':id/password-reset')
+  @Allow('users.manage')
+  @HttpCode(200)
+  async resetPassword(@Param('id', ParseUUIDPipe) id: string) {
+    return { oneTimePassword: await this.users.resetPassword(id) };
   }
 
   @Put(':id/units')

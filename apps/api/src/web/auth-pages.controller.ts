@@ -80,7 +80,7 @@ export class AuthPagesController {
     try {
       if (body.newPassword !== body.confirmPassword)
         throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
-      await this.users.changePassword(
+      req.session.sessionVersion = await this.users.changePassword(
         actor.user.id,
         String(body.currentPassword ?? ''),
         String(body.newPassword ?? ''),

@@ -14,6 +14,8 @@ export class UserAccountEntity extends WithUuid {
   @Column({ type: 'varchar', length: 100, name: 'password_hash', select: false }) passwordHash!: string;
   @Column({ type: 'boolean', name: 'must_change_password', default: true }) mustChangePassword!: boolean;
   @Column({ type: 'boolean', default: true }) active!: boolean;
+  /** bumped by a password change or reset: a session signed in under an older value is over */
+  @Column({ type: 'int', name: 'session_version', default: 0 }) sessionVersion!: number;
   @Column({ type: Date, name: 'created_at' }) createdAt!: Date;
   @Column({ type: Date, nullable: true, name: 'last_login_at' }) lastLoginAt!: Date | null;
 }
