@@ -8,6 +8,7 @@ import {
 } from '@selfeval/domain';
 import { importDocx } from './formats/docx-reader';
 import { importTemplateXlsx } from './formats/xlsx-template';
+import { runOffThread } from './off-thread';
 import type { StoredSheetSummary, TargetsService } from './targets.service';
 
 export interface ImportedFile {
@@ -41,11 +42,41 @@ async function parseOne(f: ImportedFile): Promise<ImportResult> {
   return importTextDocument(decodeTextDocument(f.bytes, f.name), f.name);
 }
 
-/** Decodes, parses and checks every file; throws DomainError on the first file that cannot be stored. */
+/** Indicators one 绩效目标表 may hold (published sheets have 10–60); more is a mistake or an attack. */
+export const MAX_INDICATORS_PER_SHEET = 1_000;
+
+/**
+ * Limits a stored sheet must keep. Checked in parseFiles, which the dry-run preview and the real
+ * import both go through, so a preview never accepts what the import would refuse.
+ */
+export function checkLimits(result: ImportResult, file: string): void {
+  for (const s of result.sheets) {
+    if (s.indicators.length > MAX_INDICATORS_PER_SHEET) {
+      const name = s.project?.name || `${s.unit.name}部门整体`;
+      throw new DomainError(
+        'FILE_TOO_LARGE',
+        `文件“${file}”中“${name}”有 ${s.indicators.length} 个指标，超过每张目标表 ${MAX_INDICATORS_PER_SHEET} 个的上限，未保存`,
+        { file, sheet: name },
+      );
+    }
+  }
+}
+
+/** One file read and checked against the limits; runs on the parse worker (see parseFiles). */
+export async function parseFileContent(bytes: Uint8Array, name: string): Promise<ImportResult> {
+  const result = await parseOne({ name, bytes });
+  checkLimits(result, name);
+  return result;
+}
+
+/**
+ * Decodes, parses and checks every file on the parse worker thread (the event loop keeps serving);
+ * throws DomainError on the first file that cannot be stored.
+ */
 export async function parseFiles(files: ImportedFile[]): Promise<ParsedFile[]> {
   const out: ParsedFile[] = [];
   for (const f of files) {
-    const result = await parseOne(f);
+    const result = await runOffThread<ImportResult>(__filename, 'parseFileContent', [f.bytes, f.name], f.name);
     if (!result.sheets.length) {
       throw new DomainError(
         'NO_SHEETS_FOUND',
