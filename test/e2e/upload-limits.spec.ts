@@ -1,0 +1,152 @@
+import * as fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import ExcelJS from 'exceljs';
+import { importTextDocument } from '@selfeval/domain';
+import { exportTemplateXlsx, MAX_INDICATORS_PER_SHEET, ZIP_LIMITS } from '@selfeval/targets';
+import { createApi } from '../../apps/api/src/create-api';
+import { Agent, signedIn } from '../helpers/auth';
+import { testConfig } from '../helpers/config';
+import { seedFile } from '../helpers/fixtures';
+import { binary } from '../helpers/http';
+import { createPgSchema, describePg } from '../helpers/postgres';
+import { buildZip, entriesOf, zerosEntry } from '../helpers/zip-writer';
+
+const DAY = 86_400_000;
+const ROWS = 100_000;
+
+/**
+ * While `work` runs, GET /api/health over real HTTP, one request after another; the latencies
+ * show whether the upload stalls the event loop (it is parsed on a worker thread).
+ */
+async function healthDuring<T>(port: number, work: () => Promise<T>) {
+  let done = false;
+  const latencies: number[] = [];
+  const probe = (async () => {
+    while (!done) {
+      const t = performance.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      await res.arrayBuffer();
+      latencies.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`health answered ${res.status}`);
+    }
+  })();
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  done = true;
+  await probe;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { result, ms, samples: latencies.length, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
+}
+
+describePg('upload limits through the real app: rows, indicators, zip bombs, an event loop that keeps serving', () => {
+  let app: NestExpressApplication;
+  let drop: () => Promise<void>;
+  let admin: Agent;
+  let port: number;
+  let sheetId: string;
+  const figures: string[] = [];
+
+  beforeAll(async () => {
+    const pg = await createPgSchema();
+    drop = pg.drop;
+    app = await createApi(testConfig({ database: pg.db }));
+    await app.listen(0, '127.0.0.1');
+    port = (app.getHttpServer().address() as AddressInfo).port;
+    admin = (await signedIn(app, 'admin')).agent;
+    await admin.post('/api/targets/import').attach('files', seedFile('003')).expect(201);
+    const sheets = (await admin.get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
+    sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
+    await admin.post(`/api/targets/sheets/${sheetId}/approve`).expect(201);
+    const now = Date.now();
+    await admin
+      .put('/api/actuals/periods/2024/Q1')
+      .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
+      .expect(200);
+  });
+  afterAll(async () => {
+    // the figures the README quotes
+    if (figures.length) console.log(figures.join('\n'));
+    await app?.close();
+    await drop?.();
+  });
+
+  const sheetCount = async () => (await admin.get('/api/targets/sheets').expect(200)).body.length as number;
+
+  it(`refuses a ${ROWS.toLocaleString('en')}-row fill-in workbook while /api/health keeps answering`, async () => {
+    const blank = (await binary(admin.get(`/api/actuals/sheets/${sheetId}/periods/Q1/workbook.xlsx`)).expect(200))
+      .body as Buffer;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(blank as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('填报')!;
+    for (let i = 0; i < ROWS; i++) ws.addRow(['产出指标', '数量指标', `指标${i}`, '≥1人', `${i}人`]);
+    const big = Buffer.from(await wb.xlsx.writeBuffer());
+    const m = await healthDuring(port, () =>
+      admin.post(`/api/actuals/sheets/${sheetId}/periods/Q1/workbook`).attach('file', big, '十万行.xlsx'),
+    );
+    figures.push(
+      `fill-in workbook ${ROWS} rows (${(big.length / 1e6).toFixed(1)} MB): ${m.result.status} in ${m.ms.toFixed(0)} ms; ` +
+        `health ${m.samples} requests p50 ${m.p50.toFixed(1)} ms p99 ${m.p99.toFixed(1)} ms max ${m.max.toFixed(1)} ms`,
+    );
+    expect(m.result.status).toBe(413);
+    expect(m.result.body.message).toContain(`超过上限 ${ZIP_LIMITS.worksheetRows} 行`);
+    expect(m.samples).toBeGreaterThan(3);
+    expect(m.p99).toBeLessThan(200);
+    await admin.get(`/api/actuals/sheets/${sheetId}/periods/Q1`).expect(404);
+  });
+
+  it(`refuses an administrator's import of ${ROWS.toLocaleString('en')} indicator rows while /api/health keeps answering`, async () => {
+    const seed = importTextDocument(fs.readFileSync(seedFile('003'), 'utf8')).sheets[0];
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await exportTemplateXlsx([seed])) as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0];
+    for (let i = 0; i < ROWS; i++) ws.addRow(['产出指标', '数量指标', `指标${i}`, '≥1人']);
+    const big = Buffer.from(await wb.xlsx.writeBuffer());
+    const before = await sheetCount();
+    for (const dryRun of ['?dryRun=1', '']) {
+      const m = await healthDuring(port, () =>
+        admin.post(`/api/targets/import${dryRun}`).attach('files', big, '十万行目标表.xlsx'),
+      );
+      figures.push(
+        `target import${dryRun} ${ROWS} rows (${(big.length / 1e6).toFixed(1)} MB): ${m.result.status} in ${m.ms.toFixed(0)} ms; ` +
+          `health ${m.samples} requests p50 ${m.p50.toFixed(1)} ms p99 ${m.p99.toFixed(1)} ms max ${m.max.toFixed(1)} ms`,
+      );
+      expect(m.result.status).toBe(413);
+      expect(m.result.body.message).toContain(`超过上限 ${ZIP_LIMITS.worksheetRows} 行`);
+      expect(m.p99).toBeLessThan(200);
+    }
+    expect(await sheetCount()).toBe(before);
+  });
+
+  it('gives the dry-run preview and the import the same answer for a sheet over the indicator limit', async () => {
+    const seed = importTextDocument(fs.readFileSync(seedFile('003'), 'utf8')).sheets[0];
+    const many = Array.from({ length: 2048 }, (_, i) => ({ ...seed.indicators[0], name: `指标${i}` }));
+    const xlsx = await exportTemplateXlsx([{ ...seed, indicators: many }]);
+    const before = await sheetCount();
+    const preview = await admin.post('/api/targets/import?dryRun=1').attach('files', xlsx, '两千指标.xlsx');
+    const stored = await admin.post('/api/targets/import').attach('files', xlsx, '两千指标.xlsx');
+    expect(preview.status).toBe(413);
+    expect(stored.status).toBe(413);
+    expect(preview.body.message).toBe(stored.body.message);
+    expect(preview.body.message).toContain(`有 2048 个指标，超过每张目标表 ${MAX_INDICATORS_PER_SHEET} 个的上限`);
+    expect(await sheetCount()).toBe(before);
+  });
+
+  it('refuses an .xlsx zip bomb on both upload routes before inflating it', async () => {
+    const workbook = await exportTemplateXlsx(importTextDocument(fs.readFileSync(seedFile('003'), 'utf8')).sheets);
+    const bomb = buildZip([...(await entriesOf(workbook)), await zerosEntry('xl/media/image1.png', 400)]);
+    const rss = process.memoryUsage().rss;
+    const targets = await admin.post('/api/targets/import?dryRun=1').attach('files', bomb, 'bomb.xlsx').expect(413);
+    const fillIn = await admin
+      .post(`/api/actuals/sheets/${sheetId}/periods/Q1/workbook`)
+      .attach('file', bomb, 'bomb.xlsx')
+      .expect(413);
+    for (const r of [targets, fillIn]) expect(r.body.message).toContain('超过单项上限 50 MB');
+    figures.push(
+      `xlsx bomb ${(bomb.length / 1024).toFixed(0)} KB holding 400 MB: 413; RSS +${((process.memoryUsage().rss - rss) / 1e6).toFixed(0)} MB`,
+    );
+    expect(process.memoryUsage().rss - rss).toBeLessThan(100 * 1024 * 1024);
+  });
+});
