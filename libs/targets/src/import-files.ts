@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  decimalOverflow,
   decodeTextDocument,
   DomainError,
   ImportResult,
@@ -51,8 +52,23 @@ export const MAX_INDICATORS_PER_SHEET = 1_000;
  */
 export function checkLimits(result: ImportResult, file: string): void {
   for (const s of result.sheets) {
+    const name = s.project?.name || `${s.unit.name}部门整体`;
+    const tooLong = (field: string, label: string, message: string): never => {
+      throw new DomainError('SHEET_INVALID', `文件“${file}”中“${name}”的${label}${message}，未保存`, {
+        file,
+        sheet: name,
+        field,
+      });
+    };
+    for (const [key, amount] of Object.entries(s.budget)) {
+      const overflow = amount ? decimalOverflow(amount, 'money') : null;
+      if (overflow) tooLong(`budget.${key}`, `资金“${amount}”万元`, overflow);
+    }
+    s.indicators.forEach((ind, i) => {
+      const overflow = ind.target.kind === 'quantitative' ? decimalOverflow(ind.target.value, 'value') : null;
+      if (overflow) tooLong(`indicators[${i}].target`, `指标“${ind.name}”的指标值“${ind.target.raw}”`, overflow);
+    });
     if (s.indicators.length > MAX_INDICATORS_PER_SHEET) {
-      const name = s.project?.name || `${s.unit.name}部门整体`;
       throw new DomainError(
         'FILE_TOO_LARGE',
         `文件“${file}”中“${name}”有 ${s.indicators.length} 个指标，超过每张目标表 ${MAX_INDICATORS_PER_SHEET} 个的上限，未保存`,
