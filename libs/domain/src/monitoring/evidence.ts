@@ -92,6 +92,7 @@ export function evidenceFileName(name: string, type: SniffedType): string {
  * A name that already holds characters above U+00FF was decoded by the parser (RFC 5987 filename*).
  */
 export function decodeUploadName(original: string): string {
+  // eslint-disable-next-line no-control-regex -- a name holding only U+0000–U+00FF is raw header bytes
   if (/[^\u0000-\u00ff]/.test(original)) return original;
   const bytes = Uint8Array.from(original, (c) => c.charCodeAt(0));
   for (const encoding of ['utf-8', 'gb18030']) {
