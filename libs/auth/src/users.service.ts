@@ -1,7 +1,8 @@
 import bcrypt from 'bcryptjs';
 import { randomInt } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
-import { EvaluatorAssignmentEntity, UnitEntity, UserAccountEntity } from '@selfeval/db';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { EvaluatorAssignmentEntity, PasswordResetEntity, UnitEntity, UserAccountEntity } from '@selfeval/db';
+import { hashResetToken } from './password-reset';
 import { DomainError, passwordProblems, Role, ROLES, UnitScope } from '@selfeval/domain';
 
 /** What a request knows about its signed-in user. */
@@ -156,16 +157,51 @@ export class UsersService {
    * Stores a new hash and bumps session_version in one UPDATE, so every session signed in before
    * (on any API process: they all read the version from the database) is refused from now on.
    */
-  async setPassword(userId: string, password: string, mustChange: boolean): Promise<number> {
+  async setPassword(userId: string, password: string, mustChange: boolean, em?: EntityManager): Promise<number> {
     const hash = await bcrypt.hash(password, this.cost);
-    await this.ds
+    const db = em ?? this.ds.manager;
+    await db
       .createQueryBuilder()
       .update(UserAccountEntity)
       .set({ passwordHash: hash, mustChangePassword: mustChange, sessionVersion: () => 'session_version + 1' })
       .where('id = :id', { id: userId })
       .execute();
-    const row = await this.ds.getRepository(UserAccountEntity).findOneByOrFail({ id: userId });
+    const row = await db.getRepository(UserAccountEntity).findOneByOrFail({ id: userId });
     return row.sessionVersion;
+  }
+
+  /**
+   * Uses a mailed reset token: sets the new password and ends every session of the user. The token
+   * is spent by a conditional UPDATE in the same transaction, so two requests with one token cannot
+   * both succeed; an unknown, spent or expired token changes nothing.
+   */
+  async resetWithToken(token: string, next: string, now = new Date()): Promise<void> {
+    const invalid = () =>
+      new DomainError('VALIDATION_FAILED', '重置链接无效、已使用或已过期，请重新申请', { field: 'token' });
+    await this.ds.transaction(async (em) => {
+      const reset = await em.getRepository(PasswordResetEntity).findOneBy({ tokenHash: hashResetToken(token) });
+      if (!reset || reset.usedAt || reset.expiresAt.getTime() <= now.getTime()) throw invalid();
+      const user = await em.getRepository(UserAccountEntity).findOneBy({ id: reset.userId, active: true });
+      if (!user) throw invalid();
+      const problems = passwordProblems(next, user.username);
+      if (problems.length) throw new DomainError('VALIDATION_FAILED', problems.join('；'), { field: 'newPassword' });
+      const spent = await em
+        .getRepository(PasswordResetEntity)
+        .update({ id: reset.id, usedAt: IsNull() }, { usedAt: now });
+      if (spent.affected !== 1) throw invalid();
+      await this.setPassword(user.id, next, false, em);
+    });
+  }
+
+  async getPublic(userId: string): Promise<PublicUser | null> {
+    const user = await this.ds.getRepository(UserAccountEntity).findOneBy({ id: userId });
+    return user ? publicUser(user) : null;
+  }
+
+  /** The active account with this user name, if any (for a reset request, which never says whether it exists). */
+  async findActive(username: string): Promise<PublicUser | null> {
+    const user = await this.ds.getRepository(UserAccountEntity).findOneBy({ username, active: true });
+    return user ? publicUser(user) : null;
   }
 
   /**

@@ -88,6 +88,12 @@ export class Env {
   @IsIn(['true', 'false'], { message: '应为 true 或 false' })
   COOKIE_SECURE = 'false';
 
+  /** Address users open in a browser, for links in mail (password reset). Empty: http://HOST:PORT. */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: '应为 http://… 或 https://…' })
+  PUBLIC_URL?: string;
+
   /**
    * Which proxies may set X-Forwarded-For (Express "trust proxy"): empty = none, so the client address
    * is the TCP peer and a forged header cannot dodge the login limiter. Behind a reverse proxy name it:

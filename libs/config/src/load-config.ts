@@ -35,6 +35,8 @@ export interface AppConfig {
   auth: { sessionSecret?: string; bcryptCost: number; cookieSecure: boolean };
   /** Express "trust proxy": false (default, the TCP peer is the client), a hop count or an address list */
   trustProxy: false | number | string[];
+  /** base of links in mail, without a trailing slash */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       cookieSecure: env.COOKIE_SECURE === 'true',
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
   };
 }
 

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
 
 /** Decimal columns per table (money 18,6 in 万元; indicator values 20,6; weights and scores 9,4). */
 const DECIMAL_TABLES = [
@@ -12,7 +12,8 @@ const DECIMAL_TABLES = [
 ];
 
 /**
- * 1. user_account.session_version: a password change or reset bumps it and ends older sessions.
+ * 1. user_account.session_version: a password change or reset bumps it and ends older sessions;
+ *    password_reset: mailed reset tokens, stored as SHA-256 only, single use, short-lived.
  * 2. SQLite only: decimal columns become text. SQLite gives a column declared decimal NUMERIC
  *    affinity and stores 123456789012.123456 as a binary double (→ 123456789012.12346); a text
  *    column keeps the digits. PostgreSQL's numeric is exact already and stays. No SQL computes on
@@ -23,6 +24,29 @@ export class SessionsExactDecimals1732800000000 implements MigrationInterface {
 
   async up(qr: QueryRunner): Promise<void> {
     await qr.addColumn('user_account', new TableColumn({ name: 'session_version', type: 'int', default: 0 }));
+    const timestamp = qr.connection.driver.normalizeType({ type: Date });
+    await qr.createTable(
+      new Table({
+        name: 'password_reset',
+        columns: [
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'user_id', type: 'varchar', length: '36' },
+          { name: 'token_hash', type: 'varchar', length: '64', isUnique: true },
+          { name: 'expires_at', type: timestamp },
+          { name: 'used_at', type: timestamp, isNullable: true },
+          { name: 'created_at', type: timestamp },
+        ],
+        foreignKeys: [
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'user_account',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
+        ],
+        indices: [{ name: 'ix_password_reset_user', columnNames: ['user_id'] }],
+      }),
+    );
     if (!isSqlite(qr)) return;
     for (const name of DECIMAL_TABLES) {
       const table = await qr.getTable(name);
@@ -61,6 +85,7 @@ export class SessionsExactDecimals1732800000000 implements MigrationInterface {
         if (changes.length) await qr.changeColumns(table, changes);
       }
     }
+    await qr.dropTable('password_reset');
     await qr.dropColumn('user_account', 'session_version');
   }
 }
