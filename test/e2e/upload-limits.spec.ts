@@ -65,6 +65,13 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
       .put('/api/actuals/periods/2024/Q1')
       .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
       .expect(200);
+    // Under Jest the parse worker transpiles the parser modules with ts-node on first use (compiled
+    // code only loads them). Both parsers are used once here, so the measurements below see a
+    // parse, not a TypeScript compile: the seed import above loaded the target readers; a blank
+    // Q1 workbook posted to Q2 is read and then refused as the wrong period.
+    const blank = (await binary(admin.get(`/api/actuals/sheets/${sheetId}/periods/Q1/workbook.xlsx`)).expect(200))
+      .body as Buffer;
+    await admin.post(`/api/actuals/sheets/${sheetId}/periods/Q2/workbook`).attach('file', blank, 'q1.xlsx').expect(422);
   });
   afterAll(async () => {
     // the figures the README quotes
@@ -131,6 +138,19 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
     expect(stored.status).toBe(413);
     expect(preview.body.message).toBe(stored.body.message);
     expect(preview.body.message).toContain(`有 2048 个指标，超过每张目标表 ${MAX_INDICATORS_PER_SHEET} 个的上限`);
+    expect(await sheetCount()).toBe(before);
+  });
+
+  it('refuses text longer than its column in the preview and the import alike (PostgreSQL would refuse it)', async () => {
+    const seed = importTextDocument(fs.readFileSync(seedFile('003'), 'utf8')).sheets.find((s) => s.kind === 'project')!;
+    const long = { ...seed, project: { code: null, name: '长'.repeat(293) } };
+    const xlsx = await exportTemplateXlsx([long]);
+    const before = await sheetCount();
+    const preview = await admin.post('/api/targets/import?dryRun=1').attach('files', xlsx, '长名称.xlsx');
+    const stored = await admin.post('/api/targets/import').attach('files', xlsx, '长名称.xlsx');
+    expect([preview.status, stored.status]).toEqual([422, 422]);
+    expect(preview.body).toEqual(stored.body);
+    expect(preview.body.message).toContain('项目名称有 293 个字符，超过 292 个的上限');
     expect(await sheetCount()).toBe(before);
   });
 

@@ -60,6 +60,26 @@ export function checkLimits(result: ImportResult, file: string): void {
         field,
       });
     };
+    // column widths of unit, target_sheet and indicator (PostgreSQL refuses longer text; SQLite would keep it)
+    const unitKey = s.unit.code ?? s.unit.name;
+    const texts: [string | null | undefined, number, string, string][] = [
+      [file, 300, '文件名', 'file'],
+      [unitKey, 64, s.unit.code ? '单位编码' : '单位名称（无单位编码时作为编码）', 'unit.code'],
+      [s.unit.name, 200, '单位名称', 'unit.name'],
+      [s.project?.code, 64, '项目编码', 'project.code'],
+      // without a code the name is also the sheet key (`project:<name>`, 300 characters)
+      [s.project?.name, s.project?.code ? 300 : 292, '项目名称', 'project.name'],
+    ];
+    s.indicators.forEach((ind, i) => {
+      texts.push([ind.level1, 50, `指标“${ind.name}”的一级指标`, `indicators[${i}].level1`]);
+      texts.push([ind.level2, 50, `指标“${ind.name}”的二级指标`, `indicators[${i}].level2`]);
+      if (ind.target.kind === 'quantitative')
+        texts.push([ind.target.unit, 20, `指标“${ind.name}”的计量单位`, `indicators[${i}].target`]);
+    });
+    for (const [text, max, label, field] of texts) {
+      const length = text ? [...text].length : 0;
+      if (length > max) tooLong(field, label, `有 ${length} 个字符，超过 ${max} 个的上限`);
+    }
     for (const [key, amount] of Object.entries(s.budget)) {
       const overflow = amount ? decimalOverflow(amount, 'money') : null;
       if (overflow) tooLong(`budget.${key}`, `资金“${amount}”万元`, overflow);

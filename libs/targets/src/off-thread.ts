@@ -37,6 +37,12 @@ type Reply =
 // CommonJS script run by the worker: loads the module asked for and calls the function.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// lowest CPU priority for this thread only (Linux: setpriority on the thread id), so on a busy
+// machine request handling on the main thread wins the CPU over a long parse
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  require('node:os').setPriority(tid, 19);
+} catch {}
 for (const hook of workerData.hooks) require(hook);
 parentPort.on('message', async ({ id, module, fn, args }) => {
   try {
