@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,7 +11,7 @@ import { testConfig } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
 import { binary } from '../helpers/http';
 import { createPgSchema, describePg } from '../helpers/postgres';
-import { buildZip, entriesOf, zerosEntry } from '../helpers/zip-writer';
+import { buildZip, entriesOf, entryOf, zerosEntry } from '../helpers/zip-writer';
 
 const DAY = 86_400_000;
 const ROWS = 100_000;
@@ -66,12 +67,18 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
       .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
       .expect(200);
     // Under Jest the parse worker transpiles the parser modules with ts-node on first use (compiled
-    // code only loads them). Both parsers are used once here, so the measurements below see a
-    // parse, not a TypeScript compile: the seed import above loaded the target readers; a blank
-    // Q1 workbook posted to Q2 is read and then refused as the wrong period.
+    // code only loads them). Both parsers are used once here on the worker (files over 512 KB go
+    // there), so the measurements below see a parse, not a TypeScript compile: a blank Q1 workbook
+    // with 600 KB of noise is read and refused as the wrong period; the same bytes as a target
+    // import are read and refused for want of a 目标表.
     const blank = (await binary(admin.get(`/api/actuals/sheets/${sheetId}/periods/Q1/workbook.xlsx`)).expect(200))
       .body as Buffer;
-    await admin.post(`/api/actuals/sheets/${sheetId}/periods/Q2/workbook`).attach('file', blank, 'q1.xlsx').expect(422);
+    const padded = buildZip([...(await entriesOf(blank)), entryOf('xl/media/noise.bin', randomBytes(600 * 1024))]);
+    await admin
+      .post(`/api/actuals/sheets/${sheetId}/periods/Q2/workbook`)
+      .attach('file', padded, 'q1.xlsx')
+      .expect(422);
+    await admin.post('/api/targets/import?dryRun=1').attach('files', padded, 'q1.xlsx').expect(422);
   });
   afterAll(async () => {
     // the figures the README quotes

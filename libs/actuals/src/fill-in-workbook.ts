@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellText, loadWorkbook, runOffThread } from '@selfeval/targets';
+import { cellText, loadWorkbook, parseOffThread, runOffThread } from '@selfeval/targets';
 import {
   CAUSE_CATEGORIES,
   DomainError,
@@ -151,11 +151,13 @@ export interface ReadWorkbook {
 }
 
 /**
- * Reads an uploaded fill-in workbook on the parse worker thread (a 100,000-row file is refused
- * there without stalling other requests); problems of shape are errors naming the cell.
+ * Reads an uploaded fill-in workbook, a large one on the parse worker thread (a 100,000-row file
+ * is refused there without stalling other requests); problems of shape are errors naming the cell.
  */
 export function readFillInWorkbook(bytes: Uint8Array, file: string): Promise<ReadWorkbook> {
-  return runOffThread<ReadWorkbook>(__filename, 'readFillInWorkbookHere', [bytes, file], file);
+  return parseOffThread(bytes)
+    ? runOffThread<ReadWorkbook>(__filename, 'readFillInWorkbookHere', [bytes, file], file)
+    : readFillInWorkbookHere(bytes, file);
 }
 
 /** The reading itself, on whatever thread calls it (the parse worker, through readFillInWorkbook). */

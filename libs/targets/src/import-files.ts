@@ -9,7 +9,7 @@ import {
 } from '@selfeval/domain';
 import { importDocx } from './formats/docx-reader';
 import { importTemplateXlsx } from './formats/xlsx-template';
-import { runOffThread } from './off-thread';
+import { parseOffThread, runOffThread } from './off-thread';
 import type { StoredSheetSummary, TargetsService } from './targets.service';
 
 export interface ImportedFile {
@@ -106,13 +106,15 @@ export async function parseFileContent(bytes: Uint8Array, name: string): Promise
 }
 
 /**
- * Decodes, parses and checks every file on the parse worker thread (the event loop keeps serving);
+ * Decodes, parses and checks every file, large ones on the parse worker thread (the event loop keeps serving);
  * throws DomainError on the first file that cannot be stored.
  */
 export async function parseFiles(files: ImportedFile[]): Promise<ParsedFile[]> {
   const out: ParsedFile[] = [];
   for (const f of files) {
-    const result = await runOffThread<ImportResult>(__filename, 'parseFileContent', [f.bytes, f.name], f.name);
+    const result = parseOffThread(f.bytes)
+      ? await runOffThread<ImportResult>(__filename, 'parseFileContent', [f.bytes, f.name], f.name)
+      : await parseFileContent(f.bytes, f.name);
     if (!result.sheets.length) {
       throw new DomainError(
         'NO_SHEETS_FOUND',

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DomainError } from '@selfeval/domain';
+import { declaredUnpackedBytes } from './formats/zip-guard';
 
 /**
  * Runs a parser (an exported async function of a module) on a worker thread, so unpacking and
@@ -59,6 +60,17 @@ parentPort.on('message', async ({ id, module, fn, args }) => {
 let worker: Worker | null = null;
 let nextId = 1;
 const pending = new Map<number, Pending>();
+
+/**
+ * Whether an upload is worth the thread hop. Small ones (≤ 512 KB, and a zip declaring ≤ 4 MB
+ * unpacked: a header that understates is cut off at its declared size by checkZip) parse in a few
+ * milliseconds, less than starting the worker; the sample sheets of a first start stay in process.
+ */
+export function parseOffThread(bytes: Uint8Array): boolean {
+  if (bytes.length > 512 * 1024) return true;
+  const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
+  return isZip && (declaredUnpackedBytes(bytes) ?? 0) > 4 * 1024 * 1024;
+}
 
 /** Calls `module[fn](...args)` on the parse worker; a DomainError thrown there is thrown here. */
 export function runOffThread<T>(module: string, fn: string, args: unknown[], file: string): Promise<T> {

@@ -67,6 +67,22 @@ export function checkZip(bytes: Uint8Array, file: string, limits = ZIP_LIMITS): 
   return entries;
 }
 
+/** What a zip's central directory says it unpacks to in all (no inflating); null when it is not a readable zip. */
+export function declaredUnpackedBytes(bytes: Uint8Array): number | null {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < 22) return null;
+  const eocd = findEndOfCentralDirectory(buf);
+  if (eocd === null) return null;
+  let offset = buf.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let i = buf.readUInt16LE(eocd + 10); i > 0; i--) {
+    if (offset + 46 > buf.length || buf.readUInt32LE(offset) !== CENTRAL) return null;
+    total += buf.readUInt32LE(offset + 24);
+    offset += 46 + buf.readUInt16LE(offset + 28) + buf.readUInt16LE(offset + 30) + buf.readUInt16LE(offset + 32);
+  }
+  return total;
+}
+
 function findEndOfCentralDirectory(buf: Buffer): number | null {
   // the record is 22 bytes plus a comment of at most 65,535 bytes, at the very end
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--)
