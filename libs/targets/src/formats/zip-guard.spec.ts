@@ -5,7 +5,8 @@ import { DomainError, importTextDocument } from '@selfeval/domain';
 import { buildZip, entriesOf, entryOf, zerosEntry } from '../../../../test/helpers/zip-writer';
 import { importDocx } from './docx-reader';
 import { exportTemplateXlsx, importTemplateXlsx } from './xlsx-template';
-import { ZIP_LIMITS } from './zip-guard';
+import { parseOffThread } from '../off-thread';
+import { declaredUnpackedBytes, ZIP_LIMITS } from './zip-guard';
 
 const SEEDS = path.join(__dirname, '../../../../demo/seeds');
 
@@ -80,5 +81,15 @@ describe('zip containers are checked before anything inflates them', () => {
   it('refuses bytes that only start like a zip', async () => {
     const e = await refusal(importTemplateXlsx(Buffer.concat([Buffer.from('PK'), Buffer.alloc(100)]), 'cut.xlsx'));
     expect(e.code).toBe('FILE_FORMAT_UNSUPPORTED');
+  });
+
+  it('sends large files and zips that unpack large to the parse worker, small ones not', async () => {
+    const bomb = buildZip([entryOf('a.xml', '<a/>'), await zerosEntry('b.bin', 5)]);
+    expect(declaredUnpackedBytes(bomb)).toBe(4 + 5 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    expect(parseOffThread(bomb)).toBe(true);
+    expect(parseOffThread(workbook)).toBe(false);
+    expect(parseOffThread(Buffer.alloc(600 * 1024, 0x41))).toBe(true);
+    expect(parseOffThread(Buffer.from('项目名称\t测试'))).toBe(false);
   });
 });
