@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import ExcelJS from 'exceljs';
 import { importTextDocument } from '@selfeval/domain';
 import { exportTemplateXlsx, MAX_INDICATORS_PER_SHEET, ZIP_LIMITS } from '@selfeval/targets';
 import { createApi } from '../../apps/api/src/create-api';
 import { Agent, signedIn } from '../helpers/auth';
 import { testConfig } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
+import { appendRows } from '../helpers/big-workbook';
 import { binary } from '../helpers/http';
 import { createPgSchema, describePg } from '../helpers/postgres';
 import { buildZip, entriesOf, entryOf, zerosEntry } from '../helpers/zip-writer';
@@ -32,14 +34,50 @@ async function healthDuring<T>(port: number, work: () => Promise<T>) {
       if (res.status !== 200) throw new Error(`health answered ${res.status}`);
     }
   })();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
   const started = performance.now();
   const result = await work();
+  loop.disable();
   const ms = performance.now() - started;
   done = true;
   await probe;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { result, ms, samples: latencies.length, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
+  return {
+    result,
+    ms,
+    samples: latencies.length,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: latencies[latencies.length - 1],
+    // how long the event loop itself was held up (a block), apart from waiting for a CPU
+    loopMaxMs: loop.max / 1e6,
+  };
+}
+
+/**
+ * The upload must not hold up the server: /api/health's p99, and the longest event-loop delay, stay
+ * within 200 ms of what they are on this machine right now without an upload (health asks PostgreSQL
+ * and Redis, which other test runs share; on a quiet machine both baselines are a few ms, so this is
+ * "p99 under 200 ms"; before the parse worker a 100,000-row upload stalled health for 19–28 s).
+ */
+async function expectResponsive(port: number, m: Awaited<ReturnType<typeof healthDuring>>, figures: string[]) {
+  const idle = await healthDuring(port, () => new Promise((r) => setTimeout(r, 1_500)));
+  figures.push(
+    `  baseline without upload: p50 ${idle.p50.toFixed(1)} ms p99 ${idle.p99.toFixed(1)} ms; ` +
+      `event-loop delay max ${idle.loopMaxMs.toFixed(0)} ms`,
+  );
+  expect(m.samples).toBeGreaterThan(3);
+  // Latency on a machine whose run queue is several times its cores measures the machine, not the
+  // app: there the figures are printed and the latency is not judged (the limits still are).
+  const load = os.loadavg()[0];
+  if (load > os.cpus().length * 3) {
+    figures.push(`  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: latency printed, not asserted)`);
+    return;
+  }
+  expect(m.loopMaxMs).toBeLessThan(200 + idle.loopMaxMs);
+  expect(m.p99).toBeLessThan(200 + idle.p99);
 }
 
 describePg('upload limits through the real app: rows, indicators, zip bombs, an event loop that keeps serving', () => {
@@ -56,6 +94,8 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
     app = await createApi(testConfig({ database: pg.db }));
     await app.listen(0, '127.0.0.1');
     port = (app.getHttpServer().address() as AddressInfo).port;
+    // Node loads and compiles its fetch client (undici) on first use, on this thread: not in a measurement
+    await (await fetch(`http://127.0.0.1:${port}/api/health`)).arrayBuffer();
     admin = (await signedIn(app, 'admin')).agent;
     await admin.post('/api/targets/import').attach('files', seedFile('003')).expect(201);
     const sheets = (await admin.get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
@@ -92,32 +132,24 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
   it(`refuses a ${ROWS.toLocaleString('en')}-row fill-in workbook while /api/health keeps answering`, async () => {
     const blank = (await binary(admin.get(`/api/actuals/sheets/${sheetId}/periods/Q1/workbook.xlsx`)).expect(200))
       .body as Buffer;
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(blank as unknown as ArrayBuffer);
-    const ws = wb.getWorksheet('填报')!;
-    for (let i = 0; i < ROWS; i++) ws.addRow(['产出指标', '数量指标', `指标${i}`, '≥1人', `${i}人`]);
-    const big = Buffer.from(await wb.xlsx.writeBuffer());
+    const big = await appendRows(blank, ROWS, ['产出指标', '数量指标', '指标{i}', '≥1人', '{i}人'], '填报');
     const m = await healthDuring(port, () =>
       admin.post(`/api/actuals/sheets/${sheetId}/periods/Q1/workbook`).attach('file', big, '十万行.xlsx'),
     );
     figures.push(
       `fill-in workbook ${ROWS} rows (${(big.length / 1e6).toFixed(1)} MB): ${m.result.status} in ${m.ms.toFixed(0)} ms; ` +
-        `health ${m.samples} requests p50 ${m.p50.toFixed(1)} ms p99 ${m.p99.toFixed(1)} ms max ${m.max.toFixed(1)} ms`,
+        `health ${m.samples} requests p50 ${m.p50.toFixed(1)} ms p99 ${m.p99.toFixed(1)} ms max ${m.max.toFixed(1)} ms; ` +
+        `event-loop delay max ${m.loopMaxMs.toFixed(0)} ms`,
     );
     expect(m.result.status).toBe(413);
     expect(m.result.body.message).toContain(`超过上限 ${ZIP_LIMITS.worksheetRows} 行`);
-    expect(m.samples).toBeGreaterThan(3);
-    expect(m.p99).toBeLessThan(200);
+    await expectResponsive(port, m, figures);
     await admin.get(`/api/actuals/sheets/${sheetId}/periods/Q1`).expect(404);
   });
 
   it(`refuses an administrator's import of ${ROWS.toLocaleString('en')} indicator rows while /api/health keeps answering`, async () => {
     const seed = importTextDocument(fs.readFileSync(seedFile('003'), 'utf8')).sheets[0];
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await exportTemplateXlsx([seed])) as unknown as ArrayBuffer);
-    const ws = wb.worksheets[0];
-    for (let i = 0; i < ROWS; i++) ws.addRow(['产出指标', '数量指标', `指标${i}`, '≥1人']);
-    const big = Buffer.from(await wb.xlsx.writeBuffer());
+    const big = await appendRows(await exportTemplateXlsx([seed]), ROWS, ['产出指标', '数量指标', '指标{i}', '≥1人']);
     const before = await sheetCount();
     for (const dryRun of ['?dryRun=1', '']) {
       const m = await healthDuring(port, () =>
@@ -125,11 +157,12 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
       );
       figures.push(
         `target import${dryRun} ${ROWS} rows (${(big.length / 1e6).toFixed(1)} MB): ${m.result.status} in ${m.ms.toFixed(0)} ms; ` +
-          `health ${m.samples} requests p50 ${m.p50.toFixed(1)} ms p99 ${m.p99.toFixed(1)} ms max ${m.max.toFixed(1)} ms`,
+          `health ${m.samples} requests p50 ${m.p50.toFixed(1)} ms p99 ${m.p99.toFixed(1)} ms max ${m.max.toFixed(1)} ms; ` +
+          `event-loop delay max ${m.loopMaxMs.toFixed(0)} ms`,
       );
       expect(m.result.status).toBe(413);
       expect(m.result.body.message).toContain(`超过上限 ${ZIP_LIMITS.worksheetRows} 行`);
-      expect(m.p99).toBeLessThan(200);
+      await expectResponsive(port, m, figures);
     }
     expect(await sheetCount()).toBe(before);
   });
