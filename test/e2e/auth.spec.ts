@@ -177,4 +177,73 @@ describePg('accounts, sessions, CSRF and unit scope through the real app', () =>
     await agent.post('/api/auth/logout').expect(200);
     await agent.get('/api/targets/sheets').expect(401);
   });
+  it('answers user records with an allow-list of fields (never the password hash)', async () => {
+    const created = await admin
+      .post('/api/users')
+      .send({ username: 'fields.test', displayName: '丁', role: 'evaluator', email: 'd@example.cn' })
+      .expect(201);
+    const fields = [
+      'active',
+      'createdAt',
+      'displayName',
+      'email',
+      'id',
+      'lastLoginAt',
+      'mustChangePassword',
+      'role',
+      'unitId',
+      'username',
+    ];
+    expect(Object.keys(created.body.user).sort()).toEqual(fields);
+    expect(JSON.stringify(created.body)).not.toMatch(/passwordHash|\$2[aby]\$/);
+    const list = (await admin.get('/api/users').expect(200)).body as Record<string, unknown>[];
+    for (const u of list) expect(Object.keys(u).sort()).toEqual(fields);
+  });
+
+  it('ends the other sessions of a user whose password changes, and keeps the one that changed it', async () => {
+    await app
+      .get(UsersService)
+      .create({ username: 'two.sessions', displayName: '戊', role: 'admin', password: TEST_PASSWORD });
+    const here = await login(app, 'two.sessions', TEST_PASSWORD);
+    const elsewhere = await login(app, 'two.sessions', TEST_PASSWORD);
+    await elsewhere.get('/api/users').expect(200);
+    await here
+      .post('/api/auth/password')
+      .send({ currentPassword: TEST_PASSWORD, newPassword: 'Changed-pass-2026' })
+      .expect(200);
+    await here.get('/api/users').expect(200);
+    const gone = await elsewhere.get('/api/users').expect(401);
+    expect(gone.body.message).toBe('请先登录');
+    await login(app, 'two.sessions', 'Changed-pass-2026');
+  });
+
+  it('ends every session of a user an administrator resets, with a one-time password to change first', async () => {
+    const { user, agent } = await signedIn(app, 'evaluator');
+    await agent.get('/api/auth/session').expect(200);
+    await agent.get('/api/targets/sheets').expect(200);
+    const res = await admin.post(`/api/users/${user.id}/password-reset`).expect(200);
+    expect(res.body.oneTimePassword).toMatch(/^[A-Za-z0-9]{14}$/);
+    await agent.get('/api/targets/sheets').expect(401);
+    const again = await login(app, user.username, res.body.oneTimePassword);
+    expect((await again.get('/api/targets/sheets').expect(403)).body.message).toBe('请先修改初始密码');
+    await expect(login(app, user.username, TEST_PASSWORD)).rejects.toThrow(/401/);
+  });
+
+  it('does not trust X-Forwarded-For unless configured: a rotating header does not dodge the login limiter', async () => {
+    await app
+      .get(UsersService)
+      .create({ username: 'xff.test', displayName: '己', role: 'admin', password: TEST_PASSWORD });
+    const agent = request.agent(app.getHttpServer());
+    const { body } = await agent.get('/api/auth/session');
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = await agent
+        .post('/api/auth/login')
+        .set('X-CSRF-Token', body.csrfToken)
+        .set('X-Forwarded-For', `203.0.113.${i + 1}`)
+        .send({ username: 'xff.test', password: 'wrong-pass-1' });
+      statuses.push(r.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
 });

@@ -90,7 +90,8 @@ function migrationSuite(name: string, makeDb: () => Promise<{ db: DatabaseConfig
           status: 'draft',
           name: '信访维稳工作经费',
           projectCode: null,
-          budgetTotal: '72.400000',
+          // 18 digits: SQLite's numeric affinity would make this 123456789012.12346
+          budgetTotal: '123456789012.123456',
           budget: { total: '72.40' },
           spendingPlan: [{ month: 3, percent: '25' }],
           goal: null,
@@ -117,19 +118,22 @@ function migrationSuite(name: string, makeDb: () => Promise<{ db: DatabaseConfig
           targetRaw: '≦200.24万元',
           targetKind: 'quantitative',
           targetOp: '<=',
-          targetValue: '200.24',
+          targetValue: '12345678901234.000001',
           targetUnit: '万元',
           targetText: null,
-          weight: '16.67',
+          weight: '16.6667',
         }),
       );
       const back = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheet.id });
-      expect(back.budgetTotal).toBe('72.4');
+      expect(back.budgetTotal).toBe('123456789012.123456');
       expect(typeof back.budgetTotal).toBe('string');
       expect(back.spendingPlan).toEqual([{ month: 3, percent: '25' }]);
       const ind = await ds.getRepository(IndicatorEntity).findOneByOrFail({ sheetId: sheet.id });
-      expect(ind.targetValue).toBe('200.24');
-      expect(ind.weight).toBe('16.67');
+      expect(ind.targetValue).toBe('12345678901234.000001');
+      expect(ind.weight).toBe('16.6667');
+      // and as stored, not only through the transformer: text on SQLite, numeric on PostgreSQL
+      const [raw] = await ds.query(`SELECT budget_total AS b FROM target_sheet WHERE id = '${sheet.id}'`);
+      expect(String(raw.b).replace(/0+$/, '')).toBe('123456789012.123456');
 
       // the unique version key holds on both drivers
       const { indicators: _none, unit: _unit, ...plain } = back;

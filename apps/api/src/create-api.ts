@@ -12,7 +12,8 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     bufferLogs: true,
     bodyParser: false,
   });
-  app.set('trust proxy', 'loopback');
+  // off unless configured: otherwise anyone could pick their own address with X-Forwarded-For
+  app.set('trust proxy', config.trustProxy);
   configureApp(app);
   configureSession(app, config, app.get(REDIS_CONNECTION));
   return app;

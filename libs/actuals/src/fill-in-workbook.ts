@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellText, loadWorkbook } from '@selfeval/targets';
+import { cellText, loadWorkbook, parseOffThread, runOffThread } from '@selfeval/targets';
 import {
   CAUSE_CATEGORIES,
   DomainError,
@@ -150,8 +150,18 @@ export interface ReadWorkbook {
   cellOf: Map<string, string>;
 }
 
-/** Reads an uploaded fill-in workbook; problems of shape are errors naming the cell. */
-export async function readFillInWorkbook(bytes: Uint8Array, file: string): Promise<ReadWorkbook> {
+/**
+ * Reads an uploaded fill-in workbook, a large one on the parse worker thread (a 100,000-row file
+ * is refused there without stalling other requests); problems of shape are errors naming the cell.
+ */
+export function readFillInWorkbook(bytes: Uint8Array, file: string): Promise<ReadWorkbook> {
+  return parseOffThread(bytes)
+    ? runOffThread<ReadWorkbook>(__filename, 'readFillInWorkbookHere', [bytes, file], file)
+    : readFillInWorkbookHere(bytes, file);
+}
+
+/** The reading itself, on whatever thread calls it (the parse worker, through readFillInWorkbook). */
+export async function readFillInWorkbookHere(bytes: Uint8Array, file: string): Promise<ReadWorkbook> {
   const wb = await loadWorkbook(bytes, file);
   const ws = wb.getWorksheet('填报');
   const meta = wb.getWorksheet(META);

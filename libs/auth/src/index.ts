@@ -1,3 +1,4 @@
 export * from './auth.module';
 export * from './unit-resolver';
 export * from './users.service';
+export * from './password-reset';

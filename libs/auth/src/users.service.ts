@@ -1,7 +1,8 @@
 import bcrypt from 'bcryptjs';
 import { randomInt } from 'node:crypto';
-import { DataSource, In } from 'typeorm';
-import { EvaluatorAssignmentEntity, UnitEntity, UserAccountEntity } from '@selfeval/db';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { EvaluatorAssignmentEntity, PasswordResetEntity, UnitEntity, UserAccountEntity } from '@selfeval/db';
+import { hashResetToken } from './password-reset';
 import { DomainError, passwordProblems, Role, ROLES, UnitScope } from '@selfeval/domain';
 
 /** What a request knows about its signed-in user. */
@@ -12,6 +13,37 @@ export interface SessionUser {
   role: Role;
   unitId: string | null;
   mustChangePassword: boolean;
+  /** the account's session version; a session holding another value was signed in before a password change */
+  sessionVersion: number;
+}
+
+/** The only user fields any response carries (an allow-list: a new column is not published by accident). */
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitId: string | null;
+  email: string | null;
+  mustChangePassword: boolean;
+  active: boolean;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export function publicUser(u: UserAccountEntity): PublicUser {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    role: u.role,
+    unitId: u.unitId,
+    email: u.email,
+    mustChangePassword: u.mustChangePassword,
+    active: u.active,
+    createdAt: u.createdAt,
+    lastLoginAt: u.lastLoginAt,
+  };
 }
 
 export interface NewUser {
@@ -48,7 +80,7 @@ export class UsersService {
     this.dummyHash = bcrypt.hashSync('not-a-password-0', cost);
   }
 
-  async create(input: NewUser): Promise<{ user: UserAccountEntity; oneTimePassword: string | null }> {
+  async create(input: NewUser): Promise<{ user: PublicUser; oneTimePassword: string | null }> {
     if (!USERNAME.test(input.username))
       throw new DomainError('VALIDATION_FAILED', '用户名须为 3–64 位字母、数字或 . _ -', { field: 'username' });
     if (!ROLES.includes(input.role))
@@ -83,11 +115,12 @@ export class UsersService {
         passwordHash: await bcrypt.hash(password, this.cost),
         mustChangePassword: !!generated,
         active: true,
+        sessionVersion: 0,
         createdAt: new Date(),
         lastLoginAt: null,
       }),
     );
-    return { user, oneTimePassword: generated };
+    return { user: publicUser(user), oneTimePassword: generated };
   }
 
   /** The user when the password matches an active account; null otherwise (the caller says nothing more). */
@@ -104,7 +137,8 @@ export class UsersService {
     return toSessionUser(user);
   }
 
-  async changePassword(userId: string, current: string, next: string): Promise<void> {
+  /** Sets a new password and ends every session of the user; returns the new session version (for the caller's own session). */
+  async changePassword(userId: string, current: string, next: string): Promise<number> {
     const user = await this.ds
       .getRepository(UserAccountEntity)
       .createQueryBuilder('u')
@@ -116,9 +150,70 @@ export class UsersService {
     const problems = passwordProblems(next, user.username);
     if (next === current) problems.push('新密码不能与当前密码相同');
     if (problems.length) throw new DomainError('VALIDATION_FAILED', problems.join('；'), { field: 'newPassword' });
-    await this.ds
-      .getRepository(UserAccountEntity)
-      .update({ id: userId }, { passwordHash: await bcrypt.hash(next, this.cost), mustChangePassword: false });
+    return this.setPassword(userId, next, false);
+  }
+
+  /**
+   * Stores a new hash and bumps session_version in one UPDATE, so every session signed in before
+   * (on any API process: they all read the version from the database) is refused from now on.
+   */
+  async setPassword(userId: string, password: string, mustChange: boolean, em?: EntityManager): Promise<number> {
+    const hash = await bcrypt.hash(password, this.cost);
+    const db = em ?? this.ds.manager;
+    await db
+      .createQueryBuilder()
+      .update(UserAccountEntity)
+      .set({ passwordHash: hash, mustChangePassword: mustChange, sessionVersion: () => 'session_version + 1' })
+      .where('id = :id', { id: userId })
+      .execute();
+    const row = await db.getRepository(UserAccountEntity).findOneByOrFail({ id: userId });
+    return row.sessionVersion;
+  }
+
+  /**
+   * Uses a mailed reset token: sets the new password and ends every session of the user. The token
+   * is spent by a conditional UPDATE in the same transaction, so two requests with one token cannot
+   * both succeed; an unknown, spent or expired token changes nothing.
+   */
+  async resetWithToken(token: string, next: string, now = new Date()): Promise<void> {
+    const invalid = () =>
+      new DomainError('VALIDATION_FAILED', '重置链接无效、已使用或已过期，请重新申请', { field: 'token' });
+    await this.ds.transaction(async (em) => {
+      const reset = await em.getRepository(PasswordResetEntity).findOneBy({ tokenHash: hashResetToken(token) });
+      if (!reset || reset.usedAt || reset.expiresAt.getTime() <= now.getTime()) throw invalid();
+      const user = await em.getRepository(UserAccountEntity).findOneBy({ id: reset.userId, active: true });
+      if (!user) throw invalid();
+      const problems = passwordProblems(next, user.username);
+      if (problems.length) throw new DomainError('VALIDATION_FAILED', problems.join('；'), { field: 'newPassword' });
+      const spent = await em
+        .getRepository(PasswordResetEntity)
+        .update({ id: reset.id, usedAt: IsNull() }, { usedAt: now });
+      if (spent.affected !== 1) throw invalid();
+      await this.setPassword(user.id, next, false, em);
+    });
+  }
+
+  async getPublic(userId: string): Promise<PublicUser | null> {
+    const user = await this.ds.getRepository(UserAccountEntity).findOneBy({ id: userId });
+    return user ? publicUser(user) : null;
+  }
+
+  /** The active account with this user name, if any (for a reset request, which never says whether it exists). */
+  async findActive(username: string): Promise<PublicUser | null> {
+    const user = await this.ds.getRepository(UserAccountEntity).findOneBy({ username, active: true });
+    return user ? publicUser(user) : null;
+  }
+
+  /**
+   * An administrator's reset: a new one-time password (shown once), to be changed at the next
+   * sign-in; every session of the user ends.
+   */
+  async resetPassword(userId: string): Promise<string> {
+    if (!(await this.ds.getRepository(UserAccountEntity).existsBy({ id: userId })))
+      throw new DomainError('NOT_FOUND', '找不到该用户', { field: 'id' });
+    const generated = oneTimePassword();
+    await this.setPassword(userId, generated, true);
+    return generated;
   }
 
   async get(userId: string): Promise<SessionUser | null> {
@@ -126,8 +221,9 @@ export class UsersService {
     return user ? toSessionUser(user) : null;
   }
 
-  list() {
-    return this.ds.getRepository(UserAccountEntity).find({ order: { role: 'ASC', username: 'ASC' } });
+  async list(): Promise<PublicUser[]> {
+    const rows = await this.ds.getRepository(UserAccountEntity).find({ order: { role: 'ASC', username: 'ASC' } });
+    return rows.map(publicUser);
   }
 
   /** Replaces an evaluator's assigned units (by unit code), in one transaction. */
@@ -165,5 +261,6 @@ function toSessionUser(u: UserAccountEntity): SessionUser {
     role: u.role,
     unitId: u.unitId,
     mustChangePassword: u.mustChangePassword,
+    sessionVersion: u.sessionVersion,
   };
 }

@@ -88,6 +88,27 @@ export class Env {
   @IsIn(['true', 'false'], { message: '应为 true 或 false' })
   COOKIE_SECURE = 'false';
 
+  /** Address users open in a browser, for links in mail (password reset). Empty: http://HOST:PORT. */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: '应为 http://… 或 https://…' })
+  PUBLIC_URL?: string;
+
+  /**
+   * Which proxies may set X-Forwarded-For (Express "trust proxy"): empty = none, so the client address
+   * is the TCP peer and a forged header cannot dodge the login limiter. Behind a reverse proxy name it:
+   * `loopback`, an address or subnet list (`10.0.0.1, 172.16.0.0/12`), or a hop count (`1`).
+   */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @Matches(
+    /^(\d{1,2}|(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f.:]+(\/\d{1,3})?))*)$/,
+    {
+      message: '应为空（不信任代理）、代理跳数（如 1）或地址列表（如 loopback, 10.0.0.0/8）',
+    },
+  )
+  TRUST_PROXY?: string;
+
   /** Seconds a worker holds a job before others may take it over (a killed worker's jobs return after this). */
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt({ message: '必须是 2–600 的整数' })

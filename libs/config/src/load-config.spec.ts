@@ -47,4 +47,17 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('PORT="eighty"');
     expect((error as Error).message).toContain('必须是 1–65535 的整数');
   });
+
+  it('builds mail links from PUBLIC_URL, else from HOST and PORT', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://127.0.0.1:3000');
+    expect(loadConfig({ PUBLIC_URL: 'https://jxzp.example.gov.cn/' }).publicUrl).toBe('https://jxzp.example.gov.cn');
+    expect(() => loadConfig({ PUBLIC_URL: 'jxzp.example' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('trusts no proxy unless TRUST_PROXY names one', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY="everyone"/);
+  });
 });

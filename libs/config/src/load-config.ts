@@ -4,7 +4,14 @@ import { validateSync } from 'class-validator';
 import { Env } from './env.schema';
 
 /** Every variable selfeval reads (the optional ones have no default, so list them by hand). */
-export const ENV_NAMES = [...Object.keys(new Env()), 'DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'SESSION_SECRET'];
+export const ENV_NAMES = [
+  ...Object.keys(new Env()),
+  'DATABASE_URL',
+  'REDIS_URL',
+  'SMTP_URL',
+  'SESSION_SECRET',
+  'TRUST_PROXY',
+];
 
 export type DatabaseConfig = { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string };
 
@@ -26,6 +33,10 @@ export interface AppConfig {
   /** days before a deadline when units that have not submitted are reminded */
   reminderDays: number;
   auth: { sessionSecret?: string; bcryptCost: number; cookieSecure: boolean };
+  /** Express "trust proxy": false (default, the TCP peer is the client), a hop count or an address list */
+  trustProxy: false | number | string[];
+  /** base of links in mail, without a trailing slash */
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -75,7 +86,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       bcryptCost: env.BCRYPT_COST,
       cookieSecure: env.COOKIE_SECURE === 'true',
     },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
   };
+}
+
+function parseTrustProxy(value: string | undefined): AppConfig['trustProxy'] {
+  if (!value) return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((v) => v.trim());
 }
 
 function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {

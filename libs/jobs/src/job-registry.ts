@@ -27,6 +27,8 @@ export enum Job {
   RenderReport = 'render-report',
   /** Mails a rendered report to the unit; never twice to the same recipient. */
   MailReport = 'mail-report',
+  /** Issues a password-reset token (only its hash is stored) and mails the link; the token never passes through Redis. */
+  MailPasswordReset = 'mail-password-reset',
 }
 
 /** Payloads carry identifiers and small values only; handlers reload state from the database. */
@@ -41,6 +43,8 @@ export interface JobPayload {
   /** subjectId: the self-evaluation, or the quarter report for kind 'monitoring-table' */
   [Job.RenderReport]: { kind: ReportKind; subjectId: string; dataVersion: number; mail: boolean };
   [Job.MailReport]: { reportFileId: string };
+  /** requestId: one mail per request, however often the job is retried */
+  [Job.MailPasswordReset]: { userId: string; requestId: string };
 }
 
 export interface JobResult {
@@ -51,6 +55,7 @@ export interface JobResult {
   [Job.RecomputeAll]: { enqueued: number };
   [Job.RenderReport]: { reportFileId: string } | 'skipped';
   [Job.MailReport]: { sent: number; skipped: number };
+  [Job.MailPasswordReset]: 'sent' | 'skipped';
 }
 
 export const QUEUE_OF: Record<Job, Queue> = {
@@ -61,6 +66,7 @@ export const QUEUE_OF: Record<Job, Queue> = {
   [Job.RecomputeAll]: Queue.Scoring,
   [Job.RenderReport]: Queue.Reports,
   [Job.MailReport]: Queue.Mail,
+  [Job.MailPasswordReset]: Queue.Mail,
 };
 
 export const ALL_QUEUES: Queue[] = Object.values(Queue);

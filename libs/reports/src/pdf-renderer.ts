@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'puppeteer-core';
+import { newProfileDir, reapLeftoverBrowsers, removeProfile, writeLock } from './browser-leftovers';
 import { chromiumLaunchOptions } from './browser-options';
 import { metaContent, withPdfInfo } from './pdf-info';
 
@@ -9,6 +10,11 @@ export interface RendererOptions {
   /** relaunch the browser after this many renders, so its memory cannot creep */
   maxRendersPerBrowser?: number;
   timeoutMs?: number;
+  /**
+   * Where browser profiles live (DATA_DIR/chromium). With it, each browser's profile and pids are
+   * recorded there, and a browser left by a killed process is stopped when the next renderer starts.
+   */
+  profileRoot?: string;
 }
 
 export interface PdfOptions {
@@ -45,12 +51,29 @@ export class PdfRenderer {
   /** requests the pages tried to make and were refused (visible for tests and logs) */
   blockedRequests: string[] = [];
 
-  constructor(private readonly options: RendererOptions) {}
+  /** browsers a killed predecessor left running, stopped at construction */
+  readonly reaped: number[] = [];
+
+  constructor(private readonly options: RendererOptions) {
+    if (options.profileRoot) this.reaped = reapLeftoverBrowsers(options.profileRoot).stopped;
+  }
 
   private async launch(): Promise<Browser> {
     const puppeteer = await import('puppeteer-core');
-    const browser = await puppeteer.launch(chromiumLaunchOptions(this.options.executablePath));
+    const root = this.options.profileRoot;
+    const profileDir = root ? newProfileDir(root) : undefined;
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch(chromiumLaunchOptions(this.options.executablePath, profileDir));
+    } catch (e) {
+      if (profileDir) removeProfile(profileDir);
+      throw e;
+    }
+    const browserPid = browser.process()?.pid;
+    if (profileDir && browserPid) writeLock({ ownerPid: process.pid, browserPid, profileDir });
     browser.once('disconnected', () => {
+      // puppeteer removes only its own temporary profiles; ours goes once the browser is gone
+      if (profileDir) void waitForExit(browser).then(() => removeProfile(profileDir));
       // crashed: forget it and its pages; the next render launches a new one. A retired browser
       // closing must not touch the state of the browser that replaced it.
       this.retired.delete(browser);
@@ -195,8 +218,21 @@ export class PdfRenderer {
     if (b) await (await b).close().catch(() => undefined);
   }
 
+  /** For tests: where the current browser keeps its profile (undefined without profileRoot). */
+  async profileDir(): Promise<string | undefined> {
+    const args = this.browser ? ((await this.browser).process()?.spawnargs ?? []) : [];
+    return args.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+  }
+
   /** For tests: browsers still open (the current one and retired ones finishing their pages). */
   openBrowsers(): number {
     return (this.current ? 1 : 0) + this.retired.size;
   }
+}
+
+/** Resolves when the browser process has exited (its profile files are closed). */
+function waitForExit(browser: Browser): Promise<void> {
+  const child = browser.process();
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
 }

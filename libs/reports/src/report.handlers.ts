@@ -38,7 +38,15 @@ export class ReportHandlers implements OnApplicationShutdown {
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.renderer = new PdfRenderer({ executablePath: config.chromiumPath, pages: 2, timeoutMs: 60_000 });
+    // profiles under DATA_DIR/chromium: a Chromium left by a killed worker is stopped here
+    this.renderer = new PdfRenderer({
+      executablePath: config.chromiumPath,
+      pages: 2,
+      timeoutMs: 60_000,
+      profileRoot: path.join(config.dataDir, 'chromium'),
+    });
+    if (this.renderer.reaped.length)
+      this.logger.warn(`stopped ${this.renderer.reaped.length} Chromium left by a killed process`);
     this.store = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 

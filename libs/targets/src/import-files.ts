@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  decimalOverflow,
   decodeTextDocument,
   DomainError,
   ImportResult,
@@ -8,6 +9,7 @@ import {
 } from '@selfeval/domain';
 import { importDocx } from './formats/docx-reader';
 import { importTemplateXlsx } from './formats/xlsx-template';
+import { parseOffThread, runOffThread } from './off-thread';
 import type { StoredSheetSummary, TargetsService } from './targets.service';
 
 export interface ImportedFile {
@@ -41,11 +43,78 @@ async function parseOne(f: ImportedFile): Promise<ImportResult> {
   return importTextDocument(decodeTextDocument(f.bytes, f.name), f.name);
 }
 
-/** Decodes, parses and checks every file; throws DomainError on the first file that cannot be stored. */
+/** Indicators one 绩效目标表 may hold (published sheets have 10–60); more is a mistake or an attack. */
+export const MAX_INDICATORS_PER_SHEET = 1_000;
+
+/**
+ * Limits a stored sheet must keep. Checked in parseFiles, which the dry-run preview and the real
+ * import both go through, so a preview never accepts what the import would refuse.
+ */
+export function checkLimits(result: ImportResult, file: string): void {
+  for (const s of result.sheets) {
+    const name = s.project?.name || `${s.unit.name}部门整体`;
+    const tooLong = (field: string, label: string, message: string): never => {
+      throw new DomainError('SHEET_INVALID', `文件“${file}”中“${name}”的${label}${message}，未保存`, {
+        file,
+        sheet: name,
+        field,
+      });
+    };
+    // column widths of unit, target_sheet and indicator (PostgreSQL refuses longer text; SQLite would keep it)
+    const unitKey = s.unit.code ?? s.unit.name;
+    const texts: [string | null | undefined, number, string, string][] = [
+      [file, 300, '文件名', 'file'],
+      [unitKey, 64, s.unit.code ? '单位编码' : '单位名称（无单位编码时作为编码）', 'unit.code'],
+      [s.unit.name, 200, '单位名称', 'unit.name'],
+      [s.project?.code, 64, '项目编码', 'project.code'],
+      // without a code the name is also the sheet key (`project:<name>`, 300 characters)
+      [s.project?.name, s.project?.code ? 300 : 292, '项目名称', 'project.name'],
+    ];
+    s.indicators.forEach((ind, i) => {
+      texts.push([ind.level1, 50, `指标“${ind.name}”的一级指标`, `indicators[${i}].level1`]);
+      texts.push([ind.level2, 50, `指标“${ind.name}”的二级指标`, `indicators[${i}].level2`]);
+      if (ind.target.kind === 'quantitative')
+        texts.push([ind.target.unit, 20, `指标“${ind.name}”的计量单位`, `indicators[${i}].target`]);
+    });
+    for (const [text, max, label, field] of texts) {
+      const length = text ? [...text].length : 0;
+      if (length > max) tooLong(field, label, `有 ${length} 个字符，超过 ${max} 个的上限`);
+    }
+    for (const [key, amount] of Object.entries(s.budget)) {
+      const overflow = amount ? decimalOverflow(amount, 'money') : null;
+      if (overflow) tooLong(`budget.${key}`, `资金“${amount}”万元`, overflow);
+    }
+    s.indicators.forEach((ind, i) => {
+      const overflow = ind.target.kind === 'quantitative' ? decimalOverflow(ind.target.value, 'value') : null;
+      if (overflow) tooLong(`indicators[${i}].target`, `指标“${ind.name}”的指标值“${ind.target.raw}”`, overflow);
+    });
+    if (s.indicators.length > MAX_INDICATORS_PER_SHEET) {
+      throw new DomainError(
+        'FILE_TOO_LARGE',
+        `文件“${file}”中“${name}”有 ${s.indicators.length} 个指标，超过每张目标表 ${MAX_INDICATORS_PER_SHEET} 个的上限，未保存`,
+        { file, sheet: name },
+      );
+    }
+  }
+}
+
+/** One file read and checked against the limits; runs on the parse worker (see parseFiles). */
+export async function parseFileContent(bytes: Uint8Array, name: string): Promise<ImportResult> {
+  const result = await parseOne({ name, bytes });
+  checkLimits(result, name);
+  return result;
+}
+
+/**
+ * Decodes, parses and checks every file, large ones on the parse worker thread (the event loop keeps serving);
+ * throws DomainError on the first file that cannot be stored.
+ */
 export async function parseFiles(files: ImportedFile[]): Promise<ParsedFile[]> {
   const out: ParsedFile[] = [];
   for (const f of files) {
-    const result = await parseOne(f);
+    const result = parseOffThread(f.bytes)
+      ? await runOffThread<ImportResult>(__filename, 'parseFileContent', [f.bytes, f.name], f.name)
+      : await parseFileContent(f.bytes, f.name);
     if (!result.sheets.length) {
       throw new DomainError(
         'NO_SHEETS_FOUND',

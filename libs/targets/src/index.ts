@@ -5,3 +5,5 @@ export * from './formats/docx-reader';
 export * from './formats/xlsx-template';
 export * from './sheet.mapper';
 export * from './formats/workbook-cells';
+export * from './formats/zip-guard';
+export * from './off-thread';

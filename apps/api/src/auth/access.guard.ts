@@ -59,7 +59,9 @@ export class AccessGuard implements CanActivate {
   }
 
   private async attach(req: Request & { actor?: RequestActor }, userId: string) {
-    const user = await this.users.get(userId);
+    const found = await this.users.get(userId);
+    // signed in before the last password change or reset: that session is over
+    const user = found && found.sessionVersion === (req.session.sessionVersion ?? 0) ? found : null;
     if (user) req.actor = { user, scope: await this.users.scopeOf(user) };
     return user;
   }

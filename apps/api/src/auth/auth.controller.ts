@@ -3,7 +3,9 @@ import type { Request } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { IsArray, IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { randomUUID } from 'node:crypto';
 import { UsersService } from '@selfeval/auth';
+import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { DomainError, ROLES } from '@selfeval/domain';
 import type { Role } from '@selfeval/domain';
 import { Allow, CurrentActor, Public, RequestActor } from './access.decorators';
@@ -15,6 +17,13 @@ class LoginDto {
 }
 class PasswordDto {
   @IsString() @MaxLength(200) currentPassword!: string;
+  @IsString() @MaxLength(200) newPassword!: string;
+}
+class ResetRequestDto {
+  @IsString() @MaxLength(64) username!: string;
+}
+class ResetConfirmDto {
+  @IsString() @MaxLength(200) token!: string;
   @IsString() @MaxLength(200) newPassword!: string;
 }
 class NewUserDto {
@@ -36,6 +45,7 @@ class AssignDto {
 export class LoginLimiter {
   private readonly perUser: RateLimiterRedis;
   private readonly perAddress: RateLimiterRedis;
+  private readonly resetMails: RateLimiterRedis;
 
   constructor(redis: Redis, prefix: string) {
     this.perUser = new RateLimiterRedis({
@@ -50,6 +60,23 @@ export class LoginLimiter {
       points: 50,
       duration: 15 * 60,
     });
+    this.resetMails = new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: `${prefix}:reset-mail`,
+      points: 3,
+      duration: 60 * 60,
+    });
+  }
+
+  /** At most 3 reset mails per account and hour, however many addresses ask (nobody's inbox is flooded). */
+  async resetMailAllowed(username: string): Promise<boolean> {
+    try {
+      await this.resetMails.consume(username.toLowerCase(), 1);
+      return true;
+    } catch (e) {
+      if (e instanceof RateLimiterRes) return false;
+      throw e;
+    }
   }
 
   async check(username: string, ip: string): Promise<void> {
@@ -90,6 +117,7 @@ export async function signIn(
   // a new session id at sign-in: a session fixed before login is worthless
   await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
   req.session.userId = user.id;
+  req.session.sessionVersion = user.sessionVersion;
   return user;
 }
 
@@ -98,6 +126,7 @@ export class AuthController {
   constructor(
     private readonly users: UsersService,
     private readonly limiter: LoginLimiter,
+    private readonly jobs: JobProducer,
   ) {}
 
   /** Who is signed in (or null) and the CSRF token to send as X-CSRF-Token. */
@@ -124,18 +153,53 @@ export class AuthController {
     return { ok: true };
   }
 
+  /**
+   * Forgotten password: mails a single-use link to the account's address. The answer is the same
+   * whether or not the account exists, has an address, or hit the mail limit (no user enumeration).
+   */
+  @Post('password-reset')
+  @Public()
+  @HttpCode(202)
+  async requestReset(@Req() req: Request, @Body() dto: ResetRequestDto) {
+    await this.limiter.check(dto.username, req.ip ?? 'unknown');
+    const user = await this.users.findActive(dto.username);
+    if (user?.email && (await this.limiter.resetMailAllowed(dto.username))) await enqueueResetMail(this.jobs, user.id);
+    return { ok: true, message: RESET_REQUESTED };
+  }
+
+  /** Sets a new password with a mailed token; every session of the user ends. */
+  @Post('password-reset/confirm')
+  @Public()
+  @HttpCode(200)
+  async confirmReset(@Body() dto: ResetConfirmDto) {
+    await this.users.resetWithToken(dto.token, dto.newPassword);
+    return { ok: true };
+  }
+
   @Post('password')
   @Allow('account.self')
   @HttpCode(200)
-  async password(@CurrentActor() actor: RequestActor, @Body() dto: PasswordDto) {
-    await this.users.changePassword(actor.user.id, dto.currentPassword, dto.newPassword);
+  async password(@Req() req: Request, @CurrentActor() actor: RequestActor, @Body() dto: PasswordDto) {
+    // every other session of the user ends; this one carries on under the new version
+    req.session.sessionVersion = await this.users.changePassword(actor.user.id, dto.currentPassword, dto.newPassword);
     return { ok: true };
   }
 }
 
+export const RESET_REQUESTED = '如果该账号存在并登记了邮箱，重置密码的邮件已发出，请在 30 分钟内使用';
+
+/** One mail job per request (the worker issues the token); the request id makes retries send at most once. */
+export async function enqueueResetMail(jobs: JobProducer, userId: string): Promise<void> {
+  const requestId = randomUUID();
+  await jobs.enqueue(Job.MailPasswordReset, { userId, requestId }, { jobId: jobId(Job.MailPasswordReset, requestId) });
+}
+
 @Controller('api/users')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly jobs: JobProducer,
+  ) {}
 
   @Get()
   @Allow('users.manage')
@@ -149,6 +213,29 @@ export class UsersController {
   async create(@Body() dto: NewUserDto) {
     const { user, oneTimePassword } = await this.users.create(dto);
     return { user, oneTimePassword };
+  }
+
+  /** A new one-time password (returned once); the user's sessions end and the password must be changed at sign-in. */
+  @Post(':id/password-reset')
+  @Allow('users.manage')
+  @HttpCode(200)
+  async resetPassword(@Param('id', ParseUUIDPipe) id: string) {
+    return { oneTimePassword: await this.users.resetPassword(id) };
+  }
+
+  /** Mails the user a reset link (issue 17); the current password keeps working until the link is used. */
+  @Post(':id/password-reset-mail')
+  @Allow('users.manage')
+  @HttpCode(202)
+  async mailReset(@Param('id', ParseUUIDPipe) id: string) {
+    const user = await this.users.getPublic(id);
+    if (!user?.active) throw new DomainError('NOT_FOUND', '找不到该用户', { field: 'id' });
+    if (!user.email)
+      throw new DomainError('VALIDATION_FAILED', `用户“${user.username}”没有登记邮箱，无法发送重置邮件`, {
+        field: 'email',
+      });
+    await enqueueResetMail(this.jobs, user.id);
+    return { ok: true };
   }
 
   @Put(':id/units')

@@ -13,6 +13,8 @@ import { sendError } from '../http/domain-error.filter';
 declare module 'express-session' {
   interface SessionData {
     userId?: string;
+    /** the account's session_version at sign-in; a password change bumps it and ends this session */
+    sessionVersion?: number;
   }
 }
 

@@ -23,7 +23,7 @@ import { EvaluationService } from '@selfeval/evaluation';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { ContentStore } from '@selfeval/db';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
-import { DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
+import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { sendPdf } from './send-pdf';
 import { submitQuarter } from './submit-quarter';
@@ -207,13 +207,7 @@ export class ActualsController {
     @Actor() actor: string,
   ) {
     if (!file) throw new DomainError('VALIDATION_FAILED', '请选择填报文件（字段名 file）', { field: 'file' });
-    return this.actuals.uploadWorkbook(
-      sheetId,
-      period,
-      file.buffer,
-      Buffer.from(file.originalname, 'latin1').toString('utf8'),
-      actor,
-    );
+    return this.actuals.uploadWorkbook(sheetId, period, file.buffer, decodeUploadName(file.originalname), actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/evidence')
@@ -231,7 +225,7 @@ export class ActualsController {
       sheetId,
       period,
       file.buffer,
-      Buffer.from(file.originalname, 'latin1').toString('utf8'),
+      decodeUploadName(file.originalname),
       indicatorId ?? null,
       actor,
     );

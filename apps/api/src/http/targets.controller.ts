@@ -15,7 +15,7 @@ import {
 import type { Response } from 'express';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { DomainError, MAX_DOCUMENT_BYTES } from '@selfeval/domain';
+import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { exportTemplateXlsx, importFiles, parseFiles, TargetsService, toInterchange } from '@selfeval/targets';
 
@@ -35,7 +35,7 @@ export class TargetsController {
   async import(@UploadedFiles() files: Express.Multer.File[] = [], @Query('dryRun') dryRun?: string) {
     if (!files.length)
       throw new DomainError('VALIDATION_FAILED', '请选择要导入的绩效目标表文件（字段名 files）', { field: 'files' });
-    const docs = files.map((f) => ({ name: Buffer.from(f.originalname, 'latin1').toString('utf8'), bytes: f.buffer }));
+    const docs = files.map((f) => ({ name: decodeUploadName(f.originalname), bytes: f.buffer }));
     return importFiles(this.targets, await parseFiles(docs), { dryRun: dryRun === '1' || dryRun === 'true' });
   }
 

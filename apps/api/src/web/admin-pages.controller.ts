@@ -19,7 +19,7 @@ import type { Request, Response } from 'express';
 import { ActualsService } from '@selfeval/actuals';
 import { UsersService } from '@selfeval/auth';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { DomainError, MAX_DOCUMENT_BYTES, PERIODS, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
+import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, PERIODS, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { importFiles, parseFiles, TargetsService } from '@selfeval/targets';
 import { Actor, Allow, Public } from '../auth/access.decorators';
@@ -70,7 +70,7 @@ export class AdminPagesController {
     try {
       if (!files.length) throw new DomainError('VALIDATION_FAILED', '请选择要导入的文件', { field: 'files' });
       const docs = files.map((f) => ({
-        name: Buffer.from(f.originalname, 'latin1').toString('utf8'),
+        name: decodeUploadName(f.originalname),
         bytes: f.buffer,
       }));
       const result = await importFiles(this.targets, await parseFiles(docs), { dryRun: true });

@@ -3,7 +3,8 @@ import type { Request, Response } from 'express';
 import { UsersService } from '@selfeval/auth';
 import { DomainError } from '@selfeval/domain';
 import { Allow, CurrentActor, Public, RequestActor } from '../auth/access.decorators';
-import { LoginLimiter, signIn } from '../auth/auth.controller';
+import { JobProducer } from '@selfeval/jobs';
+import { enqueueResetMail, LoginLimiter, RESET_REQUESTED, signIn } from '../auth/auth.controller';
 import { WebViews } from './web-views';
 
 /** Only local paths: `next` must not send a signed-in user to another site. */
@@ -17,7 +18,55 @@ export class AuthPagesController {
     private readonly views: WebViews,
     private readonly users: UsersService,
     private readonly limiter: LoginLimiter,
+    private readonly jobs: JobProducer,
   ) {}
+
+  /** The link in a reset mail opens this page (with ?token=); without a token it asks for the user name. */
+  @Get('password-reset')
+  @Public()
+  resetPage(@Req() req: Request, @Query('token') token?: string) {
+    return this.views.render(req, 'password-reset', '重置密码', { token: typeof token === 'string' ? token : '' });
+  }
+
+  @Post('password-reset/request')
+  @Public()
+  async requestReset(@Req() req: Request, @Res() res: Response, @Body() body: { username?: string }) {
+    const username = String(body.username ?? '').slice(0, 64);
+    try {
+      await this.limiter.check(username, req.ip ?? 'unknown');
+      const user = await this.users.findActive(username);
+      if (user?.email && (await this.limiter.resetMailAllowed(username))) await enqueueResetMail(this.jobs, user.id);
+      res.type('html').send(this.views.render(req, 'password-reset', '重置密码', { sent: RESET_REQUESTED }));
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      res
+        .status(429)
+        .type('html')
+        .send(this.views.render(req, 'password-reset', '重置密码', { error: e.userMessage }));
+    }
+  }
+
+  @Post('password-reset')
+  @Public()
+  async reset(
+    @Req() req: Request,
+    @Res() res: Response,
+    @Body() body: { token?: string; newPassword?: string; confirmPassword?: string },
+  ) {
+    const token = String(body.token ?? '');
+    try {
+      if (body.newPassword !== body.confirmPassword)
+        throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
+      await this.users.resetWithToken(token, String(body.newPassword ?? ''));
+      res.redirect(303, '/login');
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      res
+        .status(422)
+        .type('html')
+        .send(this.views.render(req, 'password-reset', '重置密码', { token, error: e.userMessage }));
+    }
+  }
 
   @Get('login')
   @Public()
@@ -80,7 +129,7 @@ export class AuthPagesController {
     try {
       if (body.newPassword !== body.confirmPassword)
         throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
-      await this.users.changePassword(
+      req.session.sessionVersion = await this.users.changePassword(
         actor.user.id,
         String(body.currentPassword ?? ''),
         String(body.newPassword ?? ''),

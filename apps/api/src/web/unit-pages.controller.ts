@@ -30,6 +30,7 @@ import {
   PERIODS,
   QuarterReportInput,
   SheetScore,
+  decodeUploadName,
 } from '@selfeval/domain';
 import { Job, jobId, JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
@@ -257,7 +258,7 @@ export class UnitPagesController {
   ) {
     try {
       if (!file) throw new DomainError('VALIDATION_FAILED', '请选择文件', { field: 'file' });
-      const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
+      const name = decodeUploadName(file.originalname);
       if (form.kind === 'workbook') await this.actuals.uploadWorkbook(sheetId, period, file.buffer, name, who);
       else await this.actuals.addEvidence(sheetId, period, file.buffer, name, form.indicatorId || null, who);
       res.redirect(

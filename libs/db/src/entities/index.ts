@@ -12,12 +12,13 @@ import {
 } from './actuals.entities';
 import { IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity } from './evaluation.entities';
 import { IndicatorEntity } from './indicator.entity';
-import { EvaluatorAssignmentEntity, UserAccountEntity } from './account.entities';
+import { EvaluatorAssignmentEntity, PasswordResetEntity, UserAccountEntity } from './account.entities';
 import { TargetSheetEntity } from './target-sheet.entity';
 import { UnitEntity } from './unit.entity';
 
 export {
   EvaluatorAssignmentEntity,
+  PasswordResetEntity,
   UserAccountEntity,
   IndicatorScoreEntity,
   ReportFileEntity,
@@ -58,4 +59,5 @@ export const ENTITIES = [
   ReportFileEntity,
   UserAccountEntity,
   EvaluatorAssignmentEntity,
+  PasswordResetEntity,
 ];

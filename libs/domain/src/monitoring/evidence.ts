@@ -7,6 +7,22 @@ export interface SniffedType {
   ext: string;
 }
 
+/** Text that a browser could take for markup (HTML, SVG, XML): refused as "plain text". */
+const MARKUP = /<\s*[!?]?\s*(script|html|svg|iframe|doctype|xml|object|embed|body|head|meta|link|style|img|form)\b/i;
+
+/** Extensions a stored name may keep for each sniffed type; any other ending is replaced. */
+const EXTENSIONS: Record<string, string[]> = {
+  pdf: ['pdf'],
+  png: ['png'],
+  jpg: ['jpg', 'jpeg'],
+  doc: ['doc'],
+  xls: ['xls'],
+  docx: ['docx'],
+  xlsx: ['xlsx'],
+  txt: ['txt'],
+  csv: ['csv'],
+};
+
 /**
  * What an evidence file really is, from its first bytes (never from its name or the browser's
  * claim). Only document and image types are accepted: HTML, SVG, scripts and executables are not.
@@ -32,7 +48,7 @@ export function sniffEvidence(bytes: Uint8Array, name: string): SniffedType | nu
     try {
       const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
       // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-      if (!/[\u0000-\u0008\u000e-\u001f]/.test(text) && !/<\s*(script|html|svg|iframe)/i.test(text))
+      if (!/[\u0000-\u0008\u000e-\u001f]/.test(text) && !MARKUP.test(text))
         return { mime: 'text/plain; charset=utf-8', ext: /\.csv$/i.test(name) ? 'csv' : 'txt' };
     } catch {
       return null;
@@ -41,15 +57,54 @@ export function sniffEvidence(bytes: Uint8Array, name: string): SniffedType | nu
   return null;
 }
 
-/** A display name with no path, no control characters, at most 120 characters. */
+/**
+ * A display name with no path, no control or format characters (C0/C1 controls, bidi overrides
+ * and isolates such as U+202E, zero-width characters, line separators), at most 120 characters.
+ * A right-to-left override would let "gpj.exe" display as "exe.jpg".
+ */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
-    // eslint-disable-next-line no-control-regex -- control characters are what this removes
-    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '')
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}<>:"|?*]/gu, '')
     .replace(/^\.+/, '')
     .trim();
   return (cleaned || '附件').slice(0, 120);
+}
+
+/**
+ * The name an evidence file is stored and served under: cleaned, and ending in the extension of
+ * what the bytes are ("x.html" holding a PDF becomes "x.pdf"), so no name can promise another type.
+ */
+export function evidenceFileName(name: string, type: SniffedType): string {
+  const safe = safeFileName(name);
+  const dot = safe.lastIndexOf('.');
+  const ext = dot > 0 ? safe.slice(dot + 1).toLowerCase() : '';
+  if (EXTENSIONS[type.ext]?.includes(ext)) return safe;
+  const stem = dot > 0 ? safe.slice(0, dot) : safe;
+  return `${stem.slice(0, 120 - type.ext.length - 1)}.${type.ext}`;
+}
+
+/**
+ * The file name of a multipart upload. Multer hands it over as latin1 characters of the raw
+ * header bytes: those are decoded as UTF-8, else as GB18030 (a superset of GBK, what Chinese
+ * Windows browsers and tools send); a name that is neither is refused rather than stored as "����".
+ * A name that already holds characters above U+00FF was decoded by the parser (RFC 5987 filename*).
+ */
+export function decodeUploadName(original: string): string {
+  // eslint-disable-next-line no-control-regex -- a name holding only U+0000–U+00FF is raw header bytes
+  if (/[^\u0000-\u00ff]/.test(original)) return original;
+  const bytes = Uint8Array.from(original, (c) => c.charCodeAt(0));
+  for (const encoding of ['utf-8', 'gb18030']) {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    } catch {
+      // try the next encoding
+    }
+  }
+  throw new DomainError('VALIDATION_FAILED', '文件名的编码无法识别（应为 UTF-8 或 GBK），请改名后重新上传', {
+    field: 'file',
+  });
 }
 
 export function checkEvidence(bytes: Uint8Array, name: string): SniffedType {

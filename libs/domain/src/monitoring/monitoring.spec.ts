@@ -2,7 +2,7 @@ import { parseTarget } from '../targets/parse-target';
 import { D } from '../scoring/decimal';
 import { indicatorLight, spendingLight, worstLight } from './lights';
 import { plannedPercent } from './plan';
-import { validateQuarterReport } from './quarter-report';
+import { decimalOverflow, validateQuarterReport } from './quarter-report';
 
 const PLAN = [
   { month: 3, percent: '25' },
@@ -106,9 +106,9 @@ describe('validateQuarterReport', () => {
           { indicatorId: 'n', value: '很多' },
           { indicatorId: 'r', value: '120%' },
           { indicatorId: 'c', value: '3次' },
-          { indicatorId: 'q', grade: '很好' },
+          { indicatorId: 'q', grade: '很好', likelihood: '也许', causeCategory: '天气' },
           { indicatorId: 'x', value: '1' },
-          { indicatorId: 'n', value: '3人', likelihood: '也许', causeCategory: '天气' },
+          { indicatorId: 'n', value: '3人' },
         ],
       },
       sheet,
@@ -121,14 +121,42 @@ describe('validateQuarterReport', () => {
       'values[0].value',
       'values[1].value',
       'values[2].value',
+      'values[3].likelihood',
+      'values[3].causeCategory',
       'values[3].grade',
       'values[4].indicatorId',
-      'values[5].likelihood',
-      'values[5].causeCategory',
+      'values[5].indicatorId',
     ]);
+    expect(r.errors[11].message).toBe('“值班人数”重复填报（与 values[0] 是同一指标），每个指标只能填一次');
     expect(r.errors[0].message).toBe('资金来源“财政拨款”的执行数“-1”不能为负数');
     expect(r.errors[5].message).toBe('“到位率”是比率，当前值 120% 不能超过 100%');
     expect(r.errors[6].message).toBe('“资金”：实际完成值“3次”的单位“次”与目标单位“万元”不一致');
+  });
+  it('refuses numbers longer than the database columns, naming the field', () => {
+    const r = validateQuarterReport(
+      {
+        spending: [{ source: '财政拨款', amount: '1234567890123' }],
+        adjustments: [{ amount: '0.0000001', reason: '调整' }],
+        values: [{ indicatorId: 'n', value: '123456789012345人' }],
+        overspendExplanation: '超支说明',
+      },
+      sheet,
+    );
+    expect(r.errors).toEqual([
+      {
+        field: 'spending[0].amount',
+        message: '资金来源“财政拨款”的执行数“1234567890123”超出可保存的范围（整数部分最多 12 位）',
+      },
+      { field: 'adjustments[0].amount', message: '预算调整金额“0.0000001”应为数字（万元，调减写负数）' },
+      {
+        field: 'values[0].value',
+        message: '“值班人数”当前值“123456789012345人”超出可保存的范围（整数部分最多 14 位）',
+      },
+    ]);
+    expect(decimalOverflow('123456789012.123456', 'money')).toBeNull();
+    expect(decimalOverflow('-999999999999.999999', 'money')).toBeNull();
+    expect(decimalOverflow('1000000000000', 'money')).toBe('超出可保存的范围（整数部分最多 12 位）');
+    expect(decimalOverflow('1.1234567', 'value')).toBe('小数位过多（最多 6 位）');
   });
   it('requires an explanation for spending above the adjusted budget, and adjustments count', () => {
     const over = { spending: [{ source: '财政拨款', amount: '42' }], values: [] };

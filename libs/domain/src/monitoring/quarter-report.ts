@@ -55,6 +55,25 @@ export interface ValidatedReport {
 const MONEY = /^\d+(\.\d{1,6})?$/;
 
 /**
+ * What the database columns hold (libs/db): money decimal(18,6) in 万元, indicator values and
+ * targets decimal(20,6). A longer number is refused here, naming the field, instead of failing
+ * (or being rounded) in the database.
+ */
+export const DECIMAL_COLUMNS = {
+  money: { integerDigits: 12, scale: 6 },
+  value: { integerDigits: 14, scale: 6 },
+} as const;
+
+/** Why a decimal does not fit its column (Chinese), or null when it fits. */
+export function decimalOverflow(value: Dec | string, column: keyof typeof DECIMAL_COLUMNS): string | null {
+  const { integerDigits, scale } = DECIMAL_COLUMNS[column];
+  const d = new D(value);
+  if (d.abs().gte(new D(10).pow(integerDigits))) return `超出可保存的范围（整数部分最多 ${integerDigits} 位）`;
+  if (d.decimalPlaces() > scale) return `小数位过多（最多 ${scale} 位）`;
+  return null;
+}
+
+/**
  * Checks one quarterly report (cumulative, domain.md §5) against its sheet. Pure: the service
  * stores the normalised values only when there is no error, all in one transaction.
  */
@@ -73,6 +92,11 @@ export function validateQuarterReport(
     }
     if (!MONEY.test(s)) {
       errors.push({ field, message: `${label}“${s}”应为金额（万元，最多 6 位小数）` });
+      return null;
+    }
+    const overflow = decimalOverflow(s, 'money');
+    if (overflow) {
+      errors.push({ field, message: `${label}“${s}”${overflow}` });
       return null;
     }
     return new D(s);
@@ -95,11 +119,21 @@ export function validateQuarterReport(
     const s = String(adj.amount ?? '').trim();
     if (!/^-?\d+(\.\d{1,6})?$/.test(s))
       errors.push({ field: `adjustments[${i}].amount`, message: `预算调整金额“${s}”应为数字（万元，调减写负数）` });
+    else if (decimalOverflow(s, 'money'))
+      errors.push({ field: `adjustments[${i}].amount`, message: `预算调整金额“${s}”${decimalOverflow(s, 'money')}` });
     else adjusted = adjusted.plus(s);
     if (!adj.reason?.trim()) errors.push({ field: `adjustments[${i}].reason`, message: '预算调整须填写调整原因' });
   });
   if (adjusted.lte(0))
     errors.push({ field: 'adjustments', message: `调整后预算数 ${adjusted.toFixed()} 万元应大于 0` });
+  // the sums are stored too (quarter_report.spent_total, adjusted_budget)
+  if (decimalOverflow(spent, 'money'))
+    errors.push({ field: 'spending', message: `累计执行数 ${spent.toFixed()} 万元${decimalOverflow(spent, 'money')}` });
+  if (decimalOverflow(adjusted, 'money'))
+    errors.push({
+      field: 'adjustments',
+      message: `调整后预算数 ${adjusted.toFixed()} 万元${decimalOverflow(adjusted, 'money')}`,
+    });
   if (spent.gt(adjusted)) {
     const msg = `累计执行数 ${spent.toFixed()} 万元超过调整后预算数 ${adjusted.toFixed()} 万元`;
     if (input.overspendExplanation?.trim()) warnings.push({ field: 'spending', message: `${msg}（已说明原因）` });
@@ -108,12 +142,22 @@ export function validateQuarterReport(
 
   const byId = new Map(sheet.indicators.map((i) => [i.id, i]));
   const values: NormalizedValue[] = [];
+  const seen = new Map<string, number>();
   input.values.forEach((v, i) => {
     const ind = byId.get(v.indicatorId);
     if (!ind) {
       errors.push({ field: `values[${i}].indicatorId`, message: `指标 ${v.indicatorId} 不属于这张绩效目标表` });
       return;
     }
+    // one value per indicator: a second row would be ambiguous (and collide in the database)
+    if (seen.has(ind.id)) {
+      errors.push({
+        field: `values[${i}].indicatorId`,
+        message: `“${ind.name}”重复填报（与 values[${seen.get(ind.id)}] 是同一指标），每个指标只能填一次`,
+      });
+      return;
+    }
+    seen.set(ind.id, i);
     const field = (k: string) => `values[${i}].${k}`;
     if (v.likelihood && !(LIKELIHOODS as readonly string[]).includes(v.likelihood)) {
       errors.push({ field: field('likelihood'), message: `“${ind.name}”的完成可能性应为：${LIKELIHOODS.join('、')}` });
@@ -153,6 +197,9 @@ export function validateQuarterReport(
             message: `“${ind.name}”是比率，当前值 ${a.value.toFixed()}% 不能超过 100%`,
           });
         if (a.value.lt(0)) errors.push({ field: field('value'), message: `“${ind.name}”当前值不能为负数` });
+        const overflow = decimalOverflow(a.value, 'value');
+        if (overflow)
+          errors.push({ field: field('value'), message: `“${ind.name}”当前值“${out.valueRaw}”${overflow}` });
         out.valueNum = a.value.toFixed();
         const before = previous?.get(ind.id);
         if (t.unit !== '%' && before !== undefined && before !== null && a.value.lt(before)) {

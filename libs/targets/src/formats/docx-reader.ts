@@ -1,9 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import JSZip from 'jszip';
 import { DocItem, DomainError, ImportResult, importDocItems } from '@selfeval/domain';
-
-/** Uncompressed size a .docx may unpack to; a zip bomb is refused before it is inflated. */
-const MAX_UNPACKED_BYTES = 100 * 1024 * 1024;
+import { checkZip } from './zip-guard';
 
 type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
 
@@ -12,6 +10,8 @@ type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
  * same recogniser as the text exports: a Word table row becomes a row of cells, a paragraph a text line.
  */
 export async function importDocx(bytes: Uint8Array, file: string): Promise<ImportResult> {
+  // entries and sizes are checked before JSZip inflates anything (a zip bomb is refused here)
+  checkZip(bytes, file);
   let zip: JSZip;
   try {
     zip = await JSZip.loadAsync(bytes);
@@ -21,15 +21,6 @@ export async function importDocx(bytes: Uint8Array, file: string): Promise<Impor
       `文件“${file}”不是有效的 Word（.docx）文件：${(e as Error).message}`,
       { file },
     );
-  }
-  let unpacked = 0;
-  zip.forEach((_, entry) => {
-    unpacked += (entry as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize ?? 0;
-  });
-  if (unpacked > MAX_UNPACKED_BYTES) {
-    throw new DomainError('FILE_TOO_LARGE', `文件“${file}”解压后超过 ${MAX_UNPACKED_BYTES / 1048576} MB，已拒绝`, {
-      file,
-    });
   }
   const doc = zip.file('word/document.xml');
   if (!doc)

@@ -1,8 +1,12 @@
 import ExcelJS from 'exceljs';
 import { DomainError } from '@selfeval/domain';
+import { checkZip } from './zip-guard';
 
-/** Opens an uploaded .xlsx, or says in Chinese that it is not one. */
+/** Opens an uploaded .xlsx (sizes and rows checked before ExcelJS inflates anything), or says in Chinese that it is not one. */
 export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<ExcelJS.Workbook> {
+  if (bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    throw new DomainError('FILE_FORMAT_UNSUPPORTED', `文件“${file}”不是有效的 Excel（.xlsx）文件`, { file });
+  checkZip(bytes, file);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
