@@ -47,4 +47,42 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('PORT="eighty"');
     expect((error as Error).message).toContain('必须是 1–65535 的整数');
   });
+
+  it('refuses production without a strong SESSION_SECRET, and never prints the secret', () => {
+    const problemsOf = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as Error).message).not.toContain(env.SESSION_SECRET ?? '\u0000');
+        return (e as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+      }
+    };
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: 生产环境（NODE_ENV=production）必须设置，至少 32 个字符/),
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'short-secret' })).toEqual([
+      'SESSION_SECRET: 至少 32 个字符',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(40) })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: 太容易猜到/),
+    ]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(31) + 'abcdefghij',
+        WEBHOOK_ALLOW_LOOPBACK: 'true',
+      }),
+    ).toEqual([expect.stringMatching(/^WEBHOOK_ALLOW_LOOPBACK: 只用于测试/)]);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: '0123456789abcdef0123456789abcdef' })).toEqual([]);
+    // development and tests keep booting with nothing set (a random secret per process)
+    expect(problemsOf({})).toEqual([]);
+  });
+
+  it('logs pretty lines in development and JSON elsewhere unless LOG_FORMAT says otherwise', () => {
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+  });
 });
