@@ -20,7 +20,6 @@ import { ActualsService } from '@selfeval/actuals';
 import { UsersService } from '@selfeval/auth';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { DomainError, MAX_DOCUMENT_BYTES, PERIODS, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
-import { JobProducer } from '@selfeval/jobs';
 import { importFiles, parseFiles, TargetsService } from '@selfeval/targets';
 import { Actor, Allow, Public } from '../auth/access.decorators';
 import { WEB_DIR, WebViews } from './web-views';
@@ -37,7 +36,6 @@ export class AdminPagesController {
     private readonly views: WebViews,
     private readonly targets: TargetsService,
     private readonly users: UsersService,
-    private readonly jobs: JobProducer,
     private readonly actuals: ActualsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -235,15 +233,5 @@ export class AdminPagesController {
           ),
         );
     }
-  }
-
-  @Get('admin/queues')
-  @Allow('system.read')
-  async queues(@Req() req: Request) {
-    const counts = await this.jobs.counts();
-    const workers = await this.jobs.workerCounts();
-    return this.views.render(req, 'queues', '作业队列', {
-      queues: Object.entries(counts).map(([name, c]) => ({ name, workers: workers[name] ?? 0, ...c })),
-    });
   }
 }
