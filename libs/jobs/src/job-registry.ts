@@ -27,6 +27,8 @@ export enum Job {
   RenderReport = 'render-report',
   /** Mails a rendered report to the unit; never twice to the same recipient. */
   MailReport = 'mail-report',
+  /** Posts one notice to a unit's 企业微信 / 钉钉 group robot; never twice for the same key. */
+  SendWebhook = 'send-webhook',
 }
 
 /** Payloads carry identifiers and small values only; handlers reload state from the database. */
@@ -41,6 +43,8 @@ export interface JobPayload {
   /** subjectId: the self-evaluation, or the quarter report for kind 'monitoring-table' */
   [Job.RenderReport]: { kind: ReportKind; subjectId: string; dataVersion: number; mail: boolean };
   [Job.MailReport]: { reportFileId: string };
+  /** text: the notice as decided when it was due (a reminder lists the sheets missing at that moment) */
+  [Job.SendWebhook]: { unitId: string; dedupeKey: string; text: string };
 }
 
 export interface JobResult {
@@ -51,6 +55,7 @@ export interface JobResult {
   [Job.RecomputeAll]: { enqueued: number };
   [Job.RenderReport]: { reportFileId: string } | 'skipped';
   [Job.MailReport]: { sent: number; skipped: number };
+  [Job.SendWebhook]: 'sent' | 'skipped';
 }
 
 export const QUEUE_OF: Record<Job, Queue> = {
@@ -61,6 +66,7 @@ export const QUEUE_OF: Record<Job, Queue> = {
   [Job.RecomputeAll]: Queue.Scoring,
   [Job.RenderReport]: Queue.Reports,
   [Job.MailReport]: Queue.Mail,
+  [Job.SendWebhook]: Queue.Mail,
 };
 
 export const ALL_QUEUES: Queue[] = Object.values(Queue);

@@ -6,6 +6,7 @@ import { Evaluation1732400000000 } from './1732400000000-evaluation';
 import { ReportFile1732500000000 } from './1732500000000-report-file';
 import { ReportTexts1732600000000 } from './1732600000000-report-texts';
 import { Accounts1732700000000 } from './1732700000000-accounts';
+import { UnitWebhook1732950000000 } from './1732950000000-unit-webhook';
 
 /** Listed by hand, oldest first: ts-jest and the compiled app load the same list (no dist globs). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ReportFile1732500000000,
   ReportTexts1732600000000,
   Accounts1732700000000,
+  UnitWebhook1732950000000,
 ];
