@@ -50,7 +50,7 @@ describe('selfeval start (embedded default)', () => {
     expect(fs.existsSync(path.join(dataDir, 'selfeval.sqlite'))).toBe(true);
 
     // first start on an empty database: sample sheets and one account per role, each able to sign in
-    for (let k = 0; k < 50 && !output.includes('user reset-password'); k++)
+    for (let k = 0; k < 300 && !output.includes('user reset-password'); k++)
       await new Promise((r) => setTimeout(r, 100));
     const accounts = [...output.matchAll(/│ ([a-z]+) +│ ([A-Za-z0-9]{14}) +│/g)].map((m) => ({
       username: m[1],

@@ -13,7 +13,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     bufferLogs: true,
     bodyParser: false,
   });
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.http.trustProxy);
   configureApp(app);
   configureSession(app, config, app.get(REDIS_CONNECTION));
   mountQueueBoard(app);

@@ -22,6 +22,14 @@ export class Env {
   @IsString()
   HOST = '127.0.0.1';
 
+  /**
+   * Which proxies' X-Forwarded-* headers to believe (Express "trust proxy": loopback, uniquelocal,
+   * addresses or subnets, comma-separated). Behind a TLS proxy this is what makes requests count as
+   * HTTPS, so COOKIE_SECURE cookies are set.
+   */
+  @Matches(/^[A-Za-z0-9.:/, ]+$/, { message: '应为 loopback、linklocal、uniquelocal、IP 地址或网段，以逗号分隔' })
+  TRUST_PROXY = 'loopback';
+
   @IsString()
   DATA_DIR = 'data';
 

@@ -19,7 +19,7 @@ export type DatabaseConfig = { driver: 'sqlite'; file: string } | { driver: 'pos
 
 export interface AppConfig {
   env: Env['NODE_ENV'];
-  http: { host: string; port: number };
+  http: { host: string; port: number; trustProxy: string[] };
   dataDir: string;
   database: DatabaseConfig;
   /** undefined: the embedded redis-server is started by the process that needs it. */
@@ -70,7 +70,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     env: env.NODE_ENV,
-    http: { host: env.HOST, port: env.PORT },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      trustProxy: env.TRUST_PROXY.split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    },
     dataDir,
     database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
     redisUrl: env.REDIS_URL,
