@@ -61,7 +61,8 @@ export async function userAddCommand(
       unitCode: opts.unit,
       email: opts.email,
     });
-    console.log(`已创建${ROLE_LABELS[user.role]}账号。\n${handOut(user.username, oneTimePassword!)}`);
+    if (!oneTimePassword) throw new Error('internal: no one-time password generated');
+    console.log(`已创建${ROLE_LABELS[user.role]}账号。\n${handOut(user.username, oneTimePassword)}`);
   });
 }
 
@@ -94,7 +95,10 @@ export async function userListCommand(config: AppConfig): Promise<void> {
       console.log('还没有账号。创建第一个管理员：npx selfeval user add admin --role admin --name 管理员');
       return;
     }
-    const table = new Table({ head: ['用户名', '姓名', '角色', '单位', '状态', '最近登录'], style: { head: [] } });
+    const table = new Table({
+      head: ['用户名', '姓名', '角色', '单位', '状态', '最近登录'],
+      style: { head: [], border: [] },
+    });
     for (const u of users)
       table.push([
         u.username,
