@@ -306,6 +306,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
       },
     );
     await shot('admin-queues');
+    await go('/'); // back to selfeval's pages (the dashboard has no sign-out form)
   });
 
   it("never shows another unit's data, even by URL", async () => {
