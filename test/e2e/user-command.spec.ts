@@ -60,5 +60,5 @@ describe('selfeval user add | reset-password | list', () => {
     expect(await verify('chief', first)).toBeNull();
     expect(await verify('chief', second)).toMatchObject({ mustChangePassword: true });
     expect(run('user', 'reset-password', 'nobody').err).toContain('找不到用户名“nobody”');
-  }, 60_000);
+  }, 180_000);
 });
