@@ -18,6 +18,11 @@ COPY demo demo
 COPY bin bin
 COPY scripts scripts
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+# the data directory (rendered PDFs, evidence files, the .eml outbox) belongs to the user the
+# processes run as; a new named volume mounted here takes this owner
+RUN mkdir -p /data && chown node:node /data
+ENV DATA_DIR=/data
+VOLUME /data
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "-r", "./scripts/register-paths.js", "dist/apps/api/src/main.js"]

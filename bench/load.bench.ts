@@ -109,6 +109,7 @@ async function main() {
           DATA_DIR: `/tmp/selfeval-load-${schema}`,
           BCRYPT_COST: '10',
           NODE_ENV: 'production',
+          SESSION_SECRET: randomBytes(32).toString('hex'),
         },
         stdio: ['ignore', 'ignore', 'inherit'],
       },

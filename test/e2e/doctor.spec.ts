@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runDoctor } from '../../apps/cli/src/commands/doctor.command';
 import { tempDir, testConfig } from '../helpers/config';
@@ -32,5 +33,17 @@ describe('selfeval doctor', () => {
       ok: false,
       fix: expect.stringContaining('redis-server'),
     });
+  });
+
+  it('leaves an empty data directory empty: no database file is created by a check', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'selfeval.sqlite');
+    const checks = await runDoctor(testConfig({ database: { driver: 'sqlite', file } }));
+    expect(checks.find((c) => c.name === '数据库')).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('尚不存在：第一次 selfeval start 时创建并建表'),
+    });
+    expect(fs.readdirSync(dir)).toEqual([]);
+    expect(JSON.stringify(checks)).not.toContain('selfeval migrate');
   });
 });

@@ -11,6 +11,8 @@ import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
 import { waitFor } from '../helpers/wait-for';
 import { createPgSchema, describePg } from '../helpers/postgres';
 import { startSmtpCatcher } from '../helpers/smtp-catcher';
+import * as http_ from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const DAY = 86_400_000;
 
@@ -30,6 +32,9 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
   let sheetId: string;
   let departmentId: string;
   let admin: Agent;
+  // the unit's 企业微信 group robot, played by a local HTTP receiver
+  let robot: http_.Server;
+  const robotTexts: string[] = [];
   const http = () => admin;
   const scored = (id: string) =>
     waitFor(async () => ((await http().get(`/api/evaluations/${id}`)).body.current ? true : undefined), 'scores');
@@ -40,8 +45,21 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const pg = await createPgSchema();
     drop = pg.drop;
     smtp = await startSmtpCatcher();
+    robot = http_.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        robotTexts.push((JSON.parse(raw) as { text: { content: string } }).text.content);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
+      });
+    });
+    await new Promise<void>((r) => robot.listen(0, '127.0.0.1', r));
     const base = testConfig({ database: pg.db });
-    const config = { ...base, mail: { ...base.mail, smtpUrl: smtp.url } };
+    const config = {
+      ...base,
+      mail: { ...base.mail, smtpUrl: smtp.url },
+      webhooks: { allowLoopback: true, timeoutMs: 5_000 },
+    };
     app = await createApi(config);
     await app.init();
     admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
@@ -52,7 +70,10 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     departmentId = sheets.find((s) => s.kind === 'department')!.id;
     await http()
       .put(`/api/units/${encodeURIComponent('株洲市渌口区信访局')}/contact`)
-      .send({ email: 'lukou@example.gov.cn' })
+      .send({
+        email: 'lukou@example.gov.cn',
+        webhookUrl: `http://127.0.0.1:${(robot.address() as AddressInfo).port}/cgi-bin/webhook/send?key=k`,
+      })
       .expect(200);
     await http()
       .put('/api/actuals/periods/2026/Q4')
@@ -88,6 +109,7 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     await worker?.close();
     await app?.close();
     await smtp?.stop();
+    await new Promise((r) => robot?.close(r));
     await drop?.();
   });
 
@@ -95,6 +117,14 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     await http().post(`/api/evaluations/${sheetId}/report`).expect(201);
     const mail = await mailWith('【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表');
     expect(mail.text).toContain('自评得分 99.50 分，等级“优”');
+    // the group robot hears that the report is ready
+    const notice = await waitFor(
+      async () => robotTexts.find((t) => t.includes('“驻京维稳工作组专项”项目支出绩效自评表已生成')),
+      'the robot notice',
+    );
+    expect(notice).toBe(
+      '【绩效自评】株洲市渌口区信访局：2026年度“驻京维稳工作组专项”项目支出绩效自评表已生成。自评得分 99.50 分，等级“优”。\n请登录绩效自评系统下载 PDF。',
+    );
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0].filename).toBe('株洲市渌口区信访局-驻京维稳工作组专项-2026年度项目支出绩效自评表.pdf');
 
@@ -123,6 +153,9 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     expect(again).toEqual({ sent: 0, skipped: 1 });
     await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages).toHaveLength(before);
+    // nor a second robot notice for the same file
+    await new Promise((r) => setTimeout(r, 700));
+    expect(robotTexts.filter((t) => t.includes('“驻京维稳工作组专项”项目支出绩效自评表已生成'))).toHaveLength(1);
   });
 
   it('refuses report texts for sections the outline does not have, naming the section', async () => {

@@ -16,7 +16,9 @@ describe('selfeval start (embedded default)', () => {
       ...process.env,
       DATA_DIR: dataDir,
       PORT: String(port),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: '',
+      NODE_ENV: 'development',
       REDIS_URL: '',
       DATABASE_URL: '',
     };
@@ -48,8 +50,9 @@ describe('selfeval start (embedded default)', () => {
     expect(fs.existsSync(path.join(dataDir, 'selfeval.sqlite'))).toBe(true);
 
     // first start on an empty database: sample sheets and one account per role, each able to sign in
-    for (let k = 0; k < 50 && !output.includes('打开 http'); k++) await new Promise((r) => setTimeout(r, 100));
-    const accounts = [...output.matchAll(/用户名 (\S+)\s+密码 ([A-Za-z0-9]{14})/g)].map((m) => ({
+    for (let k = 0; k < 300 && !output.includes('user reset-password'); k++)
+      await new Promise((r) => setTimeout(r, 100));
+    const accounts = [...output.matchAll(/│ ([a-z]+) +│ ([A-Za-z0-9]{14}) +│/g)].map((m) => ({
       username: m[1],
       password: m[2],
     }));
@@ -67,6 +70,22 @@ describe('selfeval start (embedded default)', () => {
       status: 303,
       location: '/password',
     });
+    // logs for people: a few pretty boot lines, the account box after them, then one line per request
+    // (the health polls above are not logged)
+    for (let k = 0; k < 40 && !output.includes('POST /login'); k++) await new Promise((r) => setTimeout(r, 50));
+    const boxAt = output.indexOf('┌');
+    const bootLines = output
+      .slice(0, boxAt)
+      .split('\n')
+      .filter((l) => l.trim());
+    expect(bootLines.length).toBeLessThanOrEqual(12);
+    expect(bootLines.filter((l) => l.startsWith('{'))).toEqual([]);
+    const afterBox = output.slice(output.indexOf('┘', boxAt) + 1);
+    expect(afterBox.split('\n').filter((l) => l.trim())).toEqual([
+      expect.stringMatching(/INFO.*GET \/login 200 \d+ms$/),
+      expect.stringMatching(/INFO.*POST \/login 303 \d+ms$/),
+    ]);
+
     const redisPid = Number(fs.readFileSync(path.join(dataDir, 'redis/redis.pid'), 'utf8'));
     expect(alive(redisPid)).toBe(true);
 

@@ -1,11 +1,11 @@
 import { INestApplication, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '@selfeval/domain';
-import { Logger } from 'nestjs-pino';
+import { AppLogger } from '@selfeval/config';
 import { DomainErrorFilter } from './http/domain-error.filter';
 
 /** Everything main.ts and the tests share, so tests exercise the production bootstrap. */
 export function configureApp(app: INestApplication): INestApplication {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter()));
   app.useGlobalPipes(
     new ValidationPipe({

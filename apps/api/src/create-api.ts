@@ -5,6 +5,7 @@ import { ApiModule } from './api.module';
 import { configureApp } from './configure-app';
 import { configureSession } from './auth/session.setup';
 import { REDIS_CONNECTION } from '@selfeval/jobs';
+import { mountQueueBoard } from './admin-queues/queue-board';
 
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   // body parsers are registered by configureSession, before the CSRF check that reads form bodies
@@ -16,5 +17,6 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   app.set('trust proxy', config.trustProxy);
   configureApp(app);
   configureSession(app, config, app.get(REDIS_CONNECTION));
+  mountQueueBoard(app);
   return app;
 }

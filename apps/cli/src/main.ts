@@ -8,6 +8,7 @@ import { migrateCommand } from './commands/migrate.command';
 import { parseTargetCommand } from './commands/parse-target.command';
 import { scoreCommand } from './commands/score.command';
 import { startCommand } from './commands/start.command';
+import { userAddCommand, userListCommand, userResetPasswordCommand } from './commands/user.command';
 
 function config() {
   try {
@@ -69,6 +70,30 @@ export function buildProgram(): Command {
     .action(async (opts: { out: string; seed: string }) => {
       process.exitCode = await demoCommand(config(), { out: opts.out, seed: opts.seed });
     });
+  const user = program.command('user').description('账号：创建、重置密码、列出（直接操作数据库，API 可以在运行）');
+  user
+    .command('add')
+    .description('创建账号并打印一次性密码（首次登录须修改）')
+    .argument('<username>', '用户名（3–64 位字母、数字或 . _ -）')
+    .requiredOption(
+      '--role <role>',
+      '角色：admin（管理员）、evaluator（评审人）、reporter（填报人）、head（单位负责人）',
+    )
+    .requiredOption('--name <name>', '姓名')
+    .option('--unit <code>', '所属单位代码（填报人和单位负责人必填）')
+    .option('--email <email>', '邮箱')
+    .action((username: string, opts: { role: string; name: string; unit?: string; email?: string }) =>
+      userAddCommand(config(), username, opts),
+    );
+  user
+    .command('reset-password')
+    .description('生成新的一次性密码（旧密码立即失效，登录后须修改）')
+    .argument('<username>', '用户名')
+    .action((username: string) => userResetPasswordCommand(config(), username));
+  user
+    .command('list')
+    .description('列出所有账号')
+    .action(() => userListCommand(config()));
   return program;
 }
 

@@ -60,6 +60,26 @@ export class Env {
   })
   LOG_LEVEL = 'info';
 
+  /** Empty: pretty (one line per request) in development, JSON lines in production and tests. */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @IsIn(['pretty', 'json'], { message: '应为 pretty 或 json' })
+  LOG_FORMAT?: 'pretty' | 'json';
+
+  /**
+   * Group-robot webhooks (企业微信 / 钉钉) are user input: https only. `true` also allows
+   * http://127.0.0.1 — for tests with a local receiver, never in production.
+   */
+  @IsIn(['true', 'false'], { message: '应为 true 或 false' })
+  WEBHOOK_ALLOW_LOOPBACK = 'false';
+
+  /** Milliseconds a webhook POST may take before it counts as failed (and BullMQ retries the job). */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: '必须是 500–60000 的整数' })
+  @Min(500, { message: '必须是 500–60000 的整数' })
+  @Max(60000, { message: '必须是 500–60000 的整数' })
+  WEBHOOK_TIMEOUT_MS = 5000;
+
   @Transform(({ value }) => (value === undefined ? value : Number(value)))
   @IsInt({ message: '必须是 0–60 的整数' })
   @Min(0, { message: '必须是 0–60 的整数' })

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './load-config';
 describe('loadConfig', () => {
   it('boots with nothing set: SQLite under DATA_DIR, embedded Redis, .eml outbox', () => {
     const c = loadConfig({});
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 3000, trustProxy: ['loopback'] });
     expect(c.database).toEqual({ driver: 'sqlite', file: path.resolve('data/selfeval.sqlite') });
     expect(c.redisUrl).toBeUndefined();
     expect(c.mail.smtpUrl).toBeUndefined();
@@ -59,5 +59,43 @@ describe('loadConfig', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
     expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY="everyone"/);
+  });
+
+  it('refuses production without a strong SESSION_SECRET, and never prints the secret', () => {
+    const problemsOf = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as Error).message).not.toContain(env.SESSION_SECRET ?? '\u0000');
+        return (e as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+      }
+    };
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: 生产环境（NODE_ENV=production）必须设置，至少 32 个字符/),
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'short-secret' })).toEqual([
+      'SESSION_SECRET: 至少 32 个字符',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: 'a'.repeat(40) })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: 太容易猜到/),
+    ]);
+    expect(
+      problemsOf({
+        NODE_ENV: 'production',
+        SESSION_SECRET: 'x'.repeat(31) + 'abcdefghij',
+        WEBHOOK_ALLOW_LOOPBACK: 'true',
+      }),
+    ).toEqual([expect.stringMatching(/^WEBHOOK_ALLOW_LOOPBACK: 只用于测试/)]);
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: '0123456789abcdef0123456789abcdef' })).toEqual([]);
+    // development and tests keep booting with nothing set (a random secret per process)
+    expect(problemsOf({})).toEqual([]);
+  });
+
+  it('logs pretty lines in development and JSON elsewhere unless LOG_FORMAT says otherwise', () => {
+    expect(loadConfig({}).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
   });
 });

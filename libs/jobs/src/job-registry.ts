@@ -29,6 +29,8 @@ export enum Job {
   MailReport = 'mail-report',
   /** Issues a password-reset token (only its hash is stored) and mails the link; the token never passes through Redis. */
   MailPasswordReset = 'mail-password-reset',
+  /** Posts one notice to a unit's 企业微信 / 钉钉 group robot; never twice for the same key. */
+  SendWebhook = 'send-webhook',
 }
 
 /** Payloads carry identifiers and small values only; handlers reload state from the database. */
@@ -45,6 +47,8 @@ export interface JobPayload {
   [Job.MailReport]: { reportFileId: string };
   /** requestId: one mail per request, however often the job is retried */
   [Job.MailPasswordReset]: { userId: string; requestId: string };
+  /** text: the notice as decided when it was due (a reminder lists the sheets missing at that moment) */
+  [Job.SendWebhook]: { unitId: string; dedupeKey: string; text: string };
 }
 
 export interface JobResult {
@@ -56,6 +60,7 @@ export interface JobResult {
   [Job.RenderReport]: { reportFileId: string } | 'skipped';
   [Job.MailReport]: { sent: number; skipped: number };
   [Job.MailPasswordReset]: 'sent' | 'skipped';
+  [Job.SendWebhook]: 'sent' | 'skipped';
 }
 
 export const QUEUE_OF: Record<Job, Queue> = {
@@ -67,6 +72,7 @@ export const QUEUE_OF: Record<Job, Queue> = {
   [Job.RenderReport]: Queue.Reports,
   [Job.MailReport]: Queue.Mail,
   [Job.MailPasswordReset]: Queue.Mail,
+  [Job.SendWebhook]: Queue.Mail,
 };
 
 export const ALL_QUEUES: Queue[] = Object.values(Queue);

@@ -13,7 +13,8 @@ import {
   UnitEntity,
 } from '@selfeval/db';
 import { Light, LIGHT_LABELS, REPORT_KIND_TITLES } from '@selfeval/domain';
-import { HandlesJob, Job, JobPayload, JobResult } from '@selfeval/jobs';
+import { HandlesJob, Job, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
+import { queueRobotNotice } from './robot-webhook.handlers';
 import { MailService } from '@selfeval/mail';
 
 @Injectable()
@@ -23,6 +24,7 @@ export class ReportMailHandlers {
   constructor(
     private readonly ds: DataSource,
     private readonly mail: MailService,
+    private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.store = new ContentStore(path.join(config.dataDir, 'reports'));
@@ -34,8 +36,16 @@ export class ReportMailHandlers {
     const file = await this.ds.getRepository(ReportFileEntity).findOneBy({ id: reportFileId });
     if (!file) throw new UnrecoverableError(`report file ${reportFileId} not found`);
     const { sheet, unit, summary } = await this.subjectOf(file);
+    const title = `${sheet.year}年度${sheet.kind === 'department' ? '' : `“${sheet.name}”`}${REPORT_KIND_TITLES[file.kind]}`;
+    // the group hears that the report is ready even when no mail address is set
+    await queueRobotNotice(
+      this.jobs,
+      unit,
+      `robot-report-${file.id}`,
+      `【绩效自评】${unit.name}：${title}已生成。${summary}\n请登录绩效自评系统下载 PDF。`,
+    );
     if (!unit.contactEmail) throw new UnrecoverableError(`单位“${unit.name}”未设置联系邮箱，无法发送报告`);
-    const what = `${sheet.year}年度${sheet.kind === 'department' ? '' : `“${sheet.name}”`}${REPORT_KIND_TITLES[file.kind]}`;
+    const what = title;
     const outcome = await this.mail.sendOnce({
       dedupeKey: `report-${file.id}-${unit.contactEmail}`,
       to: unit.contactEmail,

@@ -189,6 +189,18 @@ export class TargetsService {
     return repo.save(unit);
   }
 
+  /** Where a unit's notices go: mail and/or a group-robot webhook (validated by the caller); one save. */
+  async setContact(unitCode: string, contact: { email: string | null; webhookUrl: string | null }) {
+    const repo = this.ds.getRepository(UnitEntity);
+    const unit = await repo.findOneBy({ code: unitCode });
+    if (!unit) throw new DomainError('NOT_FOUND', `找不到单位“${unitCode}”`, { field: 'unitCode' });
+    unit.contactEmail = contact.email;
+    unit.webhookUrl = contact.webhookUrl;
+    const saved = await repo.save(unit);
+    // the address carries the robot's key: answered as set or not, never echoed back
+    return { ...saved, webhookUrl: saved.webhookUrl ? '（已设置）' : null };
+  }
+
   listUnits() {
     return this.ds.getRepository(UnitEntity).find({ order: { code: 'ASC' } });
   }

@@ -9,6 +9,7 @@ import type Redis from 'ioredis';
 import type { AppConfig } from '@selfeval/config';
 import { DomainError } from '@selfeval/domain';
 import { sendError } from '../http/domain-error.filter';
+import { isSameOriginBoardCall } from '../admin-queues/queue-board';
 
 declare module 'express-session' {
   interface SessionData {
@@ -27,6 +28,8 @@ const csrf = csrfSync({
     (req.headers['x-csrf-token'] as string | undefined) ??
     (req.body as { _csrf?: string } | undefined)?._csrf ??
     (req.query._csrf as string | undefined),
+  // the queue dashboard's own scripts cannot send the token; they are held to same-origin instead
+  skipCsrfProtection: isSameOriginBoardCall,
 });
 
 /** The CSRF token of the request's session (created on first use). */

@@ -37,7 +37,6 @@ export class AdminPagesController {
     private readonly views: WebViews,
     private readonly targets: TargetsService,
     private readonly users: UsersService,
-    private readonly jobs: JobProducer,
     private readonly actuals: ActualsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -235,15 +234,5 @@ export class AdminPagesController {
           ),
         );
     }
-  }
-
-  @Get('admin/queues')
-  @Allow('system.read')
-  async queues(@Req() req: Request) {
-    const counts = await this.jobs.counts();
-    const workers = await this.jobs.workerCounts();
-    return this.views.render(req, 'queues', '作业队列', {
-      queues: Object.entries(counts).map(([name, c]) => ({ name, workers: workers[name] ?? 0, ...c })),
-    });
   }
 }

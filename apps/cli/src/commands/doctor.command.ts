@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { AppConfig } from '@selfeval/config';
 import { createDataSource } from '@selfeval/db';
 import { createRedisConnection } from '@selfeval/jobs';
@@ -24,20 +25,29 @@ export async function runDoctor(config: AppConfig): Promise<DoctorCheck[]> {
     }
   };
 
-  await add('Node.js', '安装 Node.js 20 或更高版本', () => {
-    const major = Number(process.versions.node.split('.')[0]);
-    if (major < 20) throw new Error(`当前 ${process.version}，需要 ≥ 20`);
+  await add('Node.js', '安装 Node.js 20.19 或更高版本（20 LTS 或 22 LTS）', () => {
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    // TypeORM 1.x needs 20.19 or newer
+    if (major < 20 || (major === 20 && minor < 19)) throw new Error(`当前 ${process.version}，需要 ≥ 20.19`);
     return process.version;
   });
   await add(
     '数据库',
     config.database.driver === 'postgres' ? '检查 DATABASE_URL 与 PostgreSQL 服务是否运行' : '检查 DATA_DIR 是否可写',
     async () => {
-      const ds = createDataSource(config.database);
+      // a check must not create what it checks: an empty data directory stays empty
+      const db = config.database;
+      if (db.driver === 'sqlite' && db.file !== ':memory:' && !fs.existsSync(db.file)) {
+        const dir = path.dirname(db.file);
+        const existing = fs.existsSync(dir) ? dir : path.dirname(dir);
+        fs.accessSync(existing, fs.constants.W_OK);
+        return `SQLite 文件 ${db.file} 尚不存在：第一次 selfeval start 时创建并建表（目录可写）`;
+      }
+      const ds = createDataSource(db);
       await ds.initialize();
       try {
         const pending = await ds.showMigrations();
-        return `${config.database.driver} 可连接${pending ? '（有待执行的迁移：运行 selfeval migrate）' : '，迁移已是最新'}`;
+        return `${db.driver} 可连接${pending ? '，有待执行的迁移（selfeval start 和 API 启动时自动执行）' : '，迁移已是最新'}`;
       } finally {
         await ds.destroy();
       }

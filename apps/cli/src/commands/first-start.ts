@@ -7,6 +7,7 @@ import { UsersService } from '@selfeval/auth';
 import { TargetSheetEntity, UnitEntity, UserAccountEntity } from '@selfeval/db';
 import { PERIODS, Role, ROLE_LABELS } from '@selfeval/domain';
 import { importFiles, parseFiles, TargetsService } from '@selfeval/targets';
+import Table from 'cli-table3';
 
 export function seedsDir(): string {
   for (const up of ['../../../..', '../../../../..']) {
@@ -81,11 +82,28 @@ export async function seedFirstStart(app: INestApplication): Promise<DemoAccount
   return out;
 }
 
+/**
+ * The first-start accounts, framed, as the last thing on the screen (the logs are above it), with
+ * the command that hands out a new password when one is lost.
+ */
+export function accountsBox(accounts: DemoAccount[], url: string): string {
+  const table = new Table({ style: { head: [], border: [] } });
+  const wide = (content: string) => [{ colSpan: 4, content }];
+  table.push(
+    wide('首次启动：已导入五份示例绩效目标表，并为每个角色创建了账号。\n一次性密码只显示这一次，首次登录须修改。'),
+    ['角色', '用户名', '一次性密码', '单位'],
+    ...accounts.map((a) => [ROLE_LABELS[a.role], a.username, a.oneTimePassword, a.unit ?? '全部单位']),
+    wide(
+      [
+        `打开 ${url}/ 登录。`,
+        '丢失密码：npx selfeval user reset-password <用户名>（打印新的一次性密码）',
+        '查看账号：npx selfeval user list',
+      ].join('\n'),
+    ),
+  );
+  return table.toString();
+}
+
 export function printAccounts(accounts: DemoAccount[], url: string): void {
-  console.log('\n首次启动：已导入五份示例绩效目标表，并为每个角色创建了账号（一次性密码，首次登录须修改）：');
-  for (const a of accounts)
-    console.log(
-      `  ${ROLE_LABELS[a.role].padEnd(14)} 用户名 ${a.username.padEnd(10)} 密码 ${a.oneTimePassword}${a.unit ? `  （${a.unit}）` : ''}`,
-    );
-  console.log(`打开 ${url}/ 登录。\n`);
+  console.log(`\n${accountsBox(accounts, url)}\n`);
 }

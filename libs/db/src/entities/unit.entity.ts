@@ -9,7 +9,9 @@ export class UnitEntity extends WithUuid {
   /** 主管部门 */
   @Column({ type: 'varchar', length: 200, nullable: true, name: 'parent_name' }) parentName!: string | null;
   @Column({ type: 'varchar', length: 100, nullable: true }) region!: string | null;
-  /** Where reminders for the unit's 填报人 go (accounts arrive with issue 7). */
+  /** Where the unit's reminders and report mails go. */
   @Column({ type: 'varchar', length: 200, nullable: true, name: 'contact_email' }) contactEmail!: string | null;
+  /** 企业微信 / 钉钉 group-robot webhook for reminders and "report ready" notices; holds the robot's key. */
+  @Column({ type: 'varchar', length: 500, nullable: true, name: 'webhook_url' }) webhookUrl!: string | null;
   @CreateDateColumn({ name: 'created_at' }) createdAt!: Date;
 }

@@ -7,6 +7,7 @@ import { ReportFile1732500000000 } from './1732500000000-report-file';
 import { ReportTexts1732600000000 } from './1732600000000-report-texts';
 import { Accounts1732700000000 } from './1732700000000-accounts';
 import { SessionsExactDecimals1732800000000 } from './1732800000000-sessions-exact-decimals';
+import { UnitWebhook1732950000000 } from './1732950000000-unit-webhook';
 
 /** Listed by hand, oldest first: ts-jest and the compiled app load the same list (no dist globs). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ReportTexts1732600000000,
   Accounts1732700000000,
   SessionsExactDecimals1732800000000,
+  UnitWebhook1732950000000,
 ];

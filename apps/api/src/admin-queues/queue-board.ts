@@ -1,0 +1,82 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { UsersService } from '@selfeval/auth';
+import { can, DomainError } from '@selfeval/domain';
+import { ALL_QUEUES, JobProducer, Queue } from '@selfeval/jobs';
+import { sendError } from '../http/domain-error.filter';
+
+export const QUEUE_BOARD_PATH = '/admin/queues';
+
+/** What each queue does, in the words of the people who read the board. */
+const QUEUE_LABELS: Record<Queue, { displayName: string; description: string }> = {
+  [Queue.System]: { displayName: '系统', description: '连通性检查（selfeval doctor、健康检查）' },
+  [Queue.Monitoring]: { displayName: '双监控', description: '季度报告提交后计算资金执行和指标预警灯' },
+  [Queue.Mail]: { displayName: '通知', description: '截止提醒（每天 08:00）、报告邮件、群机器人通知' },
+  [Queue.Scoring]: { displayName: '自评打分', description: '按评分方案为自评表打分并起草偏差原因' },
+  [Queue.Reports]: { displayName: '报告生成', description: '生成自评表、自评报告、监控表 PDF' },
+};
+
+/**
+ * The board's own JSON calls (retry, promote, clean …) cannot carry selfeval's CSRF token, so they
+ * are accepted only from the board's own pages: the browser says so in Sec-Fetch-Site, or Origin
+ * names this host. A cross-site page can set neither (and SameSite=Lax keeps the cookie away too).
+ */
+export function isSameOriginBoardCall(req: Request): boolean {
+  if (!req.path.startsWith(`${QUEUE_BOARD_PATH}/api/`)) return false;
+  const site = req.headers['sec-fetch-site'];
+  if (site) return site === 'same-origin';
+  const origin = req.headers.origin;
+  return typeof origin === 'string' && origin.replace(/^https?:\/\//, '') === req.headers.host;
+}
+
+/**
+ * BullMQ's dashboard (bull-board) under /admin/queues, for administrators only: waiting, active,
+ * delayed and failed jobs with their data, the reason and stack of a failure, retry and clean.
+ * Mounted after the session middleware (it needs the signed-in user), outside Nest's router.
+ */
+export function mountQueueBoard(app: INestApplication): void {
+  const producer = app.get(JobProducer);
+  const users = app.get(UsersService);
+  const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
+  createBullBoard({
+    queues: ALL_QUEUES.map(
+      (name) => new BullMQAdapter(producer.queue(name), { ...QUEUE_LABELS[name], allowRetries: true }),
+    ),
+    // @bull-board/express 9.10.1 carries its own @bull-board/api 9.10.1 beside our 9.10.2: same shape,
+    // separately declared types (align the two versions in package.json to drop this cast)
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: {
+      uiConfig: {
+        boardTitle: '作业队列',
+        locale: { lng: 'zh-CN' },
+        hideDocsLink: true,
+        miscLinks: [{ text: '返回绩效自评', url: '/' }],
+      },
+    },
+  });
+  const onlyAdministrators = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const userId = req.session?.userId;
+      const user = userId ? await users.get(userId) : null;
+      if (!user) throw new DomainError('UNAUTHENTICATED', '请先登录');
+      if (user.mustChangePassword) throw new DomainError('FORBIDDEN', '请先修改初始密码', { field: 'password' });
+      if (!can(user.role, 'system.read')) throw new DomainError('FORBIDDEN', '只有管理员可以查看作业队列');
+      // the board's pages carry inline styles; scripts stay limited to its own files
+      res.setHeader(
+        'Content-Security-Policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+      );
+      next();
+    } catch (e) {
+      if (!(e instanceof DomainError)) return next(e);
+      if (req.path.startsWith('/api/'))
+        // relative to the mount point
+        return void res.status(e.code === 'UNAUTHENTICATED' ? 401 : 403).json({ code: e.code, message: e.userMessage });
+      sendError(req, res, e);
+    }
+  };
+  app.use(QUEUE_BOARD_PATH, onlyAdministrators, serverAdapter.getRouter());
+}
