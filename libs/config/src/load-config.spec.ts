@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from './load-config';
 describe('loadConfig', () => {
   it('boots with nothing set: SQLite under DATA_DIR, embedded Redis, .eml outbox', () => {
     const c = loadConfig({});
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 3000, trustProxy: ['loopback'] });
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(c.trustProxy).toBe(false);
     expect(c.database).toEqual({ driver: 'sqlite', file: path.resolve('data/selfeval.sqlite') });
     expect(c.redisUrl).toBeUndefined();
     expect(c.mail.smtpUrl).toBeUndefined();

@@ -20,7 +20,6 @@ import { ActualsService } from '@selfeval/actuals';
 import { UsersService } from '@selfeval/auth';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, PERIODS, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
-import { JobProducer } from '@selfeval/jobs';
 import { importFiles, parseFiles, TargetsService } from '@selfeval/targets';
 import { Actor, Allow, Public } from '../auth/access.decorators';
 import { WEB_DIR, WebViews } from './web-views';
