@@ -45,9 +45,7 @@ export function mountQueueBoard(app: INestApplication): void {
     queues: ALL_QUEUES.map(
       (name) => new BullMQAdapter(producer.queue(name), { ...QUEUE_LABELS[name], allowRetries: true }),
     ),
-    // @bull-board/express 9.10.1 carries its own @bull-board/api 9.10.1 beside our 9.10.2: same shape,
-    // separately declared types (align the two versions in package.json to drop this cast)
-    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    serverAdapter,
     options: {
       uiConfig: {
         boardTitle: '作业队列',
