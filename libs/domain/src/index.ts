@@ -22,3 +22,4 @@ export * from './reports/kinds';
 export * from './reports/outlines';
 export * from './demo/plausible-actuals';
 export * from './access/policy';
+export * from './labels';

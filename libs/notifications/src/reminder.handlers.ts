@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { PERIOD_NAME } from '@selfeval/domain';
-import { HandlesJob, Job, JobPayload, JobProducer, JobResult, Queue } from '@selfeval/jobs';
+import { HandlesJob, Job, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
 import { MailService } from '@selfeval/mail';
-import { ActualsService } from '@selfeval/actuals';
+import { ActualsQueries } from '@selfeval/actuals';
+import { CLOCK, Clock } from '@selfeval/db';
 
 const day = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // 北京时间
 
@@ -12,26 +13,21 @@ export class ReminderHandlers implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReminderHandlers.name);
 
   constructor(
-    private readonly actuals: ActualsService,
+    private readonly actuals: ActualsQueries,
     private readonly mail: MailService,
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   /** One scheduler for the whole deployment: upsert is idempotent across workers and restarts. */
   async onApplicationBootstrap() {
-    await this.jobs
-      .queue(Queue.Mail)
-      .upsertJobScheduler(
-        'daily-reminders',
-        { pattern: '0 0 8 * * *', tz: 'Asia/Shanghai' },
-        { name: Job.SendReminders, data: {} },
-      );
+    await this.jobs.schedule('daily-reminders', Job.SendReminders, {}, { pattern: '0 0 8 * * *', tz: 'Asia/Shanghai' });
   }
 
   @HandlesJob(Job.SendReminders)
   async sendReminders({ at }: JobPayload[Job.SendReminders]): Promise<JobResult[Job.SendReminders]> {
-    const now = at ? new Date(at) : new Date();
+    const now = at ? new Date(at) : this.now();
     const pending = await this.actuals.pendingReminders(now, this.config.reminderDays);
     let sent = 0;
     let skipped = 0;

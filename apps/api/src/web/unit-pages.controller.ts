@@ -13,8 +13,8 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { ActualsService } from '@selfeval/actuals';
-import { EvaluationService } from '@selfeval/evaluation';
+import { ActualsQueries, EvidenceService, QuarterReportsService } from '@selfeval/actuals';
+import { EvaluationService, QuarterSubmission, requestEvaluationReports } from '@selfeval/evaluation';
 import {
   can,
   CAUSE_CATEGORIES,
@@ -22,20 +22,18 @@ import {
   DomainError,
   MAX_EVIDENCE_BYTES,
   PROFILES,
-  reportKindsFor,
   round2,
   FUND_SOURCES,
   GRADES,
   LIKELIHOODS,
   PERIODS,
   QuarterReportInput,
-  SheetScore,
+  sheetLabel,
 } from '@selfeval/domain';
-import { Job, jobId, JobProducer } from '@selfeval/jobs';
+import { JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { WebViews } from './web-views';
-import { submitQuarter } from '../http/submit-quarter';
 
 type Form = Record<string, string | undefined>;
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
@@ -64,7 +62,10 @@ export class UnitPagesController {
   constructor(
     private readonly views: WebViews,
     private readonly targets: TargetsService,
-    private readonly actuals: ActualsService,
+    private readonly reports: QuarterReportsService,
+    private readonly evidence: EvidenceService,
+    private readonly queries: ActualsQueries,
+    private readonly submission: QuarterSubmission,
     private readonly evaluations: EvaluationService,
     private readonly jobs: JobProducer,
   ) {}
@@ -75,19 +76,20 @@ export class UnitPagesController {
     const sheets = (await this.targets.listSheets({ unitIds: scopedUnitIds(actor) })).filter(
       (s) => s.status === 'approved' || actor.user.role === 'admin',
     );
-    const statuses = await this.actuals.statuses(sheets.map((s) => s.id));
+    const statuses = await this.queries.statuses(sheets.map((s) => s.id));
     const evs = await this.evaluations.bySheet(sheets.map((s) => s.id));
-    const rows = sheets.map((s) => ({
-      id: s.id,
-      year: s.year,
-      unit: s.unit?.name,
-      name: s.kind === 'department' ? '部门整体支出' : s.name,
-      sheetStatus: s.status,
-      quarters: PERIODS.map((p) => ({ period: p, status: statuses.get(s.id)?.[p] ?? null })),
-      evaluation: evs.get(s.id)
-        ? { status: evs.get(s.id)!.status, total: evs.get(s.id)!.total, grade: evs.get(s.id)!.grade }
-        : null,
-    }));
+    const rows = sheets.map((s) => {
+      const ev = evs.get(s.id);
+      return {
+        id: s.id,
+        year: s.year,
+        unit: s.unit?.name,
+        name: sheetLabel(s),
+        sheetStatus: s.status,
+        quarters: PERIODS.map((p) => ({ period: p, status: statuses.get(s.id)?.[p] ?? null })),
+        evaluation: ev ? { status: ev.status, total: ev.total, grade: ev.grade } : null,
+      };
+    });
     const queue =
       actor.user.role === 'evaluator' || actor.user.role === 'admin'
         ? rows.filter((r) => r.evaluation?.status === 'submitted')
@@ -109,7 +111,7 @@ export class UnitPagesController {
     errors?: Map<string, string[]>,
   ) {
     const sheet = await this.targets.getSheet(sheetId);
-    const report = await this.actuals.getReport(sheetId, period);
+    const report = await this.reports.getReport(sheetId, period);
     const saved = new Map((report?.values ?? []).map((v) => [v.indicatorId, v]));
     const spentBy = new Map((report?.spending ?? []).map((s) => [s.source, s.amount]));
     const editable =
@@ -118,7 +120,7 @@ export class UnitPagesController {
     return {
       sheet: {
         id: sheet.id,
-        name: sheet.kind === 'department' ? '部门整体支出' : sheet.name,
+        name: sheetLabel(sheet),
         year: sheet.year,
         budget: sheet.budgetTotal,
         unit: sheet.unit?.name,
@@ -160,7 +162,7 @@ export class UnitPagesController {
       grades: GRADES,
       likelihoods: LIKELIHOODS,
       causes: CAUSE_CATEGORIES,
-      evidence: (await this.actuals.listEvidence(sheetId, period)).map((e) => ({
+      evidence: (await this.evidence.listEvidence(sheetId, period)).map((e) => ({
         id: e.id,
         name: e.fileName,
         size: Math.ceil(e.size / 1024),
@@ -211,8 +213,8 @@ export class UnitPagesController {
       })),
     };
     try {
-      await this.actuals.saveDraft(sheetId, period, input, who);
-      if (form.action === 'submit') await submitQuarter(this.actuals, this.evaluations, sheetId, period, who);
+      await this.reports.saveDraft(sheetId, period, input, who);
+      if (form.action === 'submit') await this.submission.submit(sheetId, period, who);
       res.redirect(
         303,
         `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'submit' ? 'submitted' : 'draft'}`,
@@ -258,8 +260,8 @@ export class UnitPagesController {
     try {
       if (!file) throw new DomainError('VALIDATION_FAILED', '请选择文件', { field: 'file' });
       const name = Buffer.from(file.originalname, 'latin1').toString('utf8');
-      if (form.kind === 'workbook') await this.actuals.uploadWorkbook(sheetId, period, file.buffer, name, who);
-      else await this.actuals.addEvidence(sheetId, period, file.buffer, name, form.indicatorId || null, who);
+      if (form.kind === 'workbook') await this.reports.uploadWorkbook(sheetId, period, file.buffer, name, who);
+      else await this.evidence.addEvidence(sheetId, period, file.buffer, name, form.indicatorId || null, who);
       res.redirect(
         303,
         `/sheets/${sheetId}/periods/${period}?saved=${form.kind === 'workbook' ? 'workbook' : 'evidence'}`,
@@ -288,8 +290,8 @@ export class UnitPagesController {
     @Param('period') period: string,
     @Body() form: Form,
   ) {
-    if (form.action === 'return') await this.actuals.returnReport(sheetId, period, form.reason ?? '', who);
-    else await this.actuals.confirm(sheetId, period, who);
+    if (form.action === 'return') await this.reports.returnReport(sheetId, period, form.reason ?? '', who);
+    else await this.reports.confirm(sheetId, period, who);
     res.redirect(
       303,
       `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'return' ? 'returned' : 'confirmed'}`,
@@ -310,16 +312,16 @@ export class UnitPagesController {
       if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
       throw e;
     });
-    const result = (ev?.result ?? null) as SheetScore | null;
+    const result = ev?.result ?? null;
     const rows = new Map((ev?.indicators ?? []).map((r) => [r.indicatorId, r]));
     const report = await this.evaluations.latestReport(sheetId);
-    const q4 = await this.actuals.getReport(sheetId, 'Q4');
+    const q4 = await this.reports.getReport(sheetId, 'Q4');
     const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
     const role = actor.user.role;
     const model = {
       sheet: {
         id: sheet.id,
-        name: sheet.kind === 'department' ? '部门整体支出' : sheet.name,
+        name: sheetLabel(sheet),
         year: sheet.year,
         unit: sheet.unit?.name,
       },
@@ -392,26 +394,32 @@ export class UnitPagesController {
 
   @Post('sheets/:sheetId/evaluation')
   @Allow('evaluation.write', SHEET)
-  async saveEvaluation(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() form: Form) {
+  async saveEvaluation(
+    @Res() res: Response,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
     const ev = await this.evaluations.get(sheetId);
-    if ((form.goalActual ?? '') !== (ev.goalActual ?? ''))
-      await this.evaluations.setReportTexts(sheetId, { goalActual: form.goalActual ?? null });
-    // unit weights (re-weighting before submission): saved together, checked per bucket by the scoring job
-    const weights = ev.indicators
-      .filter((r) => form[`weight_${r.indicatorId}`] !== undefined)
-      .map((r) => ({ indicatorId: r.indicatorId, weight: form[`weight_${r.indicatorId}`]!.trim() || null }));
-    const before = new Map(ev.indicators.map((r) => [r.indicatorId, normalizeNumber(r.unitWeight)]));
-    if (weights.some((w) => normalizeNumber(w.weight) !== before.get(w.indicatorId))) {
-      await this.evaluations.setWeights(sheetId, weights);
-    }
-    for (const r of ev.indicators) {
-      const text = form[`explanation_${r.indicatorId}`];
-      const cause = form[`cause_${r.indicatorId}`];
-      if (text === undefined) continue;
-      if (text.trim() !== (r.explanationText ?? '') || (cause || null) !== r.causeCategory) {
-        await this.evaluations.setExplanation(sheetId, r.indicatorId, { text, causeCategory: cause || null });
-      }
-    }
+    const posted = (prefix: string) =>
+      ev.indicators
+        .filter((r) => form[`${prefix}_${r.indicatorId}`] !== undefined)
+        .map((r) => ({ indicatorId: r.indicatorId, value: form[`${prefix}_${r.indicatorId}`] ?? '' }));
+    // the whole form in one transaction; the service leaves unchanged fields alone
+    await this.evaluations.saveForm(
+      sheetId,
+      {
+        goalActual: form.goalActual ?? null,
+        // unit weights (re-weighting before submission): checked per bucket by the scoring job
+        weights: posted('weight').map((w) => ({ indicatorId: w.indicatorId, weight: w.value.trim() || null })),
+        explanations: posted('explanation').map((x) => ({
+          indicatorId: x.indicatorId,
+          text: x.value,
+          causeCategory: form[`cause_${x.indicatorId}`] || null,
+        })),
+      },
+      who,
+    );
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=draft`);
   }
 
@@ -431,56 +439,36 @@ export class UnitPagesController {
     @Body() form: Form,
   ) {
     const ev = await this.evaluations.get(sheetId);
-    for (const r of ev.indicators) {
-      const score = form[`review_${r.indicatorId}`]?.trim();
-      const comment = form[`comment_${r.indicatorId}`]?.trim() ?? '';
-      if (score === undefined) continue;
-      if (
-        normalizeNumber(score || null) !== normalizeNumber(r.reviewerScore) ||
-        comment !== (r.reviewerComment ?? '')
-      ) {
-        if (score || comment || r.reviewerScore !== null)
-          await this.evaluations.review(sheetId, r.indicatorId, score || null, comment || null, who);
-      }
-    }
-    if (form.action === 'approve' || form.action === 'return') {
-      await this.waitScored(sheetId);
-      await this.evaluations.decide(sheetId, form.action, form.reason ?? null, who);
-    }
+    const scores = ev.indicators
+      .filter((r) => form[`review_${r.indicatorId}`] !== undefined)
+      .map((r) => ({
+        indicatorId: r.indicatorId,
+        score: form[`review_${r.indicatorId}`]?.trim() || null,
+        comment: form[`comment_${r.indicatorId}`]?.trim() || null,
+      }));
+    const decision = form.action === 'approve' || form.action === 'return' ? form.action : undefined;
+    // scores and decision in one transaction: nothing is half-saved, and no waiting for a rescoring
+    await this.evaluations.reviewForm(sheetId, { scores, decision, reason: form.reason ?? null }, who);
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=${form.action ?? 'reviewed'}`);
-  }
-
-  /** Reviewer scores re-score in the worker; approval waits for that (a few seconds at most). */
-  private async waitScored(sheetId: string, ms = 20_000) {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      if ((await this.evaluations.get(sheetId)).current) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
   }
 
   /** The scoring profile of one evaluation (region and year rules); the sheet is scored again. */
   @Post('sheets/:sheetId/evaluation/profile')
   @Allow('evaluation.review', SHEET)
-  async profile(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() form: Form) {
-    await this.evaluations.setProfile(sheetId, form.profileId ?? '');
+  async profile(
+    @Res() res: Response,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    await this.evaluations.setProfile(sheetId, form.profileId ?? '', who);
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=profile`);
   }
 
   @Post('sheets/:sheetId/evaluation/report')
   @Allow('reports.generate', SHEET)
   async report(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
-    const ev = await this.evaluations.get(sheetId);
-    if (!ev.current)
-      throw new DomainError('WORKFLOW_STATE', '自评得分正在计算，请稍后再生成报告', { field: 'scoreState' });
-    for (const kind of reportKindsFor(ev.sheetKind)) {
-      await this.jobs.enqueueAndWait(
-        Job.RenderReport,
-        { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true },
-        120_000,
-        { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) },
-      );
-    }
+    await requestEvaluationReports(this.evaluations, this.jobs, sheetId, 120_000);
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=report`);
   }
 
@@ -494,7 +482,7 @@ export class UnitPagesController {
     @Query('period') period = 'Q1',
   ) {
     const year = Number(yearText) || new Date().getFullYear();
-    const board = await this.actuals.board(
+    const board = await this.queries.board(
       year,
       PERIODS.includes(period as never) ? period : 'Q1',
       scopedUnitIds(actor),

@@ -1,0 +1,22 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '@selfeval/domain';
+import { IndicatorEntity, TargetSheetEntity } from '../entities';
+
+type Db = DataSource | EntityManager;
+
+/** A sheet's indicators in the order of the published table. */
+export function sheetIndicators(db: Db, sheetId: string): Promise<IndicatorEntity[]> {
+  return db.getRepository(IndicatorEntity).find({ where: { sheetId }, order: { position: 'ASC' } });
+}
+
+export async function findSheet(db: Db, sheetId: string): Promise<TargetSheetEntity> {
+  const sheet = await db.getRepository(TargetSheetEntity).findOneBy({ id: sheetId });
+  if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
+  return sheet;
+}
+
+/** A sheet with its indicators, for everything that reads a whole table. */
+export async function sheetWithIndicators(db: Db, sheetId: string) {
+  const sheet = await findSheet(db, sheetId);
+  return { sheet, indicators: await sheetIndicators(db, sheetId) };
+}
