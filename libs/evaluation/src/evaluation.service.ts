@@ -249,7 +249,7 @@ export class EvaluationService {
   /**
    * The reviewer's whole form in one transaction: changed scores (audited, one version bump), then
    * the decision. Reviewer scores do not change the rule scores, so approving in the same form needs
-   * the rule scores current when the form was read, not a new scoring run.
+   * the rule scores current when the form was read, not a new scoring run (and no waiting for one).
    */
   async reviewForm(sheetId: string, form: ReviewForm, actor: string) {
     for (const s of form.scores) {
@@ -286,11 +286,13 @@ export class EvaluationService {
       let version = ev.dataVersion;
       if (touched.length) {
         await em.getRepository(IndicatorScoreEntity).save(touched);
+        // Reviewer scores are not inputs of the rule scores: current rule scores stay current at the
+        // new version (reports of the old version are not reused); otherwise they are computed again.
         await transition(em, {
           entity: SelfEvaluationEntity,
           id: ev.id,
           from: ['submitted'],
-          set: { scoreState: 'stale' },
+          set: scoredBefore ? { scoredVersion: ev.dataVersion + 1 } : { scoreState: 'stale' },
           version: 'dataVersion',
           bump: true,
           expectedVersion: version,
@@ -300,7 +302,7 @@ export class EvaluationService {
         version += 1;
       }
       if (form.decision) await this.decideIn(em, ev, form.decision, form.reason ?? null, actor, version, scoredBefore);
-      return { id: ev.id, dataVersion: version, rescore: touched.length > 0 };
+      return { id: ev.id, dataVersion: version, rescore: touched.length > 0 && !scoredBefore };
     });
     if (ev.rescore) await this.enqueue(ev.id, ev.dataVersion);
     return this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id });

@@ -1,7 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { DomainError, ImportResult, IndicatorRow, parseTarget, TargetSheet } from '@selfeval/domain';
-import { IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError, ImportResult, IndicatorRow, parseTarget, STATUS_NAME, TargetSheet } from '@selfeval/domain';
+import {
+  bulkInsert,
+  findSheet,
+  IndicatorEntity,
+  sheetIndicators,
+  TargetSheetEntity,
+  transition,
+  UnitEntity,
+} from '@selfeval/db';
 import { toInterchange } from './sheet.mapper';
 
 export interface ImportSource {
@@ -87,6 +95,8 @@ export class TargetsService {
   }
 
   private async storeSheet(em: EntityManager, sheet: TargetSheet, source: ImportSource): Promise<StoredSheetSummary> {
+    // validate() refused sheets without a year
+    const year = sheet.year ?? 0;
     const unit = await this.upsertUnit(em, sheet);
     const key = sheetKey(sheet);
     const hash = sheetContentHash(sheet);
@@ -95,7 +105,7 @@ export class TargetsService {
       .createQueryBuilder('s')
       .where('s.unit_id = :unitId AND s.year = :year AND s.sheet_key = :key', {
         unitId: unit.id,
-        year: sheet.year,
+        year,
         key,
       })
       .orderBy('s.version', 'DESC')
@@ -105,7 +115,7 @@ export class TargetsService {
       return {
         id: latest.id,
         unit: unit.name,
-        year: sheet.year!,
+        year,
         kind: sheet.kind,
         name,
         version: latest.version,
@@ -117,13 +127,13 @@ export class TargetsService {
       // Older drafts are replaced by the new version; an approved one stays in force until the new one is approved.
       await em
         .getRepository(TargetSheetEntity)
-        .update({ unitId: unit.id, year: sheet.year!, sheetKey: key, status: 'draft' }, { status: 'superseded' });
+        .update({ unitId: unit.id, year, sheetKey: key, status: 'draft' }, { status: 'superseded' });
     }
     const repo = em.getRepository(TargetSheetEntity);
     const entity = await repo.save(
       repo.create({
         unitId: unit.id,
-        year: sheet.year!,
+        year,
         kind: sheet.kind,
         sheetKey: key,
         version: (latest?.version ?? 0) + 1,
@@ -143,25 +153,16 @@ export class TargetsService {
         approvedBy: null,
       }),
     );
-    // One multi-row INSERT per sheet instead of an entity save per indicator.
-    if (sheet.indicators.length) {
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(IndicatorEntity)
-        .values(
-          sheet.indicators.map((row, position) => ({
-            id: randomUUID(),
-            ...toIndicatorEntity(row, entity.id, position),
-          })),
-        )
-        .updateEntity(false)
-        .execute();
-    }
+    // multi-row INSERTs, chunked to the database's parameter limit, instead of a save per indicator
+    await bulkInsert(
+      em,
+      IndicatorEntity,
+      sheet.indicators.map((row, position) => toIndicatorEntity(row, entity.id, position)),
+    );
     return {
       id: entity.id,
       unit: unit.name,
-      year: sheet.year!,
+      year,
       kind: sheet.kind,
       name,
       version: entity.version,
@@ -222,10 +223,7 @@ export class TargetsService {
   async getSheet(id: string): Promise<TargetSheetEntity & { indicators: IndicatorEntity[] }> {
     const sheet = await this.ds.getRepository(TargetSheetEntity).findOne({ where: { id }, relations: { unit: true } });
     if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${id}`, { field: 'id' });
-    const indicators = await this.ds
-      .getRepository(IndicatorEntity)
-      .find({ where: { sheetId: id }, order: { position: 'ASC' } });
-    return Object.assign(sheet, { indicators });
+    return Object.assign(sheet, { indicators: await sheetIndicators(this.ds, id) });
   }
 
   async history(id: string) {
@@ -266,7 +264,7 @@ export class TargetsService {
       const saved = await repo.save(ind);
       // The content hash follows the edit, so re-importing the old file is seen as a change.
       const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-      const indicators = await repo.find({ where: { sheetId }, order: { position: 'ASC' } });
+      const indicators = await sheetIndicators(em, sheetId);
       await em
         .getRepository(TargetSheetEntity)
         .update(
@@ -277,25 +275,39 @@ export class TargetsService {
     });
   }
 
+  /** Approves a draft version; the version in force before it is superseded in the same transaction. */
   async approve(sheetId: string, by: string) {
     return this.ds.transaction(async (em) => {
       const repo = em.getRepository(TargetSheetEntity);
-      const sheet = await repo.findOneBy({ id: sheetId });
-      if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
+      const sheet = await findSheet(em, sheetId);
       if (sheet.status !== 'draft')
         throw new DomainError(
           'SHEET_LOCKED',
           `“${sheet.name}”第 ${sheet.version} 版当前状态为 ${sheet.status}，不能批复`,
           { sheet: sheet.name },
         );
-      await repo.update(
-        { unitId: sheet.unitId, year: sheet.year, sheetKey: sheet.sheetKey, status: In(['approved']) },
-        { status: 'superseded' },
-      );
-      sheet.status = 'approved';
-      sheet.approvedAt = new Date();
-      sheet.approvedBy = by;
-      return repo.save(sheet);
+      await transition(em, {
+        entity: TargetSheetEntity,
+        id: sheet.id,
+        from: ['draft'],
+        to: 'approved',
+        set: { approvedAt: new Date(), approvedBy: by },
+        conflict: '该目标表已被他人批复或状态已变化，请刷新后重试',
+        audit: { action: 'approve', actor: by, changes: [['状态', STATUS_NAME.draft, STATUS_NAME.approved]] },
+      });
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'superseded' })
+        .where('unit_id = :unitId AND year = :year AND sheet_key = :key AND status = :approved AND id <> :id', {
+          unitId: sheet.unitId,
+          year: sheet.year,
+          key: sheet.sheetKey,
+          approved: 'approved',
+          id: sheet.id,
+        })
+        .execute();
+      return repo.findOneByOrFail({ id: sheet.id });
     });
   }
 }
