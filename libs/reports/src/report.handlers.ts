@@ -1,15 +1,17 @@
-import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import {
+  CLOCK,
+  Clock,
   ContentStore,
+  findSheet,
+  findUnit,
   QuarterReportEntity,
+  REPORT_STORE,
   ReportFileEntity,
   SelfEvaluationEntity,
-  TargetSheetEntity,
-  UnitEntity,
 } from '@selfeval/db';
 import { REPORT_KIND_TITLES, ReportKind, reportKindsFor } from '@selfeval/domain';
 import { HandlesJob, Job, jobId, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
@@ -31,15 +33,15 @@ export class ReportHandlers implements OnApplicationShutdown {
   private readonly logger = new Logger(ReportHandlers.name);
   private readonly renderer: PdfRenderer;
   private readonly templates = new TemplateRegistry();
-  private readonly store: ContentStore;
 
   constructor(
     private readonly ds: DataSource,
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(REPORT_STORE) private readonly store: ContentStore,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {
     this.renderer = new PdfRenderer({ executablePath: config.chromiumPath, pages: 2, timeoutMs: 60_000 });
-    this.store = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 
   /** One PDF per subject, data version and kind: a retried or duplicated job reuses the stored file. */
@@ -72,7 +74,7 @@ export class ReportHandlers implements OnApplicationShutdown {
             sha256,
             size: pdf.length,
             fileName: rendered.fileName,
-            createdAt: new Date(),
+            createdAt: this.now(),
           }),
         );
       } catch (e) {
@@ -96,8 +98,8 @@ export class ReportHandlers implements OnApplicationShutdown {
     // transient: the scoring job for this version has not finished yet; retried with backoff
     if (ev.scoreState !== 'scored' || ev.scoredVersion !== dataVersion)
       throw new Error(`evaluation ${evaluationId} v${dataVersion} not scored yet (${ev.scoreState})`);
-    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
-    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+    const sheet = await findSheet(this.ds, ev.sheetId);
+    const unit = await findUnit(this.ds, sheet.unitId);
     if (!reportKindsFor(sheet.kind).includes(kind))
       throw new UnrecoverableError(`a ${sheet.kind} sheet has no ${kind}`);
     const stem =

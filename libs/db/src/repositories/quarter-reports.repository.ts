@@ -19,15 +19,29 @@ export function indicatorValues(db: Db, reportId: string) {
   return db.getRepository(IndicatorValueEntity).findBy({ reportId });
 }
 
+/** Every quarter report of a sheet, by period. */
+export async function quarterReportsByPeriod(db: Db, sheetId: string) {
+  const reports = await db.getRepository(QuarterReportEntity).findBy({ sheetId });
+  return new Map(reports.map((r) => [r.period, r]));
+}
+
+export function reportSpending(db: Db, reportId: string) {
+  return db.getRepository(ReportSpendingEntity).findBy({ reportId });
+}
+
+export function monitoringResult(db: Db, reportId: string) {
+  return db.getRepository(MonitoringResultEntity).findOneBy({ reportId });
+}
+
 /** A report with everything reported in it and its lights. */
 export async function quarterReportWithData(db: Db, sheetId: string, period: string) {
   const report = await findQuarterReport(db, sheetId, period);
   if (!report) return null;
   const [spending, adjustments, values, monitoring] = await Promise.all([
-    db.getRepository(ReportSpendingEntity).findBy({ reportId: report.id }),
+    reportSpending(db, report.id),
     db.getRepository(BudgetAdjustmentEntity).findBy({ reportId: report.id }),
     indicatorValues(db, report.id),
-    db.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id }),
+    monitoringResult(db, report.id),
   ]);
   return { ...report, spending, adjustments, values, monitoring };
 }

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@selfeval/domain';
-import { IndicatorEntity, TargetSheetEntity } from '../entities';
+import { IndicatorEntity, TargetSheetEntity, UnitEntity } from '../entities';
 
 type Db = DataSource | EntityManager;
 
@@ -19,4 +19,8 @@ export async function findSheet(db: Db, sheetId: string): Promise<TargetSheetEnt
 export async function sheetWithIndicators(db: Db, sheetId: string) {
   const sheet = await findSheet(db, sheetId);
   return { sheet, indicators: await sheetIndicators(db, sheetId) };
+}
+
+export function findUnit(db: Db, unitId: string): Promise<UnitEntity> {
+  return db.getRepository(UnitEntity).findOneByOrFail({ id: unitId });
 }
