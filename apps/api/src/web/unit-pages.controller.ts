@@ -17,15 +17,9 @@ import { ActualsQueries, EvidenceService, QuarterReportsService } from '@selfeva
 import { EvaluationService, QuarterSubmission, requestEvaluationReports } from '@selfeval/evaluation';
 import {
   can,
-  CAUSE_CATEGORIES,
-  D,
   DomainError,
   MAX_EVIDENCE_BYTES,
-  PROFILES,
-  round2,
   FUND_SOURCES,
-  GRADES,
-  LIKELIHOODS,
   PERIODS,
   QuarterReportInput,
   sheetLabel,
@@ -34,17 +28,10 @@ import { JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { WebViews } from './web-views';
+import { buildEvaluationPageVM } from './view-models/evaluation-page.view-model';
+import { buildQuarterPageVM, Form } from './view-models/quarter-page.view-model';
 
-type Form = Record<string, string | undefined>;
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
-const PERIOD_LABEL: Record<string, string> = { Q1: '一季度', Q2: '二季度', Q3: '三季度', Q4: '四季度（年终）' };
-
-/** '10.0000' and '10' are the same weight; text that is not a number stays as typed (the service rejects it). */
-function normalizeNumber(v: string | null | undefined): string | null {
-  if (v === null || v === undefined || v.trim() === '') return null;
-  return /^-?\d+(\.\d+)?$/.test(v.trim()) ? new D(v.trim()).toFixed() : v.trim();
-}
-
 /** Field errors of a DomainError keyed by indicator id, from names like values[3].value. */
 function fieldErrors(e: DomainError, ids: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -110,68 +97,12 @@ export class UnitPagesController {
     form?: Form,
     errors?: Map<string, string[]>,
   ) {
-    const sheet = await this.targets.getSheet(sheetId);
-    const report = await this.reports.getReport(sheetId, period);
-    const saved = new Map((report?.values ?? []).map((v) => [v.indicatorId, v]));
-    const spentBy = new Map((report?.spending ?? []).map((s) => [s.source, s.amount]));
-    const editable =
-      can(actor.user.role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned');
-    const pick = (key: string, fallback: string | null | undefined) => (form ? (form[key] ?? '') : (fallback ?? ''));
-    return {
-      sheet: {
-        id: sheet.id,
-        name: sheetLabel(sheet),
-        year: sheet.year,
-        budget: sheet.budgetTotal,
-        unit: sheet.unit?.name,
-      },
-      period,
-      periodLabel: PERIOD_LABEL[period],
-      periods: PERIODS.map((p) => ({ p, label: PERIOD_LABEL[p], current: p === period })),
-      status: report?.status ?? null,
-      returnReason: report?.returnReason ?? null,
-      editable,
-      canConfirm: can(actor.user.role, 'actuals.confirm') && report?.status === 'submitted',
-      lights: report?.monitoring
-        ? { spending: report.monitoring.spendingLight, indicators: report.monitoring.indicatorLight }
-        : null,
-      spending: FUND_SOURCES.map((source, k) => ({
-        source,
-        key: `spend_${k}`,
-        amount: pick(`spend_${k}`, spentBy.get(source)),
-      })),
-      spendingErrors: errors?.get('spending') ?? [],
-      formErrors: errors?.get('form') ?? [],
-      indicators: sheet.indicators.map((i) => {
-        const v = saved.get(i.id);
-        return {
-          id: i.id,
-          level1: i.level1,
-          level2: i.level2,
-          name: i.name,
-          target: i.targetRaw,
-          qualitative: i.targetKind === 'qualitative',
-          value: pick(`value_${i.id}`, v?.valueRaw),
-          grade: pick(`grade_${i.id}`, v?.grade),
-          likelihood: pick(`likelihood_${i.id}`, v?.likelihood),
-          causeCategory: pick(`cause_${i.id}`, v?.causeCategory),
-          causeText: pick(`causeText_${i.id}`, v?.causeText),
-          errors: errors?.get(i.id) ?? [],
-        };
-      }),
-      grades: GRADES,
-      likelihoods: LIKELIHOODS,
-      causes: CAUSE_CATEGORIES,
-      evidence: (await this.evidence.listEvidence(sheetId, period)).map((e) => ({
-        id: e.id,
-        name: e.fileName,
-        size: Math.ceil(e.size / 1024),
-        by: e.uploadedBy,
-        indicator: sheet.indicators.find((i) => i.id === e.indicatorId)?.name ?? '',
-      })),
-      canUpload:
-        can(actor.user.role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned'),
-    };
+    const [sheet, report, evidence] = await Promise.all([
+      this.targets.getSheet(sheetId),
+      this.reports.getReport(sheetId, period),
+      this.evidence.listEvidence(sheetId, period),
+    ]);
+    return buildQuarterPageVM({ sheet, period, report, evidence, role: actor.user.role, form, errors });
   }
 
   @Get('sheets/:sheetId/periods/:period')
@@ -312,83 +243,9 @@ export class UnitPagesController {
       if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
       throw e;
     });
-    const result = ev?.result ?? null;
-    const rows = new Map((ev?.indicators ?? []).map((r) => [r.indicatorId, r]));
     const report = await this.evaluations.latestReport(sheetId);
     const q4 = await this.reports.getReport(sheetId, 'Q4');
-    const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
-    const role = actor.user.role;
-    const model = {
-      sheet: {
-        id: sheet.id,
-        name: sheetLabel(sheet),
-        year: sheet.year,
-        unit: sheet.unit?.name,
-      },
-      ev: ev
-        ? {
-            status: ev.status,
-            total: ev.total,
-            grade: ev.grade,
-            reviewedTotal: ev.reviewedTotal,
-            reviewedGrade: ev.reviewedGrade,
-            current: ev.current,
-            scoreState: ev.scoreState,
-            scoreError: ev.scoreError,
-            returnReason: ev.returnReason,
-            goalActual: ev.goalActual,
-            dataVersion: ev.dataVersion,
-          }
-        : null,
-      execution: result?.execution
-        ? {
-            rate: new D(result.execution.rate).toFixed(2),
-            weight: round2(new D(result.execution.weight)),
-            score: round2(new D(result.execution.score)),
-            formula: result.execution.explanation.formula,
-            draft: result.execution.draft,
-          }
-        : null,
-      indicators: (result?.indicators ?? []).map((s) => {
-        const ind = sheet.indicators[s.index];
-        const r = rows.get(ind.id);
-        return {
-          id: ind.id,
-          name: ind.name,
-          level1: ind.level1,
-          target: ind.targetRaw,
-          actual: actualOf.get(ind.id) ?? '',
-          unitWeight: normalizeNumber(r?.unitWeight ?? null) ?? '',
-          weight: round2(new D(s.weight)),
-          score: round2(new D(s.score)),
-          completionRate: s.completionRate,
-          formula: s.explanation.formula,
-          adjustments: s.explanation.adjustments.join('；'),
-          needsExplanation: s.needsExplanation,
-          missing: s.explanationMissing,
-          explanation: r?.explanationText ?? '',
-          draft: r?.draft ?? s.draft ?? '',
-          causeCategory: r?.causeCategory ?? '',
-          reviewerScore: normalizeNumber(r?.reviewerScore ?? null) ?? '',
-          reviewerComment: r?.reviewerComment ?? '',
-          reviewer: r?.reviewer ?? '',
-        };
-      }),
-      unitEditable: can(role, 'evaluation.write') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
-      canSubmit: can(role, 'evaluation.submit') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
-      canReview: can(role, 'evaluation.review') && ev?.status === 'submitted',
-      canReport: can(role, 'reports.generate') && !!ev?.current,
-      report: report ? { version: report.dataVersion, name: report.fileName } : null,
-      causes: CAUSE_CATEGORIES,
-      flags: result?.flags ?? [],
-      canProfile: can(role, 'evaluation.review') && !!ev && ev.status !== 'approved',
-      profiles: PROFILES.map((p) => ({
-        id: p.id,
-        label: `${p.name}（${p.id} 第 ${p.version} 版）`,
-        current: p.id === ev?.profileId,
-      })),
-      saved,
-    };
+    const model = buildEvaluationPageVM({ sheet, ev, report, q4, role: actor.user.role, saved });
     return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model);
   }
 
