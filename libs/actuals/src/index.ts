@@ -8,3 +8,4 @@ export * from './actuals.module';
 export * from './monitoring.handlers';
 export * from './fill-in-workbook';
 export * from './report-requests';
+export * from './quarter-report.mapper';

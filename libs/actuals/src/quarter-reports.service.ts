@@ -24,6 +24,7 @@ import {
   validateQuarterReport,
 } from '@selfeval/domain';
 import { indicatorTarget } from '@selfeval/targets';
+import { QuarterReportResponse, toQuarterReportResponse } from './quarter-report.mapper';
 import { buildFillInWorkbook, readFillInWorkbook, withCells } from './fill-in-workbook';
 import { assertPeriod, PeriodsService } from './periods.service';
 import { EDITABLE, REPORT_CONFLICT, REPORT_STATUS_NAME } from './report-status';
@@ -57,8 +58,11 @@ export class QuarterReportsService {
     return found;
   }
 
-  async getReport(sheetId: string, periodText: string) {
-    return quarterReportWithData(this.ds, sheetId, assertPeriod(periodText));
+  async getReport(sheetId: string, periodText: string): Promise<QuarterReportResponse | null> {
+    const found = await quarterReportWithData(this.ds, sheetId, assertPeriod(periodText));
+    if (!found) return null;
+    const { report, ...data } = found;
+    return toQuarterReportResponse(report, data);
   }
 
   /** Saves the whole report (replacing the previous draft) in one transaction, or nothing. */

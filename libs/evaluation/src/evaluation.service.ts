@@ -35,6 +35,7 @@ import {
 } from '@selfeval/domain';
 import type { ScoreEnqueuer } from '@selfeval/jobs';
 import { indicatorTarget } from '@selfeval/targets';
+import { EvaluationResponse, toEvaluationResponse } from './evaluation.mapper';
 
 export type EvaluationStatus = SelfEvaluationEntity['status'];
 /** Who edits: the unit before submission, the reviewer after it, the system (rescoring) at any time. */
@@ -523,7 +524,7 @@ export class EvaluationService {
   }
 
   /** What the UI and the report show: rule score, reviewer score, and the total with reviewer scores final. */
-  async get(sheetId: string) {
+  async get(sheetId: string): Promise<EvaluationResponse> {
     const ev = await findEvaluation(this.ds, sheetId);
     if (!ev) throw new DomainError('NOT_FOUND', '这张目标表还没有自评', { field: 'sheetId' });
     const rows = await indicatorScores(this.ds, ev.id);
@@ -541,14 +542,13 @@ export class EvaluationService {
       ({ total: reviewedTotal, grade: reviewedGrade } = finalResult(result, reviewer));
     }
     const sheet = await findSheet(this.ds, sheetId);
-    return {
-      ...ev,
+    return toEvaluationResponse(ev, {
       sheetKind: sheet.kind,
       indicators: rows,
       reviewedTotal,
       reviewedGrade,
       current: isCurrent(ev),
-    };
+    });
   }
 }
 

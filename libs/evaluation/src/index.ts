@@ -3,3 +3,4 @@ export * from './evaluation.module';
 export * from './scoring.handlers';
 export * from './quarter-submission';
 export * from './report-requests';
+export * from './evaluation.mapper';

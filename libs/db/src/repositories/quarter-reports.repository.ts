@@ -43,7 +43,7 @@ export async function quarterReportWithData(db: Db, sheetId: string, period: str
     indicatorValues(db, report.id),
     monitoringResult(db, report.id),
   ]);
-  return { ...report, spending, adjustments, values, monitoring };
+  return { report, spending, adjustments, values, monitoring };
 }
 
 /**
