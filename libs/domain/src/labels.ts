@@ -1,7 +1,10 @@
 /** Domain words shown to users, each defined once. */
 
+/** The two kinds of 绩效目标表, as the published forms name them. */
+export const SHEET_KIND_NAME = { department: '部门整体支出', project: '项目支出' } as const;
+
 /** A department sheet is named by its kind, a project sheet by its project. */
-export const DEPARTMENT_SHEET_NAME = '部门整体支出';
+export const DEPARTMENT_SHEET_NAME = SHEET_KIND_NAME.department;
 
 export function sheetLabel(sheet: { kind: string; name: string }): string {
   return sheet.kind === 'department' ? DEPARTMENT_SHEET_NAME : sheet.name;

@@ -1,5 +1,5 @@
 import type { SheetScore } from '@selfeval/domain';
-import { D, finalResult, round2 } from '@selfeval/domain';
+import { D, finalResult, round2, SHEET_KIND_NAME } from '@selfeval/domain';
 
 export interface MoneyLine {
   label: string;
@@ -108,7 +108,7 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
     adjusted: money(l.adjusted),
     spent: money(l.spent),
   }));
-  const kindLabel = department ? '部门整体支出绩效自评表' : '项目支出绩效自评表';
+  const kindLabel = `${SHEET_KIND_NAME[department ? 'department' : 'project']}绩效自评表`;
   return {
     title: `${src.year}年度${kindLabel}`,
     kindLabel,
