@@ -11,9 +11,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { ActualsQueries, PeriodsService } from '../libs/actuals/src';
-import { systemClock } from '../libs/db/src';
 import { loadConfig } from '../libs/config/src';
-import { openDatabase } from '../libs/db/src';
+import { openDatabase, systemClock } from '../libs/db/src';
 import { importTextDocument } from '../libs/domain/src';
 import { TargetsService } from '../libs/targets/src/targets.service';
 import { createApi } from '../apps/api/src/create-api';
@@ -77,7 +76,7 @@ async function submissions() {
     const app = await createApi(config);
     await app.listen(0, '127.0.0.1');
     const ds = await openDatabase(config.database);
-    const targets = new TargetsService(ds);
+    const targets = new TargetsService(ds, systemClock);
     const sheets: { id: string; indicators: string[] }[] = [];
     for (let u = 0; u < CONNECTIONS; u++) {
       const [stored] = await targets.importResult(importTextDocument(projectDoc(u)), { name: `u${u}.txt` });

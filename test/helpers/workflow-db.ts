@@ -28,7 +28,7 @@ export function sheetWithIndicators(name: string, n: number): TargetSheet {
 
 /** Imports and approves a sheet; opens every quarter of its year around `now`. */
 export async function approvedSheet(ds: DataSource, sheet: TargetSheet, now: Clock) {
-  const targets = new TargetsService(ds);
+  const targets = new TargetsService(ds, now);
   const [stored] = await targets.importResult(
     { sheets: [sheet], warnings: [] },
     { name: `${sheet.project?.name}.txt` },

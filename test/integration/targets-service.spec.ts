@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '@selfeval/config';
-import { openDatabase } from '@selfeval/db';
+import { openDatabase, systemClock } from '@selfeval/db';
 import type { ImportResult, TargetSheet } from '@selfeval/domain';
 import { TargetsService } from '@selfeval/targets';
 import { tempDir } from '../helpers/config';
@@ -42,7 +42,7 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
     });
 
     it('stores nothing of a file when a later sheet fails to write', async () => {
-      const service = new TargetsService(ds);
+      const service = new TargetsService(ds, systemClock);
       // level2 is NOT NULL: the second sheet fails inside the transaction, after the first was written.
       const bad: ImportResult = { sheets: [sheet('甲'), sheet('乙', null as unknown as string)], warnings: [] };
       await expect(service.importResult(bad, { name: 'bad.txt' })).rejects.toThrow();
@@ -56,7 +56,7 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
     });
 
     it('refuses a sheet without a year before writing anything', async () => {
-      const service = new TargetsService(ds);
+      const service = new TargetsService(ds, systemClock);
       const noYear: ImportResult = { sheets: [{ ...sheet('丙'), year: null }], warnings: [] };
       await expect(service.importResult(noYear, { name: 'x.txt' })).rejects.toMatchObject({
         code: 'SHEET_INVALID',

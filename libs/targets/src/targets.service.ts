@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ImportResult, IndicatorRow, parseTarget, STATUS_NAME, TargetSheet } from '@selfeval/domain';
 import {
   bulkInsert,
+  Clock,
   findSheet,
   IndicatorEntity,
   sheetIndicators,
@@ -56,7 +57,10 @@ function canonicalJson(value: unknown): string {
  * first, then written in one transaction.
  */
 export class TargetsService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly now: Clock,
+  ) {}
 
   validate(result: ImportResult, file: string): void {
     if (!result.sheets.length) {
@@ -291,7 +295,7 @@ export class TargetsService {
         id: sheet.id,
         from: ['draft'],
         to: 'approved',
-        set: { approvedAt: new Date(), approvedBy: by },
+        set: { approvedAt: this.now(), approvedBy: by },
         conflict: '该目标表已被他人批复或状态已变化，请刷新后重试',
         audit: { action: 'approve', actor: by, changes: [['状态', STATUS_NAME.draft, STATUS_NAME.approved]] },
       });
