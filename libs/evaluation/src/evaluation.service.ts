@@ -3,6 +3,7 @@ import {
   AuditChange,
   Clock,
   ensureEvaluation,
+  lockEvaluation,
   findEvaluation,
   IndicatorScoreEntity,
   IndicatorValueEntity,
@@ -101,6 +102,8 @@ export class EvaluationService {
       await edit(em, ev, changes);
       // a form saved unchanged writes nothing and queues nothing
       if (!changes.length && !always) return { ...ev, unchanged: true };
+      // the unit's first edit after a return makes it a draft again
+      if (by === 'unit' && ev.status === 'returned') changes.push(['状态', STATUS_NAME.returned, STATUS_NAME.draft]);
       await transition(em, {
         entity: SelfEvaluationEntity,
         id: ev.id,
@@ -242,9 +245,8 @@ export class EvaluationService {
    * an input like any other: it bumps the data version, and a report rendered before it is not reused.
    */
   async review(sheetId: string, indicatorId: string, score: string | null, comment: string | null, reviewer: string) {
-    await this.reviewForm(sheetId, { scores: [{ indicatorId, score, comment }] }, reviewer);
-    const ev = await findEvaluation(this.ds, sheetId);
-    return this.ds.getRepository(IndicatorScoreEntity).findOneByOrFail({ evaluationId: ev?.id ?? '', indicatorId });
+    const ev = await this.reviewForm(sheetId, { scores: [{ indicatorId, score, comment }] }, reviewer);
+    return this.ds.getRepository(IndicatorScoreEntity).findOneByOrFail({ evaluationId: ev.id, indicatorId });
   }
 
   /**
@@ -412,7 +414,8 @@ export class EvaluationService {
   async score(evaluationId: string, dataVersion: number): Promise<'scored' | 'failed' | 'skipped'> {
     return this.ds.transaction(async (em) => {
       const evRepo = em.getRepository(SelfEvaluationEntity);
-      const ev = await evRepo.findOneBy({ id: evaluationId });
+      // locked: an edit or decision made while scoring waits, and is not overwritten by the save below
+      const ev = await lockEvaluation(em, { id: evaluationId });
       if (!ev || ev.dataVersion !== dataVersion) return 'skipped';
       const { sheet, indicators } = await sheetWithIndicators(em, ev.sheetId);
       const reports = await em.getRepository(QuarterReportEntity).findBy({ sheetId: sheet.id });

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
+  approvedProjectSheets,
   findEvaluation,
   findQuarterReport,
   findUnit,
@@ -100,10 +101,7 @@ export async function loadDepartmentReportSource(
   const { sheet } = await sheetWithIndicators(ds, evaluation.sheetId);
   if (sheet.kind !== 'department') throw new Error(`sheet ${sheet.id} is not a department sheet`);
   const unit = await findUnit(ds, sheet.unitId);
-  const projectSheets = await ds.getRepository(TargetSheetEntity).find({
-    where: { unitId: unit.id, year: sheet.year, kind: 'project', status: 'approved' },
-    order: { name: 'ASC' },
-  });
+  const projectSheets = await approvedProjectSheets(ds, unit.id, sheet.year);
   const projects: SelfEvalSource[] = [];
   const unscored: string[] = [];
   for (const ps of projectSheets) {

@@ -15,11 +15,27 @@ export function indicatorScores(db: Db, evaluationId: string) {
 }
 
 /**
- * The self-evaluation of an approved sheet, created on first use. Two first uses at once both end
+ * The evaluation row locked for the rest of the transaction (PostgreSQL; SQLite runs one writer at a
+ * time): every write to an evaluation and its score rows (edits, decisions, the scoring job) takes
+ * this lock first, so they queue per evaluation instead of overwriting each other or deadlocking.
+ */
+export async function lockEvaluation(
+  em: EntityManager,
+  where: { id: string } | { sheetId: string },
+): Promise<SelfEvaluationEntity | null> {
+  const query = em.getRepository(SelfEvaluationEntity).createQueryBuilder('e');
+  if ('id' in where) query.where('e.id = :id', { id: where.id });
+  else query.where('e.sheet_id = :sheetId', { sheetId: where.sheetId });
+  if (em.connection.options.type === 'postgres') query.setLock('pessimistic_write');
+  return query.getOne();
+}
+
+/**
+ * The self-evaluation of an approved sheet (locked, see lockEvaluation), created on first use. Two first uses at once both end
  * with the same row: the loser's INSERT does nothing instead of failing on the unique sheet_id.
  */
 export async function ensureEvaluation(em: EntityManager, sheetId: string): Promise<SelfEvaluationEntity> {
-  const found = await findEvaluation(em, sheetId);
+  const found = await lockEvaluation(em, { sheetId });
   if (found) return found;
   const sheet = await findSheet(em, sheetId);
   if (sheet.status !== 'approved')
@@ -43,7 +59,9 @@ export async function ensureEvaluation(em: EntityManager, sheetId: string): Prom
     .orIgnore()
     .updateEntity(false)
     .execute();
-  return em.getRepository(SelfEvaluationEntity).findOneByOrFail({ sheetId });
+  const made = await lockEvaluation(em, { sheetId });
+  if (!made) throw new Error(`self-evaluation of sheet ${sheetId} vanished`);
+  return made;
 }
 
 /** An indicator's score row, new (not yet saved) when the indicator has none. */

@@ -21,6 +21,14 @@ export async function sheetWithIndicators(db: Db, sheetId: string) {
   return { sheet, indicators: await sheetIndicators(db, sheetId) };
 }
 
+/** The approved project sheets of a unit's year, by name (the annexes of its department report). */
+export function approvedProjectSheets(db: Db, unitId: string, year: number) {
+  return db.getRepository(TargetSheetEntity).find({
+    where: { unitId, year, kind: 'project', status: 'approved' },
+    order: { name: 'ASC' },
+  });
+}
+
 export function findUnit(db: Db, unitId: string): Promise<UnitEntity> {
   return db.getRepository(UnitEntity).findOneByOrFail({ id: unitId });
 }
