@@ -143,8 +143,24 @@ describePg('self-evaluations on PostgreSQL: the Q4 rule, whole forms, transition
     expect(await evaluation()).toMatchObject({ status: 'submitted', dataVersion: ev.dataVersion });
   });
 
+  it('a scoring run and a return at once: the scoring job never writes the status back', async () => {
+    const ev = await evaluation();
+    for (let round = 0; round < 3; round++) {
+      const [outcome] = await Promise.all([
+        evaluations.score(ev.id, ev.dataVersion),
+        evaluations.decide(sheetId, 'return', '请补充佐证材料', '评审人'),
+      ]);
+      expect(outcome).toBe('scored');
+      expect(await evaluation()).toMatchObject({ status: 'returned', returnReason: '请补充佐证材料' });
+      // the unit head submits again (scores are current: nothing changed)
+      await evaluations.submit(sheetId, '负责人');
+    }
+    expect(await auditRows(ds, ev.id, 'return')).toHaveLength(3);
+  });
+
   it('reviewer scores and the decision in one form; approve and return race: exactly one decision lands', async () => {
     const ev = await evaluation();
+    const started = new Date((await ds.query('SELECT now() AS t'))[0].t);
     scoring.length = 0;
     const review = { scores: [{ indicatorId: indicators[0].id, score: '1', comment: '佐证材料不足' }] };
     const { ok, errors } = await settle([
@@ -155,7 +171,8 @@ describePg('self-evaluations on PostgreSQL: the Q4 rule, whole forms, transition
     expect(ok).toHaveLength(1);
     expect(errors.map(conflictLike)).toEqual(['conflict', 'conflict']);
     const after = await evaluation();
-    const decisions = [...(await auditRows(ds, ev.id, 'approve')), ...(await auditRows(ds, ev.id, 'return'))];
+    const since = <T extends { createdAt: Date }>(rows: T[]) => rows.filter((r) => r.createdAt >= started);
+    const decisions = since([...(await auditRows(ds, ev.id, 'approve')), ...(await auditRows(ds, ev.id, 'return'))]);
     expect(decisions).toHaveLength(1);
     expect(after.status).toBe(decisions[0].action === 'approve' ? 'approved' : 'returned');
     expect(after.decidedBy).toBe(decisions[0].actor);
