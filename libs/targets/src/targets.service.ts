@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ImportResult, IndicatorRow, parseTarget, STATUS_NAME, TargetSheet } from '@selfeval/domain';
 import {
+  audit,
+  AuditChange,
   bulkInsert,
   Clock,
   findSheet,
@@ -239,10 +241,14 @@ export class TargetsService {
   }
 
   /** Edits an indicator's target (re-parsed, exactly as an import would) before approval. */
-  async updateIndicator(sheetId: string, indicatorId: string, patch: { name?: string; target?: string }) {
+  async updateIndicator(
+    sheetId: string,
+    indicatorId: string,
+    patch: { name?: string; target?: string },
+    actor = 'system',
+  ) {
     return this.ds.transaction(async (em) => {
-      const sheet = await em.getRepository(TargetSheetEntity).findOneBy({ id: sheetId });
-      if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
+      const sheet = await findSheet(em, sheetId);
       if (sheet.status !== 'draft')
         throw new DomainError(
           'SHEET_LOCKED',
@@ -252,6 +258,7 @@ export class TargetsService {
       const repo = em.getRepository(IndicatorEntity);
       const ind = await repo.findOneBy({ id: indicatorId, sheetId });
       if (!ind) throw new DomainError('NOT_FOUND', `找不到指标 ${indicatorId}`, { field: 'indicatorId' });
+      const before = { name: ind.name, target: ind.targetRaw };
       if (patch.name !== undefined) ind.name = patch.name.trim();
       if (patch.target !== undefined) {
         const parsed = parseTarget(patch.target, {
@@ -266,6 +273,11 @@ export class TargetsService {
         Object.assign(ind, targetColumns(parsed.targets[0]));
       }
       const saved = await repo.save(ind);
+      const changes: AuditChange[] = [];
+      if (before.name !== saved.name) changes.push(['指标名称', before.name, saved.name]);
+      if (before.target !== saved.targetRaw) changes.push([`指标值“${saved.name}”`, before.target, saved.targetRaw]);
+      if (changes.length)
+        await audit(em, { entity: 'indicator', entityId: saved.id, action: 'update', actor, changes });
       // The content hash follows the edit, so re-importing the old file is seen as a change.
       const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
       const indicators = await sheetIndicators(em, sheetId);
