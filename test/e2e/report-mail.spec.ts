@@ -103,7 +103,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const text = pdfText(stored.body as Buffer);
     expect(text).toContain('驻京维稳工作组专项');
     expect(text).toContain('株洲市渌口区信访局');
-    expect(text).toMatch(/其中：财政拨款\s+57\.00/); // the seed gives no 财政拨款 budget line; spending by source does
+    // the seed gives no 财政拨款 budget line; spending by source does (the form's row: 其中：当年财政拨款)
+    expect(text).toMatch(/其中：当年财政拨款(\s+\d+\.\d{2})*\s+57\.00/);
     expect(text).toMatch(/自评等级：优/);
   });
 
@@ -153,8 +154,10 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
 
     const tableText = pdfText(table.attachments[0].content);
     expect(tableText).toContain('2026年度部门整体支出绩效自评表');
-    expect(tableText).toMatch(/其中：一般公共预算\s+259\.05/);
-    expect(tableText).toMatch(/按支出性质：基本支出\s+139\.05/);
+    // every fund row of the form, under its group (按收入性质分 / 按支出性质分)
+    expect(tableText).toMatch(/按收入性质分：\s+一般公共预算\s+259\.05\s+259\.05\s+246\.10\s+—/);
+    expect(tableText).toMatch(/政府性基金\s+0\.00\s+0\.00\s+0\.00/);
+    expect(tableText).toMatch(/按支出性质分：\s+基本支出\s+139\.05\s+139\.05/);
     expect(tableText).toContain('全年受理信访事项全部按期办结。');
 
     const pdf = (
@@ -226,7 +229,9 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     expect(text).toMatch(
       new RegExp(`总分\\s+100\\.00\\s+${after.reviewedTotal.replace('.', '\\.')}\\s+自评等级：${after.reviewedGrade}`),
     );
-    expect(text).toContain('得分含评审人评分');
+    expect(text).toContain('得分栏含评审人复核后的得分');
+    // the reviewer's comment is printed with the indicator it is about
+    expect(text.replace(/\s+/g, '')).toContain('评审意见：佐证材料不足');
     expect(after.reviewedTotal).not.toBe(ev.total);
   });
 

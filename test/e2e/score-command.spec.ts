@@ -37,6 +37,37 @@ describe('selfeval score (compiled CLI, no database or Redis)', () => {
     expect(out.flags.map((f: { code: string }) => f.code)).toEqual(['TARGET_MISSED_FULL_MARKS', 'TOTAL_MISMATCH']);
   });
 
+  it('scores a 时效 row whose target is a deadline by the date it was done', () => {
+    const file = path.join(tempDir(), 'deadline.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        budget: { adjusted: '10', spent: '10' },
+        indicators: [
+          { level1: '产出指标', level2: '时效指标', name: '资金拨付时间', target: '10月底前', actual: '2025年11月5日' },
+          { level1: '产出指标', level2: '数量指标', name: '培训次数', target: '≥3次', actual: '3次' },
+        ],
+      }),
+    );
+    const r = run(file);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.indicators[0]).toMatchObject({ score: '0', reasons: ['未在期限内完成'] });
+    expect(out.indicators[0].explanation.adjustments[0]).toContain('晚于期限10月31日');
+    expect(out.indicators[0].draft).toContain('年度指标值完成时限为10月31日');
+  });
+
+  it("scores a published 自评表 as printed: the form's 分值, 元 amounts and the review at the form precision", () => {
+    const r = run(path.join(__dirname, '../fixtures/self-eval-forms/yunnan-yongde-mingliang-nutrition-2022.json'));
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ total: '99.80', grade: '优', gradable: true });
+    expect(out.execution.explanation.inputs['全年预算数']).toBe('38.766462');
+    expect(out.review.total).toMatchObject({ published: '96', status: 'flagged' });
+    expect(out.flags.map((f: { code: string }) => f.code)).toContain('BUCKET_TOTALS_DIFFER');
+  });
+
   it('prints a Chinese error naming the field and exits 2 on bad input', () => {
     const dir = tempDir();
     const bad = path.join(dir, 'bad.json');
@@ -50,6 +81,28 @@ describe('selfeval score (compiled CLI, no database or Redis)', () => {
     const r = run(bad);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('budget.adjusted：全年预算数 0 万元应大于 0');
+    const word = path.join(dir, 'word.json');
+    fs.writeFileSync(
+      word,
+      JSON.stringify({
+        totals: 'form',
+        budget: { adjusted: '10', spent: '10' },
+        indicators: [
+          {
+            level1: '效益指标',
+            level2: '社会效益指标',
+            name: '群众评价',
+            target: '提升',
+            actual: '较好',
+            weight: '90',
+          },
+        ],
+      }),
+    );
+    const w = run(word);
+    expect(w.status).toBe(2);
+    expect(w.stderr).toContain('indicators[0].grade：第 1 行“群众评价”的评价“较好”无法识别');
+    expect(w.stderr).toContain('达成预期指标、');
     const broken = path.join(dir, 'broken.json');
     fs.writeFileSync(broken, '{ not json');
     const b = run(broken);

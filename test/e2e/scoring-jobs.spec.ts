@@ -98,7 +98,9 @@ describePg(
           r.indicatorId === p1.indicators.find((i) => i.name === '非正常上访人员劝返率')!.id,
       );
       expect(row).toMatchObject({ weight: '8.33', ruleScore: '7.497' });
-      expect(row.draft).toMatch(/^非正常上访人员劝返率年度指标值≥90%，实际完成81%，完成率90%，扣0\.83分。/);
+      // targets are written in words in drafts, never as ≥ (docs/targets.md)
+      expect(row.draft).toMatch(/^非正常上访人员劝返率年度指标值不低于90%，实际完成81%，完成率90%，扣0\.83分。/);
+      expect(row.draft).not.toMatch(/[≥≤]/);
 
       for (const name of ['部门', '驻京维稳工作组专项']) {
         const s = sheets[name];

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '@selfeval/config';
 import { auditTrail, openDatabase, systemClock } from '@selfeval/db';
 import type { ImportResult, TargetSheet } from '@selfeval/domain';
-import { TargetsService } from '@selfeval/targets';
+import { indicatorTarget, TargetsService } from '@selfeval/targets';
 import { tempDir } from '../helpers/config';
 import { createPgSchema, describePg } from '../helpers/postgres';
 
@@ -79,6 +79,38 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
         expect.objectContaining({ action: 'approve', actor: '管理员', oldValue: '草稿', newValue: '审核通过' }),
       ]);
       await expect(service.approve(stored.id, '另一管理员')).rejects.toMatchObject({ code: 'SHEET_LOCKED' });
+    });
+
+    it('stores date and period targets and reads them back as dates and periods', async () => {
+      const service = new TargetsService(ds, systemClock);
+      const timed: TargetSheet = {
+        ...sheet('丁'),
+        indicators: [
+          {
+            level1: '产出指标',
+            level2: '时效指标',
+            name: '资金拨付时间',
+            target: { raw: '10月底前', kind: 'date', op: '<=', value: '--10-31', unit: null, text: '10月底前' },
+          },
+          {
+            level1: '产出指标',
+            level2: '时效指标',
+            name: '实施期间',
+            target: {
+              raw: '2024.03-2024.11',
+              kind: 'period',
+              op: '=',
+              value: '2024-03/2024-11',
+              unit: null,
+              text: '2024.03-2024.11',
+            },
+          },
+        ],
+      };
+      const [stored] = await service.importResult({ sheets: [timed], warnings: [] }, { name: 'timed.txt' });
+      const back = await service.getSheet(stored.id);
+      const targets = [...back.indicators].sort((a, b) => a.position - b.position).map(indicatorTarget);
+      expect(targets).toEqual(timed.indicators.map((i) => i.target));
     });
   });
 }

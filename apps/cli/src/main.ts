@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.command';
 import { doctorCommand } from './commands/doctor.command';
 import { importCommand } from './commands/import.command';
 import { migrateCommand } from './commands/migrate.command';
+import { parseTargetCommand } from './commands/parse-target.command';
 import { scoreCommand } from './commands/score.command';
 import { startCommand } from './commands/start.command';
 
@@ -52,6 +53,13 @@ export function buildProgram(): Command {
     .argument('<file>', 'JSON 文件')
     .action((file: string) => {
       process.exitCode = scoreCommand(file);
+    });
+  program
+    .command('parse-target')
+    .description('读取标准输入中的指标值（每行一个，可用制表符后接二级指标），输出解读结果，不需要数据库或 Redis')
+    .option('--json', '每行输出一个 JSON 对象 { text, targets, warnings }')
+    .action(async (opts: { json?: boolean }) => {
+      process.exitCode = await parseTargetCommand(opts);
     });
   program
     .command('demo')

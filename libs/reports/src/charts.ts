@@ -33,12 +33,19 @@ export interface BucketBar {
 }
 
 /** 分值 vs 得分 by bucket (执行率, 产出, 效益, 满意度 …), values printed on the bars. */
-export function bucketScoreChart(bars: BucketBar[], width = 520, height = 240): Svg {
+export function bucketScoreChart(bars: BucketBar[], width = 520, height = 260): Svg {
+  const top = Math.max(10, ...bars.map((b) => Math.max(Number(b.points), Number(b.score))));
   return render(width, height, {
-    grid: { left: 40, right: 16, top: 36, bottom: 28 },
-    legend: { top: 4, data: ['分值', '得分'], textStyle: { fontFamily: FONT } },
+    // legend below the axis and 20 % headroom above the tallest bar: value labels never touch the legend
+    grid: { left: 40, right: 16, top: 16, bottom: 52 },
+    legend: { bottom: 4, data: ['分值', '得分'], textStyle: { fontFamily: FONT } },
     xAxis: { type: 'category', data: bars.map((b) => b.label), axisLine: { lineStyle: { color: INK } } },
-    yAxis: { type: 'value', min: 0, splitLine: { lineStyle: { color: '#ddd' } } },
+    yAxis: {
+      type: 'value',
+      min: 0,
+      max: Math.ceil((top * 1.2) / 10) * 10,
+      splitLine: { lineStyle: { color: '#ddd' } },
+    },
     series: [
       {
         name: '分值',
@@ -80,16 +87,32 @@ export interface QuarterPoint {
   actual: string | null;
 }
 
+/**
+ * Where a bar's value goes so the plan line never runs through it: inside the bar (white on grey) at
+ * the end away from where the line crosses it; above a bar too short to hold it.
+ */
+function barLabel(p: QuarterPoint, axisMax: number) {
+  const actual = Number(p.actual);
+  const plan = Number(p.plan);
+  const labelSpan = axisMax * 0.14; // a label's height in axis units, with its margin
+  if (actual < labelSpan * 1.2) return { position: 'top', color: INK };
+  const lineInUpperHalf = plan >= actual / 2;
+  return { position: lineInUpperHalf ? 'insideBottom' : 'insideTop', color: '#fff' };
+}
+
 /** Cumulative 执行率: actual bars against the 资金支出计划 line, by quarter. */
-export function spendingProgressChart(points: QuarterPoint[], width = 520, height = 240): Svg {
+export function spendingProgressChart(points: QuarterPoint[], width = 520, height = 260): Svg {
+  // above 100 % (超预算) the axis grows, so the bar is not cut off
+  const top = Math.max(100, ...points.map((p) => (p.actual === null ? 0 : Number(p.actual))));
+  const axisMax = Math.ceil(top / 20) * 20;
   return render(width, height, {
-    grid: { left: 44, right: 16, top: 36, bottom: 28 },
-    legend: { top: 4, data: ['计划进度', '实际执行率'], textStyle: { fontFamily: FONT } },
+    grid: { left: 44, right: 16, top: 16, bottom: 52 },
+    legend: { bottom: 4, data: ['计划进度', '实际执行率'], textStyle: { fontFamily: FONT } },
     xAxis: { type: 'category', data: points.map((p) => p.label), axisLine: { lineStyle: { color: INK } } },
     yAxis: {
       type: 'value',
       min: 0,
-      max: 100,
+      max: axisMax,
       axisLabel: { formatter: '{value}%' },
       splitLine: { lineStyle: { color: '#ddd' } },
     },
@@ -97,14 +120,13 @@ export function spendingProgressChart(points: QuarterPoint[], width = 520, heigh
       {
         name: '实际执行率',
         type: 'bar',
-        data: points.map((p) => (p.actual === null ? null : Number(p.actual))),
+        data: points.map((p) => (p.actual === null ? null : { value: Number(p.actual), label: barLabel(p, axisMax) })),
         itemStyle: { color: '#555' },
         label: {
           show: true,
-          position: 'top',
+          distance: 5,
           textBorderWidth: 0,
           fontFamily: FONT,
-          color: INK,
           formatter: (p: { dataIndex: number }) => `${points[p.dataIndex].actual}%`,
         },
       },

@@ -8,3 +8,5 @@ export * from './view-models/monitoring-table';
 export * from './report-data';
 export * from './report.handlers';
 export * from './reports.module';
+export * from './exports';
+export * from './pdf-info';

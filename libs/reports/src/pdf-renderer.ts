@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { chromiumLaunchOptions } from './browser-options';
+import { metaContent, withPdfInfo } from './pdf-info';
 
 export interface RendererOptions {
   executablePath: string;
@@ -13,6 +14,15 @@ export interface RendererOptions {
 export interface PdfOptions {
   /** 第 X 页 共 Y 页 in the footer */
   pageNumbers?: boolean;
+}
+
+/**
+ * What a template asks of its PDF, read from its own <head>, so that every caller gets the same
+ * document: <meta name="author"> becomes the PDF's author (the unit), <meta name="pdf-outline"
+ * content="headings"> turns the headings into bookmarks (a tagged PDF, which Chromium needs for that).
+ */
+function documentRequests(html: string) {
+  return { author: metaContent(html, 'author'), outline: metaContent(html, 'pdf-outline') === 'headings' };
 }
 
 const FOOTER = `<div style="width:100%;text-align:center;font-family:'AR PL UMing CN',serif;font-size:9pt;color:#000;">第 <span class="pageNumber"></span> 页 共 <span class="totalPages"></span> 页</div>`;
@@ -133,16 +143,20 @@ export class PdfRenderer {
     this.renders++;
     let timer: NodeJS.Timeout | undefined;
     try {
+      const asked = documentRequests(html);
       const work = (async () => {
         await page.setContent(html, { waitUntil: 'load' });
-        return page.pdf({
+        const pdf = await page.pdf({
           format: 'A4',
           printBackground: true,
           preferCSSPageSize: true,
           displayHeaderFooter: !!opts.pageNumbers,
           headerTemplate: '<div></div>',
           footerTemplate: opts.pageNumbers ? FOOTER : '<div></div>',
+          outline: asked.outline,
+          tagged: asked.outline,
         });
+        return asked.author ? withPdfInfo(Buffer.from(pdf), { title: await page.title(), author: asked.author }) : pdf;
       })();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(

@@ -55,9 +55,12 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
   const spent = new Map((q4 ? await reportSpending(ds, q4.id) : []).map((s) => [s.source, s.amount]));
   const rows = new Map((await indicatorScores(ds, evaluation.id)).map((r) => [r.indicatorId, r]));
   const reviewerScores = new Map<number, string>();
+  const reviewerComments = new Map<number, string>();
   indicators.forEach((ind, i) => {
     const r = rows.get(ind.id)?.reviewerScore;
     if (r !== null && r !== undefined) reviewerScores.set(i, r);
+    const comment = rows.get(ind.id)?.reviewerComment;
+    if (comment) reviewerComments.set(i, comment);
   });
   return {
     kind: sheet.kind,
@@ -87,6 +90,8 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
     }),
     score,
     reviewerScores,
+    reviewerComments,
+    executionExplanation: evaluation.executionExplanation,
   };
 }
 
@@ -104,10 +109,20 @@ export async function loadDepartmentReportSource(
   const projectSheets = await approvedProjectSheets(ds, unit.id, sheet.year);
   const projects: SelfEvalSource[] = [];
   const unscored: string[] = [];
+  const otherProjects: NonNullable<DepartmentReportSource['otherProjects']> = [];
   for (const ps of projectSheets) {
     const pe = await findEvaluation(ds, ps.id);
     if (pe?.scoreState === 'scored' && pe.result) projects.push(await loadSelfEvalSource(ds, pe));
-    else unscored.push(ps.name);
+    else {
+      unscored.push(ps.name);
+      // its money still belongs to the department's 项目支出
+      const q4 = await findQuarterReport(ds, ps.id, 'Q4');
+      const initial = ps.budgetTotal ?? '0';
+      otherProjects.push({
+        name: ps.name,
+        budget: { initial, adjusted: q4?.adjustedBudget ?? initial, spent: q4?.spentTotal ?? '0' },
+      });
+    }
   }
   const byPeriod = await quarterReportsByPeriod(ds, sheet.id);
   return {
@@ -122,6 +137,7 @@ export async function loadDepartmentReportSource(
       quarterlySpent: PERIODS.map((p) => byPeriod.get(p)?.spentTotal ?? null),
       department: await loadSelfEvalSource(ds, evaluation),
       projects,
+      otherProjects,
     },
     unscored,
   };

@@ -33,7 +33,19 @@ export function toInterchange(
 
 /** The stored target columns of an indicator as an interchange Target. */
 export function indicatorTarget(i: IndicatorEntity): Target {
-  return i.targetKind === 'quantitative'
-    ? { raw: i.targetRaw, kind: 'quantitative', op: i.targetOp as TargetOp, value: i.targetValue!, unit: i.targetUnit }
-    : { raw: i.targetRaw, kind: 'qualitative', text: i.targetText ?? '' };
+  const text = i.targetText ?? '';
+  if (i.targetKind === 'quantitative')
+    return {
+      raw: i.targetRaw,
+      kind: 'quantitative',
+      op: i.targetOp as TargetOp,
+      value: i.targetValue!,
+      unit: i.targetUnit,
+    };
+  // dates and periods keep their ISO value in target_text (see targets.service targetColumns)
+  if (i.targetKind === 'date' && text)
+    return { raw: i.targetRaw, kind: 'date', op: '<=', value: text, unit: null, text: i.targetRaw };
+  if (i.targetKind === 'period' && text)
+    return { raw: i.targetRaw, kind: 'period', op: '=', value: text, unit: null, text: i.targetRaw };
+  return { raw: i.targetRaw, kind: 'qualitative', text };
 }

@@ -338,7 +338,25 @@ function targetColumns(t: IndicatorRow['target']) {
         targetUnit: t.unit,
         targetText: null,
       }
-    : { targetRaw: t.raw, targetKind: t.kind, targetOp: null, targetValue: null, targetUnit: null, targetText: t.text };
+    : t.kind === 'qualitative'
+      ? {
+          targetRaw: t.raw,
+          targetKind: t.kind,
+          targetOp: null,
+          targetValue: null,
+          targetUnit: null,
+          targetText: t.text,
+        }
+      : {
+          // a date or period is not a number: its ISO value goes in the text column
+          // (target_value is numeric); the cell as written stays in target_raw
+          targetRaw: t.raw,
+          targetKind: t.kind,
+          targetOp: t.op,
+          targetValue: null,
+          targetUnit: null,
+          targetText: t.value,
+        };
 }
 
 function toIndicatorEntity(row: IndicatorRow, sheetId: string, position: number): Partial<IndicatorEntity> {

@@ -19,7 +19,8 @@ export class IndicatorEntity extends WithUuid {
   @Column({ type: 'text', nullable: true }) basis!: string | null;
   @Column({ type: 'text', nullable: true }) standard!: string | null;
   @Column({ type: 'text', name: 'target_raw' }) targetRaw!: string;
-  @Column({ type: 'varchar', length: 16, name: 'target_kind' }) targetKind!: 'quantitative' | 'qualitative';
+  @Column({ type: 'varchar', length: 16, name: 'target_kind' }) targetKind!:
+    'quantitative' | 'qualitative' | 'date' | 'period';
   @Column({ type: 'varchar', length: 2, nullable: true, name: 'target_op' }) targetOp!: string | null;
   @Column({
     type: 'decimal',

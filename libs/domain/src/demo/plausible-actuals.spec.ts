@@ -43,3 +43,19 @@ describe('plausible demo actuals', () => {
     for (const v of q4.values) if (v.likelihood === '有可能') expect(v.causeCategory).toBeTruthy();
   });
 });
+
+describe('plausible qualitative actuals', () => {
+  it('grades an actual equal to its target 达成, and writes a different value when it falls short', () => {
+    const target = { raw: '社会稳定', kind: 'qualitative' as const, text: '社会稳定' };
+    let shortSeen = 0;
+    for (let seed = 0; seed < 60; seed++) {
+      const q4 = plausibleQuarters(seededRandom(`q${seed}`), '100', [], [{ id: 'x', target }]).Q4.values[0];
+      if (q4.value === target.text) expect(q4.grade).toBe('达成年度指标');
+      else {
+        shortSeen++;
+        expect(q4).toMatchObject({ value: '基本完成（社会稳定）', grade: '部分达成年度指标并具有一定效果' });
+      }
+    }
+    expect(shortSeen).toBeGreaterThan(0);
+  });
+});

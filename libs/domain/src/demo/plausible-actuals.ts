@@ -103,11 +103,12 @@ export function plausibleQuarters(
       spending: [{ source: '财政拨款', amount: spent.toFixed(2) }],
       values: ends.map(({ i, value, short }) => {
         if (i.target.kind !== 'quantitative') {
-          const grade = last && short ? '部分达成年度指标并具有一定效果' : '达成年度指标';
+          // A short year end says so in the value: an actual equal to its target is 达成.
+          const partial = last && short;
           return {
             indicatorId: i.id,
-            value: i.target.text,
-            grade,
+            value: partial ? `基本完成（${i.target.text}）` : i.target.text,
+            grade: partial ? '部分达成年度指标并具有一定效果' : '达成年度指标',
             likelihood: short ? '有可能' : '确定能',
             ...(last && short ? cause(rnd) : {}),
           };

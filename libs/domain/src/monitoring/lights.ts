@@ -1,5 +1,7 @@
 import { D, Dec, show } from '../scoring/decimal';
-import type { Target, SpendingCheckpoint } from '../targets/interchange';
+import { deadlineOf } from '../scoring/date-target';
+import { dateParts, describeDate } from '../targets/dates';
+import type { DateTarget, PeriodTarget, Target, SpendingCheckpoint } from '../targets/interchange';
 import { plannedPercent } from './plan';
 
 /** red > yellow > green > blue: blue is far ahead (target likely set too low). none: not reported. */
@@ -83,6 +85,7 @@ export function indicatorLight(input: IndicatorLightInput, month: number, th = D
     if (/^达成/.test(g)) return { light: 'green', progress: null, explanation: `评价等级：${g}` };
     return { light: 'none', progress: null, explanation: '未填报' };
   }
+  if (t.kind === 'date' || t.kind === 'period') return deadlineLight(t, input.grade, month);
   if (input.current === null) return { light: 'none', progress: null, explanation: '未填报' };
   const target = new D(t.value);
   const a = input.current;
@@ -109,6 +112,21 @@ export function indicatorLight(input: IndicatorLightInput, month: number, th = D
     progress: show(p.toDecimalPlaces(2)),
     explanation: `当前 ${a.toFixed()} ÷ ${rate ? '目标' : `(目标 × ${month}/12)`} ${show(expected.toDecimalPlaces(4))} = ${show(p.toDecimalPlaces(2))}%`,
   };
+}
+
+/**
+ * A deadline has no progress ratio: green once reported done, red when its month has passed
+ * without that, otherwise neutral ('none') until it falls due.
+ */
+function deadlineLight(t: DateTarget | PeriodTarget, grade: string | null | undefined, month: number): IndicatorLight {
+  const deadline = deadlineOf(t);
+  const g = grade?.trim() ?? '';
+  if (/^(是|已完成|按时完成|完成|达成)/.test(g))
+    return { light: 'green', progress: null, explanation: `完成时限 ${describeDate(deadline)}，已完成` };
+  const due = dateParts(deadline)?.month ?? 12;
+  if (due < month)
+    return { light: 'red', progress: null, explanation: `完成时限 ${describeDate(deadline)} 已过，未报告完成` };
+  return { light: 'none', progress: null, explanation: `完成时限 ${describeDate(deadline)}，尚未到期` };
 }
 
 /** The worst light; 'none' (not reported) ranks between yellow and green. */

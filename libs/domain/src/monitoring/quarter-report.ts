@@ -1,3 +1,4 @@
+import { readCompletion } from '../scoring/date-target';
 import { D, Dec } from '../scoring/decimal';
 import { readActual } from '../scoring/actual';
 import { CAUSE_CATEGORIES } from '../scoring/types';
@@ -139,7 +140,10 @@ export function validateQuarterReport(
         errors.push({ field: field('grade'), message: `“${ind.name}”是定性指标，请选择等级：${GRADES.join('、')}` });
       }
       out.grade = grade?.trim() || null;
-    } else if (out.valueRaw) {
+    } else if (out.valueRaw && (t.kind === 'date' || t.kind === 'period')) {
+      const c = readCompletion(out.valueRaw, t);
+      if (!c.ok) errors.push({ field: field('value'), message: `“${ind.name}”：${c.message}` });
+    } else if (out.valueRaw && t.kind === 'quantitative') {
       const a = readActual(out.valueRaw, t);
       if (!a.ok) errors.push({ field: field('value'), message: `“${ind.name}”：${a.message}` });
       else {

@@ -197,7 +197,9 @@ describe('quantitative formulas (§4.4)', () => {
       needsExplanation: true,
       reasons: ['超出目标 30% 以上，须说明目标设定依据'],
     });
-    expect(national.draft).toContain('目标设定方面');
+    // the cause of an overshoot is not known: the draft says what the numbers show and asks
+    expect(national.draft).toContain('实际完成值为年度指标值的130%');
+    expect(national.draft).not.toContain('目标设定');
     expect(one('≥10次', '12.9次').needsExplanation).toBe(false);
     const strict = one('≥10次', '13次', 'national-2020-strict');
     expect(strict).toMatchObject({ score: '48', explanation: { adjustments: ['超出目标 30% 以上，扣 2 分'] } });
@@ -409,5 +411,172 @@ describe('properties', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('printed forms (totals: form, docs/scoring.md)', () => {
+  const form = (indicators: ScoringIndicatorInput[], extra: Partial<ScoringInput> = {}): ScoringInput => ({
+    totals: 'form',
+    budget: { adjusted: '100', spent: '100' },
+    executionWeight: '10',
+    indicators,
+    ...extra,
+  });
+  const flagCodes = (r: ReturnType<typeof scoreSheet>) => r.flags.map((f) => f.code);
+
+  it('takes the printed 分值 as the weights and flags totals that depart from the profile', () => {
+    const r = ok(
+      form([
+        out('a', '≥1次', '1', { weight: '35' }),
+        out('b', '≥1次', '1', { weight: '35' }),
+        eff('d', '提升', '提升', { weight: '10.3' }),
+        eff('e', '提升', '提升', { weight: '9.7' }),
+      ]),
+    );
+    expect(r.buckets).toMatchObject({ output: { points: '70' }, effect: { points: '20' } });
+    expect(r.total).toBe('100.00');
+    expect(r.flags[0].message).toBe(
+      '表内一级指标分值为 预算执行率 10、产出指标 70、效益指标 20，与评分方案 national-2020 的 预算执行率 10、产出指标 50、效益指标 30、满意度指标 10 不同，按表内分值评分（与“衔接资金：产出 70、效益 20、预算执行 10”模板一致）',
+    );
+    const noExecution = ok(
+      form([out('a', '≥1次', '1', { weight: '60' }), eff('d', '提升', '提升', { weight: '40' })], {
+        executionWeight: undefined,
+      }),
+    );
+    expect(noExecution).toMatchObject({ execution: null, total: '100.00' });
+    expect(flagCodes(noExecution)).toContain('NO_EXECUTION_SCORE');
+  });
+
+  it('keeps 其中 rows and subtotal parents without scoring them', () => {
+    const r = ok(
+      form([
+        out('种植面积', '29.5亩', '29.5亩', { weight: '20' }),
+        out('其中桃树', '1.5亩', '1.5亩'),
+        out('一、示范区', '≥3组', '3组', { weight: '30' }),
+        out('1、试验甲', '≥1组', '1组', { weight: '10' }),
+        out('2、试验乙', '≥2组', '2组', { weight: '20' }),
+        eff('d', '提升', '提升', { weight: '20' }),
+        eff('未印分值的行', '提升', '提升'),
+      ]),
+    );
+    expect(r.unscored.map((u) => [u.role, u.name])).toEqual([
+      ['breakdown', '其中桃树'],
+      ['subtotal', '一、示范区'],
+      ['breakdown', '未印分值的行'],
+    ]);
+    expect(r.indicators.map((i) => i.name)).toEqual(['种植面积', '1、试验甲', '2、试验乙', 'd']);
+    expect(flagCodes(r)).toContain('UNWEIGHTED_ROW');
+    expect(r.total).toBe('80.00');
+    // Only 其中 (or 含：) marks a breakdown by name: 含水率 is an indicator.
+    const named = ok(
+      sheet([out('含水率', '≤12%', '11%'), out('其中：一类', '≥1次', '1'), eff('d', '提升', '提升'), sat()]),
+    );
+    expect(named.indicators.map((i) => [i.name, i.weight])).toEqual([
+      ['含水率', '50'],
+      ['d', '30'],
+      ['满意度', '10'],
+    ]);
+  });
+
+  it('grades the words real forms print and names the row and the accepted words otherwise', () => {
+    const graded = (actual: string) =>
+      scoreSheet(form([out('a', '≥1次', '1', { weight: '50' }), eff('规范性', '严格执行', actual, { weight: '40' })]));
+    expect(graded('达成预期指标').indicators[1].score).toBe('40');
+    expect(graded('基本达到').indicators[1].score).toBe('24');
+    expect(graded('良').indicators[1].score).toBe('32');
+    expect(graded('否').indicators[1].score).toBe('0');
+    const bad = graded('较好').errors[0];
+    expect(bad.field).toBe('indicators[1].grade');
+    expect(bad.message).toMatch(/^第 2 行“规范性”的评价“较好”无法识别，须为.*达成预期指标、.*基本达到.*、否、差$/);
+    expect(scoreSheet(form([out('验收时间', '9月前', '10月', { weight: '90' })])).indicators[0].score).toBe('0');
+    expect(scoreSheet(form([out('验收时间', '9月前', '7月', { weight: '90' })])).indicators[0].score).toBe('90');
+  });
+
+  it('reproduces a published score at the form precision and flags one that is not', () => {
+    const r = ok(
+      form(
+        [
+          out('a', '≥1000人', '949人', { weight: '3', publishedScore: '2.8', explanation: '说明' }),
+          out('b', '≥1000人', '642人', { weight: '5', publishedScore: '3.2', explanation: '说明' }),
+          out('c', '≥10次', '10次', { weight: '82', publishedScore: '82' }),
+        ],
+        { published: { executionScore: '10', total: '98' } },
+      ),
+    );
+    // 3 × 0.949 = 2.847 → 2.8; 5 × 0.642 = 3.21 → 3.2; the parts add up to the printed 98, the rules to 98.057.
+    expect(r.review!.rows.map((x) => [x.published, x.ruleAtPrecision, x.status])).toEqual([
+      ['2.8', '2.8', 'reproduced'],
+      ['3.2', '3.2', 'reproduced'],
+      ['82', '82.0', 'reproduced'],
+    ]);
+    expect(r.review!.total).toMatchObject({ status: 'flagged', ruleAtPrecision: '98.1' });
+    expect(r.flags.slice(1)).toEqual([{ code: 'TOTAL_DIFFERS', message: '自评总分 98，按规则应为 98.06' }]);
+    const whole = ok(form([out('a', '≥100人', '64.2人', { weight: '5', publishedScore: '3' })]));
+    expect(whole.review!.rows[0]).toMatchObject({ ruleAtPrecision: '3', status: 'reproduced' });
+  });
+
+  it('reads money as the form means it, with a flag', () => {
+    const lines = ok(
+      form([out('a', '≥1次', '1', { weight: '90' })], {
+        budget: { adjusted: '0', spent: '0', lines: [{ name: '本年财政拨款', adjusted: '89.974', spent: '80' }] },
+      }),
+    );
+    expect(lines.execution).toMatchObject({ rate: '88.914575', weight: '10' });
+    expect(flagCodes(lines).filter((c) => c === 'BUDGET_FROM_LINES')).toHaveLength(2);
+    const initialOnly = ok(form([out('a', '≥1次', '1', { weight: '90' })], { budget: { initial: '50', spent: '25' } }));
+    expect(initialOnly.execution!.score).toBe('5');
+    expect(initialOnly.flags.find((f) => f.code === 'BUDGET_FROM_INITIAL')!.message).toBe(
+      '表中只有年初预算数，按年初预算数 50 万元作为全年预算数',
+    );
+    const yuan = ok(
+      form([out('a', '≥1次', '1', { weight: '90' })], {
+        amountUnit: '元',
+        budget: { adjusted: '400000', spent: '300000' },
+        quarterlySpent: ['50000', '150000', '200000', '300000'],
+      }),
+    );
+    expect(yuan.execution!.draft).toContain('全年预算数40.00万元，全年执行数30.00万元');
+    expect(yuan.execution!.draft).toContain('一季度末累计支出12.5%');
+  });
+
+  it('flags empty and missing cells for the reviewer instead of full marks or a refusal', () => {
+    const r = ok(
+      form([
+        out('工程质量合格', '', '', { weight: '30', publishedScore: '30' }),
+        out('覆盖率', '=100%', '', { weight: '30' }),
+        out('完整性', '—', '目标明确、内容细化', { weight: '30' }),
+      ]),
+    );
+    expect(r.indicators.map((i) => [i.score, i.pendingReview])).toEqual([
+      ['0', '年度指标值和实际完成值都为空'],
+      ['0', '缺少实际完成值'],
+      ['0', '没有年度指标值，实际完成情况无从比较'],
+    ]);
+    expect(flagCodes(r)).toEqual(
+      expect.arrayContaining(['TARGET_AND_ACTUAL_EMPTY', 'ACTUAL_MISSING', 'TARGET_MISSING', 'SCORE_DIFFERS']),
+    );
+  });
+
+  it('does not grade a department sheet without 产出 or 效益 indicators', () => {
+    const prose = scoreSheet({ kind: 'department', budget: { adjusted: '100', spent: '90' }, indicators: [] });
+    expect(prose).toMatchObject({ errors: [], gradable: false, total: null, grade: null });
+    expect(prose.flags.map((f) => f.code)).toEqual([
+      'BUCKET_EMPTY',
+      'BUCKET_EMPTY',
+      'BUCKET_EMPTY',
+      'DEPARTMENT_NOT_GRADABLE',
+    ]);
+    const noEffect = scoreSheet({
+      kind: 'department',
+      budget: { adjusted: '100', spent: '90' },
+      indicators: [out('a', '≥1次', '1'), sat()],
+    });
+    expect(noEffect).toMatchObject({ gradable: false, total: null });
+    expect(noEffect.indicators.map((i) => i.score)).toEqual(['50', '10']);
+    const project = scoreSheet({
+      budget: { adjusted: '100', spent: '90' },
+      indicators: [out('a', '≥1次', '1'), sat()],
+    });
+    expect(project).toMatchObject({ gradable: true, total: '69.00' });
   });
 });

@@ -1,8 +1,14 @@
 import type { QuantitativeTarget } from '../targets/interchange';
 import { readActual } from './actual';
+import { readBudget } from './budget';
+import { scoreDeadline } from './date-target';
 import { D, Dec, round2, show } from './decimal';
 import { draftExecution, draftIndicator } from './drafts';
+import { ACCEPTED_GRADE_WORDS, readGradeWord } from './grade-words';
+import { deadlineMet, isPlaceholder, looseQuantity } from './loose-reading';
 import { Bucket, findProfile, QualitativeBand, ScoringProfile } from './profiles';
+import { reviewPublished } from './review';
+import { planRows } from './rows';
 import type {
   ExecutionScore,
   IndicatorScore,
@@ -12,29 +18,14 @@ import type {
   ScoringInput,
   SheetScore,
 } from './types';
+import { bucketOf, planWeights } from './weights';
 
-const GRADE_ALIASES: Record<string, string> = {
-  达成: '达成年度指标',
-  达成年度指标: '达成年度指标',
-  完成: '达成年度指标',
-  部分达成: '部分达成年度指标并具有一定效果',
-  部分达成年度指标并具有一定效果: '部分达成年度指标并具有一定效果',
-  未达成: '未达成年度指标且效果较差',
-  未达成年度指标且效果较差: '未达成年度指标且效果较差',
-};
-
-/** Which bucket an indicator counts in (domain.md §4.1). */
-export function bucketOf(ind: Pick<ScoringIndicatorInput, 'level1' | 'level2'>, profile: ScoringProfile): Bucket {
-  if (/满意/.test(ind.level1) || /满意/.test(ind.level2)) return profile.satisfactionBucket;
-  if (/效益/.test(ind.level1)) return 'effect';
-  if (/决策/.test(ind.level1)) return 'decision';
-  if (/管理/.test(ind.level1)) return 'management';
-  return 'output'; // 产出, and 成本 as its own 一级 shares the 产出 bucket
-}
+export { bucketOf, evenSplit } from './weights';
 
 /**
- * Scores one sheet under a profile (domain.md §4). Exact decimals throughout; the total is rounded
- * once. Problems with the input are returned as errors (Chinese, naming the field) and no total.
+ * Scores one sheet under a profile (domain rules §4, docs/scoring.md). Exact decimals throughout;
+ * the total is rounded once. Problems with the input are returned as errors (Chinese, naming the
+ * field) and no total; what the reviewer should look at is returned as flags.
  */
 export function scoreSheet(input: ScoringInput): SheetScore {
   const errors: ScoringError[] = [];
@@ -43,100 +34,43 @@ export function scoreSheet(input: ScoringInput): SheetScore {
   if (!profile) {
     return empty(input, [{ field: 'profile', message: `未知的评分方案“${input.profile}”` }]);
   }
+  const profileRef = { id: profile.id, version: profile.version };
 
-  // ---- weights per bucket (§4.2) --------------------------------------------------------------
-  const points: Partial<Record<Bucket, Dec>> = {};
-  for (const [b, p] of Object.entries(profile.buckets)) if (b !== 'execution') points[b as Bucket] = new D(p!);
-  const members = new Map<Bucket, number[]>();
-  input.indicators.forEach((ind, i) => {
-    const b = bucketOf(ind, profile);
-    if (points[b] === undefined) {
-      errors.push({
-        field: `indicators[${i}]`,
-        message: `“${ind.name}”的一级指标“${ind.level1}”在评分方案 ${profile.id} 中没有分值`,
-      });
-      return;
-    }
-    members.set(b, [...(members.get(b) ?? []), i]);
-  });
-  if (
-    !members.get(profile.satisfactionBucket)?.length &&
-    points[profile.satisfactionBucket] &&
-    profile.satisfactionBucket !== profile.satisfactionFallback
-  ) {
-    points[profile.satisfactionFallback] = (points[profile.satisfactionFallback] ?? new D(0)).plus(
-      points[profile.satisfactionBucket]!,
-    );
-    flags.push({
-      code: 'BUCKET_EMPTY',
-      message: `没有满意度指标，满意度 ${points[profile.satisfactionBucket]!.toFixed()} 分并入${BUCKET_NAMES[profile.satisfactionFallback]}`,
-    });
-    delete points[profile.satisfactionBucket];
-  }
-  for (const b of Object.keys(points) as Bucket[]) {
-    if (!members.get(b)?.some((i) => !input.indicators[i].notApplicable)) {
-      flags.push({
-        code: 'BUCKET_EMPTY',
-        message: `${BUCKET_NAMES[b]}没有可评分的指标，${points[b]!.toFixed()} 分需评审人评定`,
-      });
-    }
-  }
-  const weights = new Map<number, Dec>();
-  for (const [b, idx] of members) {
-    const applicable = idx.filter((i) => !input.indicators[i].notApplicable);
-    const given = idx.filter((i) => input.indicators[i].weight !== undefined);
-    const bucketPoints = points[b]!;
-    if (given.length) {
-      if (given.length !== idx.length) {
-        errors.push({
-          field: `indicators[${idx.find((i) => input.indicators[i].weight === undefined)}].weight`,
-          message: `${BUCKET_NAMES[b]}内的指标须全部填写分值或全部不填`,
-        });
-        continue;
-      }
-      const sum = idx.reduce((s, i) => s.plus(parseWeight(input.indicators[i].weight!, i, errors)), new D(0));
-      if (!sum.eq(bucketPoints)) {
-        errors.push({
-          field: `indicators[${idx[0]}].weight`,
-          message: `${BUCKET_NAMES[b]}各指标分值合计 ${sum.toFixed()}，应为 ${bucketPoints.toFixed()}`,
-        });
-        continue;
-      }
-      // Not-applicable indicators give their points to the others in proportion.
-      const applicableSum = applicable.reduce((s, i) => s.plus(new D(input.indicators[i].weight!)), new D(0));
-      for (const i of applicable)
-        weights.set(
-          i,
-          applicableSum.isZero() ? new D(0) : new D(input.indicators[i].weight!).times(bucketPoints).div(applicableSum),
-        );
-    } else {
-      for (const [i, w] of evenSplit(bucketPoints, applicable.length).map((w, k) => [applicable[k], w] as const))
-        weights.set(i, w);
-    }
-    for (const i of idx) if (!weights.has(i)) weights.set(i, new D(0));
-  }
+  // ---- rows and weights (§4.2) ----------------------------------------------------------------
+  const rows = planRows(input.indicators, input.totals === 'form', flags);
+  const plan = planWeights(input, rows.scored, profile, errors, flags);
+
+  // ---- a department sheet without 产出 or 效益 indicators is not graded (docs/scoring.md) --------
+  const notGradable =
+    input.kind === 'department'
+      ? (['output', 'effect'] as Bucket[]).filter(
+          (b) => !plan.members.get(b)?.some((i) => !input.indicators[i].notApplicable),
+        )
+      : [];
 
   // ---- execution (§4.3) ------------------------------------------------------------------------
-  const execution = scoreExecution(input, profile, errors);
+  const execution = plan.executionWeight ? scoreExecution(input, profile, plan.executionWeight, errors, flags) : null;
 
   // ---- indicators (§4.4, §4.5) ----------------------------------------------------------------
   const indicators: IndicatorScore[] = [];
-  input.indicators.forEach((ind, i) => {
-    const w = weights.get(i);
-    if (w === undefined) return;
-    indicators.push(scoreIndicator(ind, i, w, bucketOf(ind, profile), profile, errors));
-  });
+  for (const i of rows.scored) {
+    const w = plan.weights.get(i);
+    if (w === undefined) continue;
+    indicators.push(
+      scoreIndicator(input.indicators[i], i, w, bucketOf(input.indicators[i], profile), profile, errors, flags),
+    );
+  }
 
-  if (errors.length) return { ...empty(input, errors), profile: { id: profile.id, version: profile.version }, flags };
+  if (errors.length) return { ...empty(input, errors), profile: profileRef, unscored: rows.unscored, flags };
 
   // ---- total, cap, grade (§4.6) --------------------------------------------------------------
   const buckets: SheetScore['buckets'] = {};
-  for (const b of Object.keys(points) as Bucket[]) {
-    const sum = indicators.filter((s) => s.bucket === b).reduce((acc, s) => acc.plus(exact.get(s)!), new D(0));
-    buckets[b] = { points: points[b]!.toFixed(), score: show(sum) };
+  for (const [b, points] of Object.entries(plan.points) as [Bucket, Dec][]) {
+    const sum = indicators.filter((s) => s.bucket === b).reduce((acc, s) => acc.plus(exactOf(s)), new D(0));
+    buckets[b] = { points: points.toFixed(), score: show(sum) };
   }
-  let total = indicators.reduce((acc, s) => acc.plus(exact.get(s)!), new D(0));
-  if (execution) total = total.plus(exact.get(execution)!);
+  let total = indicators.reduce((acc, s) => acc.plus(exactOf(s)), new D(0));
+  if (execution) total = total.plus(exactOf(execution));
   let cap: string | null = null;
   if (execution) {
     const rate = new D(execution.explanation.inputs['执行率']);
@@ -148,11 +82,39 @@ export function scoreSheet(input: ScoringInput): SheetScore {
       }
     }
   }
+  if (notGradable.length) {
+    // Rows are scored and reviewed, but the sheet gets no total and no grade until it has them.
+    const names = notGradable.map((b) => (b === 'output' ? '产出指标' : '效益指标')).join('、');
+    flags.push({
+      code: 'DEPARTMENT_NOT_GRADABLE',
+      message: `部门整体支出表没有可评分的${names}，暂不计总分、不定等级：请在年终补充或选取指标（留痕审核）后再评分`,
+    });
+    const weightsAssumed = flags.some((f) => f.code === 'WEIGHTS_NOT_PRINTED');
+    const reviewed = reviewPublished(input, indicators, exactOf, execution, null, weightsAssumed);
+    flags.push(...reviewed.flags);
+    return {
+      profile: profileRef,
+      execution,
+      indicators,
+      buckets,
+      totalExact: null,
+      total: null,
+      cap: null,
+      grade: null,
+      gradable: false,
+      unscored: rows.unscored,
+      review: reviewed.review,
+      flags,
+      errors: [],
+    };
+  }
   const rounded = round2(total);
-  const grade = profile.grades.find(([min]) => new D(rounded).gte(min))![1];
-  flags.push(...reviewFlags(input, indicators, execution, rounded));
+  const grade = profile.grades.find(([min]) => new D(rounded).gte(min))?.[1] ?? '差';
+  const weightsAssumed = flags.some((f) => f.code === 'WEIGHTS_NOT_PRINTED');
+  const reviewed = reviewPublished(input, indicators, exactOf, execution, total, weightsAssumed);
+  flags.push(...reviewed.flags);
   return {
-    profile: { id: profile.id, version: profile.version },
+    profile: profileRef,
     execution,
     indicators,
     buckets,
@@ -160,6 +122,9 @@ export function scoreSheet(input: ScoringInput): SheetScore {
     total: rounded,
     cap,
     grade,
+    gradable: true,
+    unscored: rows.unscored,
+    review: reviewed.review,
     flags,
     errors: [],
   };
@@ -167,51 +132,18 @@ export function scoreSheet(input: ScoringInput): SheetScore {
 
 // Exact scores live here, beside the displayed strings, so the total sums exact values.
 const exact = new WeakMap<object, Dec>();
+const exactOf = (o: object): Dec => exact.get(o) ?? new D(0);
 
-const BUCKET_NAMES: Record<Bucket, string> = {
-  execution: '预算执行率',
-  output: '产出指标',
-  effect: '效益指标',
-  satisfaction: '满意度指标',
-  decision: '决策指标',
-  management: '管理指标',
-};
-
-/** Even split to 2 decimals, the remainder on the last (§4.2). */
-export function evenSplit(total: Dec, n: number): Dec[] {
-  if (n === 0) return [];
-  const each = total.div(n).toDecimalPlaces(2, D.ROUND_DOWN);
-  return Array.from({ length: n }, (_, k) => (k === n - 1 ? total.minus(each.times(n - 1)) : each));
-}
-
-function parseWeight(w: string, i: number, errors: ScoringError[]): Dec {
-  if (!/^\d+(\.\d+)?$/.test(w.trim())) {
-    errors.push({ field: `indicators[${i}].weight`, message: `分值“${w}”应为非负数` });
-    return new D(0);
-  }
-  return new D(w.trim());
-}
-
-function scoreExecution(input: ScoringInput, profile: ScoringProfile, errors: ScoringError[]): ExecutionScore | null {
-  const w = profile.buckets.execution;
-  if (!w) return null;
-  const adjustedRaw = input.budget.adjusted ?? input.budget.total;
-  const spentRaw = input.budget.spent;
-  const num = (v: string | undefined, field: string, label: string): Dec | null => {
-    if (v === undefined || !/^-?\d+(\.\d+)?$/.test(String(v).trim())) {
-      errors.push({ field, message: `${label}“${v ?? ''}”应为数字（万元）` });
-      return null;
-    }
-    return new D(String(v).trim());
-  };
-  const adjusted = num(adjustedRaw, 'budget.adjusted', '全年预算数');
-  const spent = num(spentRaw, 'budget.spent', '全年执行数');
-  if (!adjusted || !spent) return null;
-  if (adjusted.lte(0))
-    errors.push({ field: 'budget.adjusted', message: `全年预算数 ${adjusted.toFixed()} 万元应大于 0` });
-  if (spent.lt(0)) errors.push({ field: 'budget.spent', message: `全年执行数 ${spent.toFixed()} 万元不能为负数` });
-  if (adjusted.lte(0) || spent.lt(0)) return null;
-  const weight = new D(w);
+function scoreExecution(
+  input: ScoringInput,
+  profile: ScoringProfile,
+  weight: Dec,
+  errors: ScoringError[],
+  flags: ReviewFlag[],
+): ExecutionScore | null {
+  const money = readBudget(input, errors, flags);
+  if (!money) return null;
+  const { adjusted, spent } = money;
   const rate = spent.div(adjusted);
   const score = weight.times(D.min(rate, 1));
   const over = spent.gt(adjusted);
@@ -242,13 +174,21 @@ function scoreExecution(input: ScoringInput, profile: ScoringProfile, errors: Sc
           spent,
           over,
           plan: input.spendingPlan,
-          quarterly: input.quarterlySpent,
+          quarterly: money.quarterly,
         })
       : null,
   };
   exact.set(result, score);
   return result;
 }
+
+type Finish = (
+  s: Dec,
+  c: Dec | null,
+  e: IndicatorScore['explanation'],
+  r: string[],
+  pending?: string,
+) => IndicatorScore;
 
 function scoreIndicator(
   ind: ScoringIndicatorInput,
@@ -257,14 +197,10 @@ function scoreIndicator(
   bucket: Bucket,
   profile: ScoringProfile,
   errors: ScoringError[],
+  flags: ReviewFlag[],
 ): IndicatorScore {
   const base = { index, name: ind.name, level1: ind.level1, level2: ind.level2, bucket, weight: show(w) };
-  const finish = (
-    score: Dec,
-    completion: Dec | null,
-    explanation: IndicatorScore['explanation'],
-    reasons: string[],
-  ): IndicatorScore => {
+  const finish: Finish = (score, completion, explanation, reasons, pending) => {
     const needsExplanation = reasons.length > 0;
     const explanationMissing = needsExplanation && !ind.explanation?.trim();
     const r: IndicatorScore = {
@@ -277,9 +213,15 @@ function scoreIndicator(
       reasons,
       explanationMissing,
       draft: explanationMissing ? draftIndicator({ ind, weight: w, score, completion, reasons }) : null,
+      pendingReview: pending ?? null,
     };
     exact.set(r, score);
     return r;
+  };
+  // Nothing to score yet: 0 until the reviewer decides, never silently full marks.
+  const pending = (code: ReviewFlag['code'], why: string) => {
+    flags.push({ code, indicator: index, message: `“${ind.name}”${why}，须评审人评定` });
+    return finish(new D(0), null, { formula: '待评审人评定', inputs: { 分值: w.toFixed() }, adjustments: [] }, [], why);
   };
 
   if (ind.notApplicable) {
@@ -288,13 +230,39 @@ function scoreIndicator(
     ]);
   }
   const t = ind.target;
-  if (t.kind === 'qualitative') return scoreQualitative(ind, index, w, profile, errors, finish);
-  if (ind.actual === undefined || ind.actual.trim() === '') {
-    errors.push({ field: `indicators[${index}].actual`, message: `“${ind.name}”缺少实际完成值` });
-    return finish(new D(0), null, { formula: '', inputs: {}, adjustments: [] }, []);
+  const actual = (ind.actual ?? '').trim();
+  if ((t.kind === 'date' || t.kind === 'period') && actual && !ind.grade?.trim()) {
+    // a deadline is met or not (date-target.ts); an actual it cannot read is read as written below
+    const r = scoreDeadline(t, actual, w);
+    if (r.ok) return finish(r.score, r.completion, r.explanation, r.reasons);
   }
-  const a = readActual(ind.actual, t);
+  if (t.kind !== 'quantitative') {
+    // Text targets, and any kind without a number to compare (dates, periods), are read as written.
+    const text = 'text' in t ? String(t.text) : String((t as { raw: string }).raw);
+    const graded = !!ind.grade?.trim();
+    const noTarget = isPlaceholder(text);
+    const noActual = isPlaceholder(actual);
+    if (noTarget && noActual && !graded) return pending('TARGET_AND_ACTUAL_EMPTY', '年度指标值和实际完成值都为空');
+    if (noActual && !graded) return pending('ACTUAL_MISSING', '缺少实际完成值');
+    if (noTarget && !graded && !readGradeWord(actual))
+      return pending('TARGET_MISSING', '没有年度指标值，实际完成情况无从比较');
+    if (!graded) {
+      // Numbers and dates the target parser left as text are compared as what they are.
+      const loose = looseQuantity(text, actual);
+      if (loose) {
+        const a = readActual(loose.actual, loose.target);
+        if (a.ok) return scoreQuantitative(loose.target, a.value, '指标值按数值读取', w, profile, finish);
+      }
+      const met = deadlineMet(text, actual);
+      if (met !== null) return scoreQualitative(ind, index, w, profile, errors, finish, met ? '达成' : '未达成');
+    }
+    return scoreQualitative(ind, index, w, profile, errors, finish);
+  }
+  if (!actual) return pending('ACTUAL_MISSING', '缺少实际完成值');
+  const a = readActual(actual, t);
   if (!a.ok) {
+    // A grade word where a number belongs (达成预期指标) is read as the form means it.
+    if (readGradeWord(actual)) return scoreQualitative(ind, index, w, profile, errors, finish, actual);
     errors.push({ field: `indicators[${index}].actual`, message: `“${ind.name}”：${a.message}` });
     return finish(new D(0), null, { formula: '', inputs: {}, adjustments: [] }, []);
   }
@@ -307,7 +275,7 @@ function scoreQuantitative(
   note: string | undefined,
   w: Dec,
   profile: ScoringProfile,
-  finish: (s: Dec, c: Dec | null, e: IndicatorScore['explanation'], r: string[]) => IndicatorScore,
+  finish: Finish,
 ): IndicatorScore {
   const target = new D(t.value);
   const inputs = { 目标值: `${t.op}${t.value}${t.unit ?? ''}`, 实际值: a.toFixed(), 分值: w.toFixed() };
@@ -375,23 +343,25 @@ function scoreQualitative(
   w: Dec,
   profile: ScoringProfile,
   errors: ScoringError[],
-  finish: (s: Dec, c: Dec | null, e: IndicatorScore['explanation'], r: string[]) => IndicatorScore,
+  finish: Finish,
+  gradeWordForNumber?: string,
 ): IndicatorScore {
-  const t = ind.target as { text: string };
-  const gradeText =
-    (ind.grade ?? '').trim() || ((ind.actual ?? '').trim() === t.text ? '达成' : (ind.actual ?? '').trim());
-  const grade = GRADE_ALIASES[gradeText];
-  const band = profile.qualitative.find((b) => b.grade === grade);
+  const text = ('text' in ind.target ? String(ind.target.text) : ind.target.raw).trim();
+  const actual = (ind.actual ?? '').trim();
+  const written = (ind.grade ?? '').trim() || gradeWordForNumber || (actual === text ? '达成' : actual);
+  const word = readGradeWord(written);
+  const band = word && profile.qualitative.find((b) => b.grade === word.grade);
   if (!band) {
     errors.push({
       field: `indicators[${index}].grade`,
-      message: `“${ind.name}”须选择评价等级：达成年度指标 / 部分达成年度指标并具有一定效果 / 未达成年度指标且效果较差`,
+      message: `第 ${index + 1} 行“${ind.name}”的评价“${written}”无法识别，须为实际完成情况与年度指标值一致，或以下评价之一：${ACCEPTED_GRADE_WORDS}`,
     });
     return finish(new D(0), null, { formula: '', inputs: {}, adjustments: [] }, []);
   }
+  const grade = band.grade;
   const low = w.times(band.low);
   const high = w.times(band.high);
-  let score = w.times(band.default);
+  let score = w.times(word.fraction ?? band.default);
   if (ind.score !== undefined) {
     const s = /^\d+(\.\d+)?$/.test(ind.score.trim()) ? new D(ind.score.trim()) : null;
     const top = band.high === '1';
@@ -405,79 +375,17 @@ function scoreQualitative(
     score = s;
   }
   const reasons = score.lt(w) ? [`得分 ${show(score)} 低于分值 ${w.toFixed()}`] : [];
+  const adjustments = gradeWordForNumber ? [`实际完成值“${actual}”按“${gradeWordForNumber}”评分`] : [];
   return finish(
     score,
     null,
-    { formula: `定性指标：${bandText(band)}`, inputs: { 等级: grade!, 分值: w.toFixed() }, adjustments: [] },
+    { formula: `定性指标：${bandText(band)}`, inputs: { 等级: grade, 评价: written, 分值: w.toFixed() }, adjustments },
     reasons,
   );
 }
 
 function bandText(b: QualitativeBand): string {
   return `${b.grade} 得分区间 [${b.low}, ${b.high}${b.high === '1' ? ']' : ')'} × 分值`;
-}
-
-function reviewFlags(
-  input: ScoringInput,
-  scores: IndicatorScore[],
-  execution: ExecutionScore | null,
-  total: string,
-): ReviewFlag[] {
-  const flags: ReviewFlag[] = [];
-  let publishedSum = new D(0);
-  let anyPublished = false;
-  for (const s of scores) {
-    const ind = input.indicators[s.index];
-    if (ind.publishedScore === undefined) continue;
-    anyPublished = true;
-    const p = new D(ind.publishedScore);
-    publishedSum = publishedSum.plus(p);
-    const rule = exact.get(s)!;
-    const w = new D(s.weight);
-    if (rule.gte(w) && p.lt(w))
-      flags.push({
-        code: 'TARGET_MET_BUT_DEDUCTED',
-        indicator: s.index,
-        message: `“${s.name}”已达到目标，却扣了 ${w.minus(p).toFixed()} 分`,
-      });
-    else if (rule.lt(w) && p.gte(w))
-      flags.push({
-        code: 'TARGET_MISSED_FULL_MARKS',
-        indicator: s.index,
-        message: `“${s.name}”未达到目标（按规则 ${show(rule)} 分），却给了满分 ${p.toFixed()}`,
-      });
-    else if (!rule.toDecimalPlaces(2).eq(p.toDecimalPlaces(2)))
-      flags.push({
-        code: 'SCORE_DIFFERS',
-        indicator: s.index,
-        message: `“${s.name}”自评 ${p.toFixed()} 分，按规则应为 ${round2(rule)} 分`,
-      });
-    if (p.lt(w) && !(ind.publishedExplanation ?? ind.explanation)?.trim()) {
-      flags.push({
-        code: 'DEDUCTION_WITHOUT_EXPLANATION',
-        indicator: s.index,
-        message: `“${s.name}”扣分但没有偏差原因分析`,
-      });
-    }
-  }
-  const pub = input.published;
-  if (
-    pub?.executionScore !== undefined &&
-    execution &&
-    !new D(pub.executionScore).toDecimalPlaces(2).eq(new D(execution.score).toDecimalPlaces(2))
-  ) {
-    flags.push({
-      code: 'EXECUTION_SCORE_WRONG',
-      message: `预算执行率得分自评 ${pub.executionScore}，按执行率 ${execution.rate}% 应为 ${round2(new D(execution.score))}`,
-    });
-  }
-  if (pub?.total !== undefined && anyPublished) {
-    const sum = publishedSum.plus(pub.executionScore ?? 0);
-    if (!sum.eq(new D(pub.total)))
-      flags.push({ code: 'TOTAL_MISMATCH', message: `自评总分 ${pub.total} 与各项得分合计 ${sum.toFixed()} 不一致` });
-  }
-  void total;
-  return flags;
 }
 
 function empty(input: ScoringInput, errors: ScoringError[]): SheetScore {
@@ -490,6 +398,9 @@ function empty(input: ScoringInput, errors: ScoringError[]): SheetScore {
     total: null,
     cap: null,
     grade: null,
+    gradable: false,
+    unscored: [],
+    review: null,
     flags: [],
     errors,
   };

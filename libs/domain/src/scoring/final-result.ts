@@ -16,24 +16,27 @@ export interface FinalResult {
  * indicator scores; the profile's execution caps apply again; the total is rounded once.
  */
 export function finalResult(score: SheetScore, reviewerScores: ReadonlyMap<number, string> = new Map()): FinalResult {
-  if (!score.execution || score.total === null || score.grade === null) throw new Error('sheet has no score');
+  if (score.total === null || score.grade === null) throw new Error('sheet has no score');
   if (!reviewerScores.size)
     return { total: score.total, grade: score.grade, reviewed: false, buckets: { ...score.buckets } };
   const profile = findProfile(score.profile.id, score.profile.version);
   if (!profile) throw new Error(`unknown profile ${score.profile.id} v${score.profile.version}`);
   const buckets: FinalResult['buckets'] = {};
-  let total = new D(score.execution.score);
+  // A form without an execution score (分值 0) has no execution part and no cap.
+  let total = new D(score.execution?.score ?? 0);
   for (const ind of score.indicators) {
     const s = new D(reviewerScores.get(ind.index) ?? ind.score);
     total = total.plus(s);
     const b = (buckets[ind.bucket] ??= { points: score.buckets[ind.bucket]?.points ?? '0', score: '0' });
     b.score = new D(b.score).plus(s).toFixed();
   }
-  const rate = new D(score.execution.explanation.inputs['执行率']);
-  for (const [below, max] of profile.executionCaps) {
-    if (rate.lt(below) && total.gt(max)) {
-      total = new D(max);
-      break;
+  if (score.execution) {
+    const rate = new D(score.execution.explanation.inputs['执行率']);
+    for (const [below, max] of profile.executionCaps) {
+      if (rate.lt(below) && total.gt(max)) {
+        total = new D(max);
+        break;
+      }
     }
   }
   const rounded = round2(total);

@@ -128,6 +128,57 @@ export const PROFILES: ScoringProfile[] = [
 
 export const DEFAULT_PROFILE_ID = 'national-2020';
 
+/**
+ * Bucket totals that provinces and programmes print on their 自评表 (docs/scoring.md). They are data
+ * for the review, not rules: a form is scored with its own 分值; a total that departs from the
+ * profile's standard is flagged and named after the family it matches, if any.
+ */
+export interface TemplateFamily {
+  id: string;
+  name: string;
+  buckets: Partial<Record<Bucket, string>>;
+}
+
+export const TEMPLATE_FAMILIES: TemplateFamily[] = [
+  {
+    id: 'national',
+    name: '财预〔2020〕10号：产出 50、效益 30、满意度 10、预算执行 10',
+    buckets: { execution: '10', output: '50', effect: '30', satisfaction: '10' },
+  },
+  {
+    id: 'execution-20',
+    name: '预算执行率 20 + 绩效指标 80（湖北、云南保山等）',
+    buckets: { execution: '20', output: '40', effect: '30', satisfaction: '10' },
+  },
+  {
+    id: 'xianjie',
+    name: '衔接资金：产出 70、效益 20、预算执行 10',
+    buckets: { execution: '10', output: '70', effect: '20' },
+  },
+  {
+    id: 'output-40-effect-40',
+    name: '产出 40、效益 40、满意度 20，不计预算执行',
+    buckets: { output: '40', effect: '40', satisfaction: '20' },
+  },
+  {
+    id: 'output-40-effect-30-satisfaction-20',
+    name: '产出 40、效益 30、满意度 20、预算执行 10',
+    buckets: { execution: '10', output: '40', effect: '30', satisfaction: '20' },
+  },
+];
+
+/** The family whose bucket totals equal these exactly, if any. */
+export function matchTemplateFamily(totals: Partial<Record<Bucket, string>>): TemplateFamily | undefined {
+  const key = (b: Partial<Record<Bucket, string>>) =>
+    (Object.entries(b) as [Bucket, string][])
+      .filter(([, v]) => v !== undefined && Number(v) !== 0)
+      .map(([k, v]) => `${k}:${Number(v)}`)
+      .sort()
+      .join(',');
+  const want = key(totals);
+  return TEMPLATE_FAMILIES.find((f) => key(f.buckets) === want);
+}
+
 export function findProfile(id: string = DEFAULT_PROFILE_ID, version?: number): ScoringProfile | undefined {
   const matches = PROFILES.filter((p) => p.id === id && (version === undefined || p.version === version));
   return matches.sort((a, b) => b.version - a.version)[0];

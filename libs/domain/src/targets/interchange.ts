@@ -18,7 +18,32 @@ export interface QualitativeTarget {
   text: string;
 }
 
-export type Target = QuantitativeTarget | QualitativeTarget;
+/**
+ * A deadline: done by `value` (`2025-12-31`, or `--12-31` when the cell names no year). `text`
+ * is the cell as written, so code that shows non-numeric targets as text keeps working.
+ */
+export interface DateTarget {
+  raw: string;
+  kind: 'date';
+  op: '<=';
+  value: string;
+  unit: null;
+  text: string;
+  /** 每年…前: the same deadline every year */
+  recurring?: boolean;
+}
+
+/** A period the work runs over: `start/end` at month (or day) precision, e.g. `2024-03/2024-11`. */
+export interface PeriodTarget {
+  raw: string;
+  kind: 'period';
+  op: '=';
+  value: string;
+  unit: null;
+  text: string;
+}
+
+export type Target = QuantitativeTarget | QualitativeTarget | DateTarget | PeriodTarget;
 
 export interface Warning {
   code: WarningCode;
@@ -32,6 +57,13 @@ export type WarningCode =
   | 'VALUE_WITHOUT_UNIT'
   | 'TARGET_MISSING'
   | 'RANGE_TARGET'
+  | 'LOOKALIKE_OPERATOR'
+  | 'UNKNOWN_UNIT'
+  | 'AMBIGUOUS_UNIT'
+  | 'TARGET_IN_TEXT'
+  | 'NUMBERS_IN_TEXT'
+  | 'DATE_GUESS'
+  | 'COST_RATE_OPERATOR'
   | 'COST_EXCEEDS_BUDGET'
   | 'PROJECTS_NOT_SUMMING'
   | 'LABEL_SHIFTED'

@@ -109,8 +109,8 @@ describe('parseTarget — compound, qualitative and not-a-target', () => {
     expect(q('  ')).toMatchObject({ kind: 'qualitative', text: '', codes: ['TARGET_MISSING'] });
   });
 
-  it('does not read a number inside prose as a target', () => {
-    expect(q('2021 年 12 月底前完成')).toMatchObject({ kind: 'qualitative' });
+  it('reads a deadline written as prose as a date, not a number', () => {
+    expect(q('2021 年 12 月底前完成')).toMatchObject({ kind: 'date', op: '<=', value: '2021-12-31' });
   });
 });
 
@@ -149,5 +149,170 @@ describe('parseTarget — properties', () => {
         },
       ),
     );
+  });
+});
+
+describe('parseTarget — measure words, look-alike operators, dates (properties)', () => {
+  const OPS: [string, string][] = [
+    ['', '='],
+    ['≥', '>='],
+    ['>=', '>='],
+    ['≧', '>='],
+    ['›=', '>='],
+    ['=>', '>='],
+    ['不低于', '>='],
+    ['≤', '<='],
+    ['<=', '<='],
+    ['‹=', '<='],
+    ['=<', '<='],
+    ['＜＝', '<='],
+    ['不高于', '<='],
+    ['控制在', '<='],
+    ['=', '='],
+    ['═', '='],
+    ['＝', '='],
+  ];
+  const UNITS = [
+    '组',
+    '例',
+    '吨',
+    '公斤',
+    '厘米',
+    'M',
+    'Mbps',
+    '工作日',
+    '个工作日',
+    '万平方米',
+    '元/户',
+    '元/人·月',
+    '元/人·天',
+    '万元/个',
+    '次/周',
+    '人次',
+    '%',
+    '万粒',
+  ];
+  const number = fc
+    .tuple(fc.integer({ min: 0, max: 1899 }), fc.integer({ min: 0, max: 99 }))
+    .map(([i, f]) => (f ? `${i}.${String(f).padStart(2, '0').replace(/0+$/, '')}` : String(i)));
+  // any CJK character may be a measure word, except the few that are words around a number
+  const cjk = fc
+    .integer({ min: 0x4e00, max: 0x9fa5 })
+    .map((c) => String.fromCharCode(c))
+    .filter((c) => !/[以及之左上下内前后至到或和与的为是且等]/.test(c));
+
+  it('never turns "number + measure word" into qualitative, whatever the operator', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...OPS), number, fc.oneof(fc.constantFrom(...UNITS), cjk), (op, n, unit) => {
+        const r = parseTarget(`${op[0]}${n}${unit}`);
+        expect(r.targets).toHaveLength(1);
+        expect(r.targets[0]).toMatchObject({ kind: 'quantitative', op: op[1], value: n });
+        if (UNITS.includes(unit)) expect(r.targets[0]).toMatchObject({ unit });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never throws on strings built from target fragments', () => {
+    const piece = fc.constantFrom(
+      '≥',
+      '═',
+      '‹=',
+      '=<',
+      '万',
+      '元/',
+      '·',
+      '月',
+      '年',
+      '底前',
+      '-',
+      '.',
+      '，',
+      '%',
+      '以上',
+      '每年',
+      '2025',
+      '12',
+      '31日',
+      '～',
+      '--',
+      ' ',
+      '\t',
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string(), number), { maxLength: 12 }), (parts) => {
+        const r = parseTarget(parts.join(''));
+        expect(r.targets.length).toBeGreaterThan(0);
+        for (const t of r.targets) if (t.kind !== 'qualitative') expect(typeof t.value).toBe('string');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads deadlines as dates, never as numbers', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2000, max: 2099 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 28 }),
+        fc.constantFrom('', '前', '之前', '前完成', '底前', '底前完成资金拨付'),
+        (y, m, d, tail) => {
+          const mm = String(m).padStart(2, '0');
+          const dd = String(d).padStart(2, '0');
+          if (tail.startsWith('底')) {
+            const t = parseTarget(`${y}年${m}月${tail}`).targets[0];
+            expect(t).toMatchObject({ kind: 'date', op: '<=' });
+            expect(t.kind === 'date' && t.value.startsWith(`${y}-${mm}-`)).toBe(true);
+            expect(parseTarget(`每年${m}月${tail}`).targets[0]).toMatchObject({ kind: 'date', recurring: true });
+          } else {
+            expect(parseTarget(`${y}年${m}月${d}日${tail}`).targets[0]).toMatchObject({
+              kind: 'date',
+              value: `${y}-${mm}-${dd}`,
+            });
+            expect(parseTarget(`${y}.${mm}.${dd}`).targets[0]).toMatchObject({
+              kind: 'date',
+              value: `${y}-${mm}-${dd}`,
+            });
+          }
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['10月底前', 'date', '--10-31'],
+    ['每年12月底前', 'date', '--12-31'],
+    ['2025年底', 'date', '2025-12-31'],
+    ['2025年12月31日', 'date', '2025-12-31'],
+    ['2024.03-2024.11', 'period', '2024-03/2024-11'],
+    ['2025年1月-12月', 'period', '2025-01/2025-12'],
+    ['1-12月', 'period', '--01/--12'],
+  ])('%s is a %s (%s), not "≥" a number', (raw, kind, value) => {
+    expect(q(raw)).toMatchObject({ kind, value });
+  });
+
+  it('reads a bare month as a deadline only on a 时效 row', () => {
+    expect(q('10月', { level2: '时效指标' })).toMatchObject({ kind: 'date', value: '--10-31', codes: ['DATE_GUESS'] });
+    expect(q('10月')).toMatchObject({ kind: 'quantitative', value: '10', unit: '月' });
+  });
+
+  it('reads 180万 as 万元 on a money row and warns; elsewhere keeps 万 and warns', () => {
+    expect(q('180万', { cost: true })).toMatchObject({ unit: '万元', op: '<=', codes: ['AMBIGUOUS_UNIT'] });
+    expect(q('180万', { level2: '数量指标' })).toMatchObject({ unit: '万', op: '=', codes: ['AMBIGUOUS_UNIT'] });
+  });
+
+  it('warns on a number inside a sentence instead of dropping it', () => {
+    expect(q('至少全年完成2次宣传')).toMatchObject({
+      kind: 'quantitative',
+      op: '>=',
+      value: '2',
+      codes: ['TARGET_IN_TEXT'],
+    });
+  });
+
+  it('reads ═ as =, with a warning, also on a cost row', () => {
+    expect(q('═100%', { cost: true })).toMatchObject({ op: '=', value: '100', codes: ['LOOKALIKE_OPERATOR'] });
+    expect(q('不高于5万元')).toMatchObject({ op: '<=', value: '5', unit: '万元' });
+    expect(q('控制在250万元以内')).toMatchObject({ op: '<=', value: '250', unit: '万元' });
   });
 });

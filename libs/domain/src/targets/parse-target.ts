@@ -1,6 +1,11 @@
 import Decimal from 'decimal.js';
+import { readDate, readSpreadsheetSerial } from './dates';
 import type { Target, TargetOp, Warning } from './interchange';
 import { normalizeText } from './normalize';
+import { foldLookalikes, opWordIn, postOp, trailingOp } from './operators';
+import { isMoneyUnit, readUnit } from './units';
+
+export { isMoneyUnit };
 
 export interface TargetContext {
   /** A 成本 row: no operator means ≤, no unit means the sheet's money unit. */
@@ -16,85 +21,12 @@ export interface ParsedTarget {
   warnings: Pick<Warning, 'code' | 'message'>[];
 }
 
-const WORD_OPS: [RegExp, TargetOp][] = [
-  [/^(≥|不低于|不少于|不小于|大于等于|至少|大于或等于)$/, '>='],
-  [/^(≤|不高于|不超过|不多于|不大于|小于等于|至多|最多|控制在|小于或等于)$/, '<='],
-  [/^(>|高于|多于|大于|超过)$/, '>'],
-  [/^(<|低于|少于|小于)$/, '<'],
-  [/^(=|达到|等于|为)$/, '='],
-];
-const PRE_OP =
-  '≥|≤|>|<|=|不低于|不少于|不小于|大于或等于|大于等于|至少|不高于|不超过|不多于|不大于|小于或等于|小于等于|至多|最多|控制在|低于|少于|小于|高于|多于|大于|超过|达到|等于';
-// Longest first, so 万人次 wins over 人次 and 个月 over 个.
-const UNITS = [
-  '百分比',
-  '万人次',
-  '平方米',
-  '人次',
-  '万元',
-  '亿元',
-  '千元',
-  '个月',
-  '小时',
-  '分钟',
-  '公里',
-  '批次',
-  '场次',
-  '课时',
-  '学时',
-  '%',
-  '‰',
-  '元',
-  '次',
-  '人',
-  '件',
-  '个',
-  '套',
-  '天',
-  '日',
-  '月',
-  '年',
-  '周',
-  '份',
-  '亩',
-  '米',
-  '户',
-  '家',
-  '场',
-  '期',
-  '项',
-  '台',
-  '批',
-  '座',
-  '所',
-  '处',
-  '篇',
-  '条',
-  '张',
-  '本',
-  '册',
-  '辆',
-  '名',
-  '位',
-  '分',
-  '部',
-  '吨',
-  '株',
-  '棵',
-  '头',
-  '只',
-  '间',
-  '宗',
-];
-const UNIT_RE = UNITS.map((u) => u.replace(/[%‰]/g, (c) => `\\${c}`)).join('|');
-const NUM = '[-+]?\\d+(?:\\.\\d+)?';
-const SINGLE = new RegExp(
-  `^(?<label>.*?)(?<pre>${PRE_OP})?(?<num>${NUM})(?<unit>${UNIT_RE})?(?<post>及以上|以上|及以下|以下|以内|之内)?[。.;；]?$`,
-);
-const RANGE = new RegExp(`^(?<label>.*?)(?<lo>${NUM})(?<u1>${UNIT_RE})?[-~～—至到](?<hi>${NUM})(?<unit>${UNIT_RE})?$`);
+const NUMBER = /\d+(?:\.\d+)?/g;
+const RANGE = /^(?<label>\D*?)(?<lo>\d+(?:\.\d+)?)(?<u1>\D*?)[-~～—–至到](?<hi>\d+(?:\.\d+)?)(?<u2>\D*)$/;
 const QUANTITY_WORDS = /(数量|个数|次数|人数|件数|户数|金额|费用|成本|经费|数)$/;
-const MONEY_UNITS = new Set(['万元', '元', '亿元', '千元']);
-
+/** Rows whose bare "万" is money: 成本 rows and money-named indicators. */
+const MONEY_ROW = /成本|资金|经费|金额|投资|补助|补贴|预算/;
+const TIMING_ROW = /时效/;
 /**
  * Reads one 指标值 cell. Never throws: anything it cannot read becomes a qualitative target, and
  * every guess it makes is returned as a warning for the importer to show.
@@ -117,10 +49,18 @@ export function joinTargetColumns(op: string | undefined, value: string | undefi
   return [opText, (value ?? '').trim(), (unit ?? '').trim()].join('');
 }
 
+type Warnings = ParsedTarget['warnings'];
+
 function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
   const trimmed = raw.trim();
-  const text = normalizeText(raw);
-  const compact = text.replace(/\s+/g, '');
+  const folded = foldLookalikes(normalizeText(raw));
+  const text = folded.text;
+  // thousands separators (44,561 / 1,000人) would otherwise split one number in two
+  const compact = text.replace(/\s+/g, '').replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+  const lookalike: Warnings = folded.notes.map((note) => ({
+    code: 'LOOKALIKE_OPERATOR',
+    message: `指标值“${trimmed}”含非标准运算符：${note}，请核对`,
+  }));
   if (compact === '') {
     return {
       targets: [{ raw: trimmed, kind: 'qualitative', text: '' }],
@@ -129,13 +69,13 @@ function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
   }
 
   const single = parseSingle(compact, trimmed, ctx);
-  if (single) return single;
+  if (single) return { targets: single.targets, warnings: [...lookalike, ...single.warnings] };
 
   // Two targets in one cell: 制作宣传展板≥3个，印制宣传折页≥10000份
-  const parts = compact.split(/[，,；;]/).filter((p) => p !== '');
+  const parts = compact.split(/[，,；;、]/).filter((p) => p !== '');
   if (parts.length > 1) {
     const parsed = parts.map((p) => parseSingle(p, p, ctx));
-    if (parsed.every((p) => p !== null)) {
+    if (parsed.every((p) => p !== null && p.targets[0].kind !== 'qualitative')) {
       return {
         targets: parsed.flatMap((p) => p!.targets),
         warnings: [
@@ -143,25 +83,32 @@ function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
             code: 'COMPOUND_TARGET_SPLIT',
             message: `一个单元格含 ${parts.length} 个指标值“${trimmed}”，已拆分为 ${parts.length} 个指标`,
           },
+          ...lookalike,
           ...parsed.flatMap((p) => p!.warnings),
         ],
       };
     }
   }
 
-  const range = RANGE.exec(compact);
-  if (range?.groups) {
-    const unit = normalizeUnit(range.groups.unit ?? range.groups.u1);
+  const range = readRange(compact);
+  if (range) {
+    const { lo, unit } = range;
     return {
-      targets: [{ raw: trimmed, kind: 'quantitative', op: '>=', value: decimal(range.groups.lo), unit }],
+      targets: [{ raw: trimmed, kind: 'quantitative', op: '>=', value: decimal(lo), unit }],
       warnings: [
-        { code: 'RANGE_TARGET', message: `指标值“${trimmed}”是区间，按下限 ≥${range.groups.lo}${unit ?? ''} 考核` },
+        ...lookalike,
+        { code: 'RANGE_TARGET', message: `指标值“${trimmed}”是区间，按下限 ≥${lo}${unit ?? ''} 考核` },
       ],
     };
   }
 
-  const warnings: ParsedTarget['warnings'] = [];
-  if (!/\d/.test(compact) && (QUANTITY_WORDS.test(compact) || ctx.level2 === '数量指标')) {
+  const warnings: Warnings = [...lookalike];
+  if (/\d/.test(compact)) {
+    warnings.push({
+      code: 'NUMBERS_IN_TEXT',
+      message: `指标值“${trimmed}”含多个数值，无法确定考核哪一个，已按定性指标导入，请改写为单一目标值`,
+    });
+  } else if (QUANTITY_WORDS.test(compact) || ctx.level2 === '数量指标') {
     warnings.push({
       code: 'NOT_A_TARGET',
       message: `指标值“${trimmed}”不是可考核的目标值（${ctx.level2 === '数量指标' ? '数量指标应为数值' : '像是指标名称'}），已按定性指标导入`,
@@ -170,21 +117,126 @@ function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
   return { targets: [{ raw: trimmed, kind: 'qualitative', text: text }], warnings };
 }
 
-function parseSingle(compact: string, raw: string, ctx: TargetContext): ParsedTarget | null {
-  const m = SINGLE.exec(compact);
+function readRange(compact: string): { lo: string; unit: string | null } | null {
+  const m = RANGE.exec(compact);
   if (!m?.groups) return null;
-  const { label, pre, num, post } = m.groups;
-  // A label is fine before an operator (资金使用≤200.24万元) or before a rate (…办结率100%);
-  // a number in the middle of prose is not a target.
-  if (label && /[\d≥≤<>=]/.test(label)) return null;
-  if (label && !pre && label.length > 60) return null;
-  let unit = normalizeUnit(m.groups.unit);
-  const warnings: ParsedTarget['warnings'] = [];
+  const { label, lo, u1, hi, u2 } = m.groups;
+  if (/[\d≥≤<>=]/.test(label)) return null;
+  const unitText = u2 || u1;
+  const u = readUnit(unitText);
+  if (u.length !== unitText.length) return null;
+  if (u1 && u2 && readUnit(u1).unit !== u.unit) return null;
+  if (new Decimal(lo).gt(hi)) return null;
+  return { lo, unit: u.unit };
+}
 
+function parseSingle(compact: string, raw: string, ctx: TargetContext): ParsedTarget | null {
+  const timing = TIMING_ROW.test(ctx.level2 ?? '');
+  const date =
+    readDate(compact.replace(/[。.;；]$/, ''), { monthOnly: timing }) ??
+    (timing ? readSpreadsheetSerial(compact) : null);
+  if (date) {
+    const warnings: Warnings = date.guess
+      ? [{ code: 'DATE_GUESS', message: `指标值“${raw}”：${date.guess}，请核对` }]
+      : [];
+    const target: Target =
+      date.kind === 'date'
+        ? {
+            raw,
+            kind: 'date',
+            op: '<=',
+            value: date.value,
+            unit: null,
+            text: raw,
+            ...(date.recurring ? { recurring: true } : {}),
+          }
+        : { raw, kind: 'period', op: '=', value: date.value, unit: null, text: raw };
+    return { targets: [target], warnings };
+  }
+
+  const numbers = [...compact.matchAll(NUMBER)];
+  if (numbers.length !== 1) return null;
+  const num = numbers[0][0];
+  const at = numbers[0].index ?? 0;
+  let prefix = compact.slice(0, at);
+  let sign = '';
+  if (/^[-+]$/.test(prefix) || /[≥≤<>=][-+]$/.test(prefix)) {
+    sign = prefix.slice(-1) === '-' ? '-' : '';
+    prefix = prefix.slice(0, -1);
+  }
+  const suffix = compact.slice(at + num.length);
+  const warnings: Warnings = [];
+
+  // unit
+  const u = readUnit(suffix);
+  let unit = u.unit;
+  let rest = suffix.slice(u.length);
+  if (u.unknown && unit?.startsWith('万')) {
+    // a bare 万: 万粒 / 万个 are counts, on a money row it is 万元 (≤620万/月 → 万元/月)
+    rest = suffix.slice(1);
+    const next = readUnit(rest);
+    if (next.unit && !next.unit.startsWith('/')) {
+      unit = `万${next.unit}`;
+      rest = rest.slice(next.length);
+      if (next.unknown)
+        warnings.push({
+          code: 'UNKNOWN_UNIT',
+          message: `指标值“${raw}”的单位“${unit}”不在常用单位表中，已按数值 ${num}${unit} 读取，请核对`,
+        });
+    } else if (ctx.cost || MONEY_ROW.test(ctx.level2 ?? '') || MONEY_ROW.test(prefix)) {
+      const money = readUnit(`万元${rest}`);
+      unit = money.unit;
+      rest = rest.slice(money.length - 2);
+      warnings.push({ code: 'AMBIGUOUS_UNIT', message: `指标值“${raw}”的单位“万”按“${unit}”读取，请核对` });
+    } else {
+      unit = '万';
+      warnings.push({ code: 'AMBIGUOUS_UNIT', message: `指标值“${raw}”的单位只写了“万”，请写明是万元、万人还是其他` });
+    }
+  } else if (!unit && /^[/／]/.test(suffix) && (ctx.cost || MONEY_ROW.test(ctx.level2 ?? ''))) {
+    // ≤28.40/株 on a cost row: the money word was left out of the unit
+    const per = readUnit(`元${suffix.replace(/^／/, '/')}`);
+    unit = per.unit;
+    rest = suffix.slice(per.length - 1);
+    warnings.push({ code: 'AMBIGUOUS_UNIT', message: `指标值“${raw}”的单位缺少金额单位，按“${unit}”读取，请核对` });
+  } else if (u.unknown) {
+    warnings.push({
+      code: 'UNKNOWN_UNIT',
+      message: `指标值“${raw}”的单位“${unit}”不在常用单位表中，已按数值 ${num}${unit} 读取，请核对`,
+    });
+  }
+
+  // operator: before the number, else after the unit (以上/以下/以内), else a word in the prose
+  const post = postOp(rest);
+  if (post) rest = rest.slice(post.length);
+  rest = rest.replace(/^[。.;；!！]+|[。.;；!！]+$/g, '');
+  const pre = trailingOp(prefix);
+  const label = pre ? pre.rest : prefix;
+  if (/[≥≤<>=]/.test(label)) return null;
   let op: TargetOp;
-  if (pre) op = wordOp(pre);
-  else if (post) op = /上/.test(post) ? '>=' : '<=';
-  else op = ctx.cost ? '<=' : '=';
+  let prose = rest !== '' || label.length > 60;
+  if (pre) op = pre.op;
+  else if (post) op = post.op;
+  else {
+    const word = opWordIn(prefix);
+    if (word) {
+      op = word;
+      prose = true;
+    } else if (prose) {
+      op = '='; // a sentence naming a standard (严格按照预算标准1000元/人…) states it, it does not cap it
+    } else if (ctx.cost && unit === '%') {
+      op = '=';
+      warnings.push({
+        code: 'COST_RATE_OPERATOR',
+        message: `成本指标值“${raw}”是比率且没有运算符，按“=${num}%”考核，请核对`,
+      });
+    } else op = ctx.cost ? '<=' : '=';
+  }
+  if (prose) {
+    warnings.push({
+      code: 'TARGET_IN_TEXT',
+      message: `指标值“${raw}”是一句话，从中读出目标值 ${opText(op)}${sign}${num}${unit ?? ''}，请核对`,
+    });
+  }
 
   if (!unit) {
     if (ctx.cost) {
@@ -195,23 +247,14 @@ function parseSingle(compact: string, raw: string, ctx: TargetContext): ParsedTa
       warnings.push({ code: 'VALUE_WITHOUT_UNIT', message: `指标值“${raw}”没有单位` });
     }
   }
-  return { targets: [{ raw, kind: 'quantitative', op, value: decimal(num), unit }], warnings };
+  return { targets: [{ raw, kind: 'quantitative', op, value: decimal(sign + num), unit }], warnings };
 }
 
-function wordOp(word: string): TargetOp {
-  for (const [re, op] of WORD_OPS) if (re.test(word)) return op;
-  return '=';
-}
-
-function normalizeUnit(unit: string | undefined): string | null {
-  if (!unit) return null;
-  return unit === '百分比' ? '%' : unit;
+const OP_TEXT: Record<TargetOp, string> = { '>=': '≥', '<=': '≤', '=': '', '>': '>', '<': '<' };
+function opText(op: TargetOp): string {
+  return OP_TEXT[op];
 }
 
 function decimal(num: string): string {
   return new Decimal(num).toFixed();
-}
-
-export function isMoneyUnit(unit: string | null | undefined): boolean {
-  return !!unit && MONEY_UNITS.has(unit);
 }

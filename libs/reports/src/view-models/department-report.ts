@@ -17,6 +17,19 @@ export interface DepartmentReportSource {
   quarterlySpent: (string | null)[];
   department: SelfEvalSource;
   projects: SelfEvalSource[];
+  /** 一 部门基本情况 in the unit's own words (filled on the unit's page) */
+  unitProfile?: UnitProfile | null;
+  /** the unit's approved projects that have no scored self-evaluation: their money still counts */
+  otherProjects?: { name: string; budget: { initial: string; adjusted: string; spent: string } }[];
+}
+
+export interface UnitProfile {
+  /** 部门职能 */
+  functions?: string | null;
+  /** 机构设置 */
+  organization?: string | null;
+  /** 人员情况 */
+  staff?: string | null;
 }
 
 export interface ReportTable {
@@ -29,7 +42,8 @@ export interface ReportSectionVM {
   title: string;
   facts: string[];
   table: ReportTable | null;
-  charts: { caption: string; svg: Svg }[];
+  /** the chart and its figures as a table (the Word copy prints the table: editable, no image converter) */
+  charts: { caption: string; svg: Svg; data: ReportTable }[];
   own: string[];
   missing: boolean;
 }
@@ -39,7 +53,6 @@ export interface DepartmentReportVM {
   unitName: string;
   parentName: string;
   year: string;
-  outline: string;
   sections: ReportSectionVM[];
   annexes: SelfEvalTableVM[];
 }
@@ -87,51 +100,93 @@ function shortfalls(all: SelfEvalTableVM[], sources: SelfEvalSource[]) {
   return out;
 }
 
+const INCOME_ROWS: [BudgetKey, string][] = [
+  ['generalPublic', '一般公共预算'],
+  ['governmentFund', '政府性基金'],
+  ['specialAccount', '财政专户管理资金'],
+  ['other', '单位资金'],
+];
+const EXPENSE_ROWS: [BudgetKey, string][] = [
+  ['basic', '基本支出'],
+  ['project', '项目支出'],
+];
+
+/**
+ * Every project's money, self-evaluated or not, so the 项目支出合计 agrees with the 项目支出 of the
+ * text: projects without a 自评表 are listed as such, and money the sheets do not account for is one row.
+ */
+function projectMoneyTable(src: DepartmentReportSource): ReportTable | null {
+  const listed = [
+    ...src.projects.map((p) => ({ name: p.projectName, budget: p.budget })),
+    ...(src.otherProjects ?? []).map((p) => ({ name: `${p.name}（未单独自评）`, budget: p.budget })),
+  ];
+  const rows = listed.map((p) => [
+    p.name,
+    new D(p.budget.initial).toFixed(2),
+    new D(p.budget.adjusted).toFixed(2),
+    new D(p.budget.spent).toFixed(2),
+    rate(p.budget.spent, p.budget.adjusted),
+  ]);
+  const sum = (k: 'initial' | 'adjusted' | 'spent') => listed.reduce((acc, p) => acc.plus(p.budget[k]), new D(0));
+  const declared = src.departmentBudget.project;
+  const gap = declared === undefined ? new D(0) : new D(declared).minus(sum('initial'));
+  if (gap.gt(0)) rows.push(['其他项目支出（未列入项目绩效目标表）', gap.toFixed(2), '', '', '']);
+  if (!rows.length) return null;
+  const initial = sum('initial').plus(gap.gt(0) ? gap : 0);
+  rows.push([
+    '项目支出合计',
+    initial.toFixed(2),
+    sum('adjusted').toFixed(2),
+    sum('spent').toFixed(2),
+    rate(sum('spent').toFixed(), sum('adjusted').toFixed()),
+  ]);
+  return { head: ['项目名称', '年初预算数（万元）', '全年预算数（万元）', '全年执行数（万元）', '执行率'], rows };
+}
+
 function facts(
   source: SectionSource,
   src: DepartmentReportSource,
   tables: SelfEvalTableVM[],
   sources: SelfEvalSource[],
-): Pick<ReportSectionVM, 'facts' | 'table' | 'charts'> {
+): Pick<ReportSectionVM, 'facts' | 'table' | 'charts'> & { profileMissing?: boolean } {
   const b = src.departmentBudget;
   const dep = tables[0];
   switch (source) {
     case 'unit-profile': {
-      const names = src.projects.map((p) => `“${p.projectName}”`).join('、');
+      const p = src.unitProfile ?? {};
+      const given: [string, string | undefined][] = [
+        ['部门职能', p.functions?.trim()],
+        ['机构设置', p.organization?.trim()],
+        ['人员情况', p.staff?.trim()],
+      ];
+      const lines = given.flatMap(([k, v]) => (v ? [`${k}：${v}`] : [])).map((l, i) => `（${'一二三'[i]}）${l}`);
       return {
         facts: [
-          `${src.unitName}${src.parentName && src.parentName !== src.unitName ? `（主管部门：${src.parentName}）` : ''}${src.year}年度纳入绩效自评的有部门整体支出绩效目标表 1 张` +
-            (src.projects.length ? `、项目支出绩效目标表 ${src.projects.length} 张（${names}）。` : '。'),
-          `部门整体年度资金总额 ${m2(src.department.budget.initial)} 万元，全年预算数 ${m2(src.department.budget.adjusted)} 万元。`,
+          ...lines,
+          `${src.year}年度部门整体年初预算 ${m2(src.department.budget.initial)} 万元，全年预算数 ${m2(src.department.budget.adjusted)} 万元。`,
         ],
         table: null,
         charts: [],
+        profileMissing: !lines.length,
       };
     }
     case 'general-budget': {
-      const parts: string[] = [];
-      if (b.generalPublic) parts.push(`一般公共预算 ${m2(b.generalPublic)} 万元`);
-      if (b.basic) parts.push(`基本支出 ${m2(b.basic)} 万元`);
-      if (b.project) parts.push(`项目支出 ${m2(b.project)} 万元`);
+      // a group the target sheet filled is printed whole (its empty rows are 0); a group it left empty is not invented
+      const group = (rows: [BudgetKey, string][]) =>
+        rows.some(([k]) => b[k] !== undefined) ? rows.map(([k, label]) => `${label} ${m2(b[k] ?? '0')} 万元`) : [];
+      const clauses = [
+        ['按收入性质分', group(INCOME_ROWS)],
+        ['按支出性质分', group(EXPENSE_ROWS)],
+      ]
+        .filter(([, parts]) => parts.length)
+        .map(([name, parts]) => `${name}：${(parts as string[]).join('，')}`);
       const d = src.department.budget;
       const text = [
-        `${src.year}年度部门预算${parts.length ? `：${parts.join('，')}` : `资金总额 ${m2(d.initial)} 万元`}。`,
+        `${src.year}年度部门预算资金总额 ${m2(b.total ?? d.initial)} 万元` +
+          (clauses.length ? `，${clauses.join('；')}。` : '。'),
         `全年预算数 ${m2(d.adjusted)} 万元，全年执行数 ${m2(d.spent)} 万元，预算执行率 ${rate(d.spent, d.adjusted)}。`,
       ];
-      const rows = src.projects.map((p) => [
-        p.projectName,
-        m2(p.budget.adjusted) ?? '',
-        m2(p.budget.spent) ?? '',
-        rate(p.budget.spent, p.budget.adjusted),
-      ]);
-      let table: ReportTable | null = null;
-      if (rows.length) {
-        const sum = (k: 'adjusted' | 'spent') =>
-          src.projects.reduce((acc, p) => acc.plus(p.budget[k]), new D(0)).toFixed(2);
-        rows.push(['项目合计', sum('adjusted'), sum('spent'), rate(sum('spent'), sum('adjusted'))]);
-        table = { head: ['项目名称', '全年预算数（万元）', '全年执行数（万元）', '执行率'], rows };
-      }
-      return { facts: text, table, charts: [] };
+      return { facts: text, table: projectMoneyTable(src), charts: [] };
     }
     case 'fund-budget':
       return {
@@ -183,8 +238,19 @@ function facts(
           rows: tables.map((t, k) => [sheetLabel(sources[k]), t.money.rate, t.total, t.grade]),
         },
         charts: [
-          { caption: '图1 部门整体支出分值与得分', svg: bucketScoreChart(bars) },
-          { caption: '图2 部门整体支出累计执行率与资金支出计划', svg: spendingProgressChart(points) },
+          {
+            caption: '图1 部门整体支出分值与得分',
+            svg: bucketScoreChart(bars),
+            data: { head: ['指标类别', '分值', '得分'], rows: bars.map((b) => [b.label, b.points, b.score]) },
+          },
+          {
+            caption: '图2 部门整体支出累计执行率与资金支出计划',
+            svg: spendingProgressChart(points),
+            data: {
+              head: ['季度', '计划进度', '实际执行率'],
+              rows: points.map((p) => [p.label, `${p.plan}%`, p.actual === null ? '未填报' : `${p.actual}%`]),
+            },
+          },
         ],
       };
     }
@@ -194,7 +260,7 @@ function facts(
         .filter(({ t }) => new D(t.money.score).lt(t.money.weight))
         .map(
           ({ t, k }) =>
-            `${sheetLabel(sources[k])}预算执行率 ${t.money.rate}，得分 ${t.money.score}（分值 ${t.money.weight}）。${sources[k].score.execution?.draft ?? ''}`,
+            `${sheetLabel(sources[k])}预算执行率 ${t.money.rate}，得分 ${t.money.score}（分值 ${t.money.weight}）。${t.money.note}`,
         );
       const list = shortfalls(tables, sources).map(
         (r) =>
@@ -229,16 +295,15 @@ export function buildDepartmentReportVM(src: DepartmentReportSource): Department
     unitName: src.unitName,
     parentName: src.parentName ?? src.unitName,
     year: String(src.year),
-    outline: src.outline.name,
     sections: src.outline.sections.map((s) => {
       const own = paragraphs(src.texts[s.id]);
-      const f = facts(s.source, src, tables, sources);
+      const { profileMissing, ...f } = facts(s.source, src, tables, sources);
       return {
         id: s.id,
         title: s.title,
         ...f,
         own,
-        missing: !own.length && !f.facts.length && !f.table && !f.charts.length,
+        missing: !own.length && ((!f.facts.length && !f.table && !f.charts.length) || !!profileMissing),
       };
     }),
     annexes: tables,

@@ -1,6 +1,9 @@
-import type { SheetScore } from '@selfeval/domain';
-import { D, finalResult, round2, SHEET_KIND_NAME } from '@selfeval/domain';
+import type { ExecutionScore, SheetScore } from '@selfeval/domain';
+import { D, finalResult, parseTarget, round2, SHEET_KIND_NAME } from '@selfeval/domain';
+import { completeByDifference, FUND_ROWS, FundKey, fundKeyOfLabel, MoneyFigures } from './fund-rows';
+import { breakHints, mergeSpans, officialSigns, withUnit } from './form-text';
 
+/** A money row as report-data reads it today (label-keyed); mapped onto the form's fixed rows. */
 export interface MoneyLine {
   label: string;
   /** shown indented under 年度资金总额 (其中：…) */
@@ -8,6 +11,14 @@ export interface MoneyLine {
   initial: string | null;
   adjusted: string | null;
   spent: string | null;
+}
+
+/** The signature block of the official form; every field optional (blank lines to fill by hand). */
+export interface SignatureFields {
+  head?: string | null;
+  preparer?: string | null;
+  phone?: string | null;
+  date?: string | null;
 }
 
 export interface SelfEvalSource {
@@ -19,8 +30,10 @@ export interface SelfEvalSource {
   projectName: string;
   projectCode: string | null;
   budget: { initial: string; adjusted: string; spent: string };
-  /** rows under 年度资金总额: by fund source for projects, by income and expense nature for departments */
+  /** rows under 年度资金总额 by label (legacy input): by fund source for projects, by income and expense nature for departments */
   moneyLines?: MoneyLine[];
+  /** rows under 年度资金总额 by the form's own keys; wins over moneyLines */
+  funds?: Partial<Record<FundKey, Partial<MoneyFigures>>>;
   goal: string | null;
   goalActual: string | null;
   indicators: {
@@ -34,6 +47,43 @@ export interface SelfEvalSource {
   score: SheetScore;
   /** reviewer scores by indicator index; final where given */
   reviewerScores?: ReadonlyMap<number, string>;
+  /** reviewer comments by indicator index, printed under the explanation */
+  reviewerComments?: ReadonlyMap<number, string>;
+  /** the unit's explanation of its 执行率 (低于要求或超预算) */
+  executionExplanation?: string | null;
+  signature?: SignatureFields;
+}
+
+export interface MoneyRowVM {
+  /** a group heading printed on its own row above this one (按收入性质分：), or '' */
+  caption: string;
+  label: string;
+  indent: boolean;
+  initial: string;
+  adjusted: string;
+  spent: string;
+  /** 分值, 执行率 and 得分 on 年度资金总额 only; "—" on the sub-rows, as on the form */
+  weight: string;
+  rate: string;
+  score: string;
+}
+
+export interface IndicatorRowVM {
+  level1: string;
+  /** rows this 一级指标 cell spans; 0 when covered by the cell above */
+  level1Span: number;
+  /** the label cut where a line may break ("服务对象|满意度|指标"), never inside a word */
+  level1Parts: string[];
+  level2: string;
+  level2Span: number;
+  level2Parts: string[];
+  name: string;
+  target: string;
+  actual: string;
+  weight: string;
+  score: string;
+  explanation: string;
+  comment: string;
 }
 
 export interface SelfEvalTableVM {
@@ -46,69 +96,134 @@ export interface SelfEvalTableVM {
   projectName: string;
   projectCode: string;
   money: {
-    lines: { label: string; detail: boolean; initial: string; adjusted: string; spent: string }[];
-    span: number;
+    head: string;
+    lines: MoneyRowVM[];
     weight: string;
     rate: string;
     score: string;
+    /** 执行率 explained: the rule when above 100 %, the unit's words (or the draft) when asked for */
+    note: string;
   };
   goal: string;
   goalActual: string;
-  rows: {
-    level1: string;
-    level2: string;
-    name: string;
-    target: string;
-    actual: string;
-    weight: string;
-    score: string;
-    explanation: string;
-  }[];
+  rows: IndicatorRowVM[];
   total: string;
   grade: string;
   reviewed: boolean;
-  profile: string;
+  signature: { unit: string; head: string; preparer: string; phone: string; date: string };
 }
 
-const money = (v: string | null) => (v === null ? '' : new D(v).toFixed(2));
+const money = (v: string | null | undefined) => (v === null || v === undefined ? '' : new D(v).toFixed(2));
+
+/** The form's fund rows, completed where the total allows (a single missing row is the difference). */
+function moneyRows(src: SelfEvalSource, weight: string, rate: string, score: string): MoneyRowVM[] {
+  const funds: Partial<Record<FundKey, Partial<MoneyFigures>>> = {};
+  for (const l of src.moneyLines ?? []) {
+    const key = fundKeyOfLabel(src.kind, l.label);
+    if (key) funds[key] = { initial: l.initial, adjusted: l.adjusted, spent: l.spent };
+  }
+  Object.assign(funds, src.funds ?? {});
+  const groups = FUND_ROWS[src.kind];
+  const rows: MoneyRowVM[] = [
+    { caption: '', label: '年度资金总额', indent: false, ...mapFigures(src.budget), weight, rate, score },
+  ];
+  for (const group of groups) {
+    const figures = completeByDifference(
+      src.budget,
+      group.rows.map((r) => funds[r.key] ?? {}),
+    );
+    group.rows.forEach((r, i) =>
+      rows.push({
+        caption: i === 0 ? (group.caption ?? '') : '',
+        label: r.label,
+        indent: true,
+        ...mapFigures(figures[i]),
+        weight: '—',
+        rate: '—',
+        score: '—',
+      }),
+    );
+  }
+  return rows;
+}
+
+const mapFigures = (f: Partial<MoneyFigures>) => ({
+  initial: money(f.initial),
+  adjusted: money(f.adjusted),
+  spent: money(f.spent),
+});
+
+/**
+ * 偏差原因分析及改进措施 agreeing with the 得分 column: a "扣N分" written before a reviewer's change
+ * (or by the draft) is restated as the points actually lost, or dropped when none are.
+ */
+export function consistentExplanation(text: string, weight: string, score: string): string {
+  const lost = new D(weight).minus(score);
+  const restated = lost.gt(0) ? `扣${round2(lost)}分` : '';
+  return officialSigns(
+    text.replace(/[，,]?\s*扣\s*\d+(?:\.\d+)?\s*分/g, (m) => (restated ? m.replace(/扣.*分/, restated) : '')),
+  ).trim();
+}
+
+/**
+ * A drafted explanation as the form's cell needs it: the row already shows 年度指标值 and 实际完成值,
+ * and the quarterly trend belongs to the 监控表, so both are left out; the unit's own words are kept whole.
+ */
+export function conciseDraft(draft: string, name: string): string {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return draft
+    .replace(/分季度累计完成情况：[^。]*。/g, '')
+    .replace(new RegExp(`^${escaped}年度指标值[^，。]*，实际完成[^，。]*[，。]`), '');
+}
+
+function executionNote(src: SelfEvalSource, e: ExecutionScore, rate: string, score: string): string {
+  const parts: string[] = [];
+  if (new D(e.rate).gt(100))
+    parts.push(`全年执行数超过全年预算数，执行率 ${rate}，按评分规则（${e.explanation.formula}）得 ${score} 分。`);
+  const words = src.executionExplanation?.trim() || (e.needsExplanation ? e.draft : null);
+  if (words) parts.push(words.trim());
+  return officialSigns(parts.join(''));
+}
 
 /** Pure: numbers formatted here (money and scores to 2 decimals), the template only lays them out. */
 export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
   const s = src.score;
   if (!s.execution || s.total === null) throw new Error('evaluation has no score');
   const final = finalResult(s, src.reviewerScores);
-  const rows = s.indicators.map((ind) => {
+  const base = s.indicators.map((ind) => {
     const i = src.indicators[ind.index];
     const reviewer = src.reviewerScores?.get(ind.index);
+    const weight = round2(new D(ind.weight));
+    const score = round2(new D(reviewer ?? ind.score));
+    const target = parseTarget(officialSigns(i.targetRaw)).targets[0];
     return {
       level1: i.level1,
       level2: i.level2,
-      name: i.name,
-      target: i.targetRaw,
-      actual: ind.notApplicable ? '不适用' : (i.actualRaw ?? ''),
-      weight: round2(new D(ind.weight)),
-      score: round2(new D(reviewer ?? ind.score)),
-      explanation: i.explanation ?? ind.draft ?? '',
+      name: officialSigns(i.name),
+      target: officialSigns(i.targetRaw),
+      actual: ind.notApplicable ? '不适用' : officialSigns(withUnit(i.actualRaw ?? '', target)),
+      weight,
+      score,
+      explanation: consistentExplanation(i.explanation ?? conciseDraft(ind.draft ?? '', i.name), weight, score),
+      comment: src.reviewerComments?.get(ind.index)?.trim() ?? '',
     };
   });
-  const department = src.kind === 'department';
-  const lines = [
-    {
-      label: '年度资金总额',
-      detail: false,
-      initial: src.budget.initial,
-      adjusted: src.budget.adjusted,
-      spent: src.budget.spent,
-    },
-    ...(src.moneyLines ?? []),
-  ].map((l) => ({
-    label: l.label,
-    detail: l.detail,
-    initial: money(l.initial),
-    adjusted: money(l.adjusted),
-    spent: money(l.spent),
+  // 二级指标 merge only within their 一级指标
+  const l1 = mergeSpans(base.map((r) => r.level1));
+  const l2 = mergeSpans(base.map((r) => `${r.level1}\u0000${r.level2}`));
+  const rows = base.map((r, k) => ({
+    ...r,
+    level1Span: l1[k],
+    level1Parts: breakHints(r.level1),
+    level2Span: l2[k],
+    level2Parts: breakHints(r.level2),
   }));
+  const department = src.kind === 'department';
+  const weight = round2(new D(s.execution.weight));
+  const rate = `${new D(s.execution.rate).toFixed(2)}%`;
+  const execScore = round2(new D(s.execution.score));
   const kindLabel = `${SHEET_KIND_NAME[department ? 'department' : 'project']}绩效自评表`;
+  const sig = src.signature ?? {};
   return {
     title: `${src.year}年度${kindLabel}`,
     kindLabel,
@@ -119,18 +234,25 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
     projectName: src.projectName,
     projectCode: src.projectCode ?? '',
     money: {
-      lines,
-      span: lines.length,
-      weight: round2(new D(s.execution.weight)),
-      rate: `${new D(s.execution.rate).toFixed(2)}%`,
-      score: round2(new D(s.execution.score)),
+      head: department ? '部门资金（万元）' : '项目资金（万元）',
+      lines: moneyRows(src, weight, rate, execScore),
+      weight,
+      rate,
+      score: execScore,
+      note: executionNote(src, s.execution, rate, execScore),
     },
-    goal: src.goal ?? '',
-    goalActual: src.goalActual ?? '',
+    goal: officialSigns(src.goal ?? ''),
+    goalActual: officialSigns(src.goalActual ?? ''),
     rows,
     total: final.total,
     grade: final.grade,
     reviewed: final.reviewed,
-    profile: `${s.profile.id} 第 ${s.profile.version} 版`,
+    signature: {
+      unit: src.unitName,
+      head: sig.head ?? '',
+      preparer: sig.preparer ?? '',
+      phone: sig.phone ?? '',
+      date: sig.date ?? '',
+    },
   };
 }

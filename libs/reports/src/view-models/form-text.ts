@@ -1,0 +1,75 @@
+import type { Target } from '@selfeval/domain';
+
+/**
+ * Text as the official forms print it. ⩾ ⩽ (slanted, often pasted from Word) become ≥ ≤, which
+ * every form font has; full-width digits are left alone (they are the unit's own writing).
+ */
+export function officialSigns(text: string): string {
+  return text.replace(/\u2A7E/g, '≥').replace(/\u2A7D/g, '≤');
+}
+
+/** A bare number beside a target with a unit takes the unit: "62" under "≥70人" reads "62人". */
+export function withUnit(actual: string, target: Target | undefined): string {
+  const a = actual.trim();
+  if (target?.kind !== 'quantitative' || !target.unit || !/^-?\d+(\.\d+)?$/.test(a)) return a;
+  return `${a}${target.unit}`;
+}
+
+/** Words a form label may break after; a line never breaks inside one of them. */
+const WORDS = [
+  '服务对象',
+  '社会公众',
+  '可持续',
+  '社会效益',
+  '经济效益',
+  '生态效益',
+  '满意度',
+  '效益',
+  '影响',
+  '产出',
+  '成本',
+  '数量',
+  '质量',
+  '时效',
+];
+
+/**
+ * 一级/二级指标 labels cut into pieces a line may break between ("服务对象满意度指标" →
+ * 服务对象 | 满意度 | 指标): the template prints a break opportunity between pieces and
+ * forbids breaks inside them, so "产出指/标" cannot happen.
+ */
+export function breakHints(label: string): string[] {
+  const parts: string[] = [];
+  let rest = label;
+  while (rest) {
+    if (rest === '指标') {
+      parts.push(rest);
+      break;
+    }
+    const word = WORDS.find((w) => rest.startsWith(w) && rest.length > w.length);
+    if (word) {
+      parts.push(word);
+      rest = rest.slice(word.length);
+    } else if (rest.endsWith('指标') && rest.length > 2) {
+      parts.push(rest.slice(0, -2));
+      rest = '指标';
+    } else {
+      parts.push(rest);
+      break;
+    }
+  }
+  return parts;
+}
+
+/** Consecutive equal labels merged: the first row of a run gets the run's length, the rest 0. */
+export function mergeSpans(labels: string[]): number[] {
+  const out = labels.map(() => 0);
+  let start = 0;
+  for (let i = 1; i <= labels.length; i++) {
+    if (i === labels.length || labels[i] !== labels[start]) {
+      out[start] = i - start;
+      start = i;
+    }
+  }
+  return out;
+}
