@@ -10,9 +10,9 @@ import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { ActualsService } from '../libs/actuals/src/actuals.service';
+import { ActualsQueries, PeriodsService } from '../libs/actuals/src';
 import { loadConfig } from '../libs/config/src';
-import { openDatabase } from '../libs/db/src';
+import { openDatabase, systemClock } from '../libs/db/src';
 import { importTextDocument } from '../libs/domain/src';
 import { TargetsService } from '../libs/targets/src/targets.service';
 import { createApi } from '../apps/api/src/create-api';
@@ -76,7 +76,7 @@ async function submissions() {
     const app = await createApi(config);
     await app.listen(0, '127.0.0.1');
     const ds = await openDatabase(config.database);
-    const targets = new TargetsService(ds);
+    const targets = new TargetsService(ds, systemClock);
     const sheets: { id: string; indicators: string[] }[] = [];
     for (let u = 0; u < CONNECTIONS; u++) {
       const [stored] = await targets.importResult(importTextDocument(projectDoc(u)), { name: `u${u}.txt` });
@@ -84,7 +84,7 @@ async function submissions() {
       const full = await targets.getSheet(stored.id);
       sheets.push({ id: stored.id, indicators: full.indicators.map((i) => i.id) });
     }
-    await new ActualsService(ds).setPeriod(
+    await new PeriodsService(ds, systemClock).setPeriod(
       2026,
       'Q1',
       new Date(Date.now() - 86_400_000),
@@ -234,7 +234,7 @@ async function board() {
       );
     }
     console.log(`board data: ${UNITS} units × 10 projects written in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const service = new ActualsService(ds);
+    const service = new ActualsQueries(ds);
     const times: number[] = [];
     let rows = 0;
     let notReported = 0;

@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { openDatabase } from '../libs/db/src';
+import { openDatabase, systemClock } from '../libs/db/src';
 import { importTextDocument } from '../libs/domain/src';
 import { TargetsService } from '../libs/targets/src/targets.service';
 
@@ -70,7 +70,7 @@ async function main() {
   await admin.query(`CREATE SCHEMA ${schema}`);
   const ds = await openDatabase({ driver: 'postgres', url: URL, schema });
   try {
-    const service = new TargetsService(ds);
+    const service = new TargetsService(ds, systemClock);
     t = process.hrtime.bigint();
     for (let i = 0; i < results.length; i++) await service.importResult(results[i], { name: `unit-${i}.txt` });
     const importSeconds = Number(process.hrtime.bigint() - t) / 1e9;

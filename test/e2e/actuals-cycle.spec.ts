@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import ExcelJS from 'exceljs';
-import { ActualsService } from '@selfeval/actuals';
+import { MonitoringService } from '@selfeval/actuals';
 import { createApi } from '../../apps/api/src/create-api';
 import { Agent, signedIn } from '../helpers/auth';
 import { createWorker } from '../../apps/worker/src/create-worker';
@@ -157,7 +157,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     const second = await lightsFor('Q2');
     expect(second.monitoring).toMatchObject({ dataVersion: 2, spendingLight: 'yellow' }); // 30 % / 50 % = 60 → yellow
     // a job left over from version 1 (retried late) changes nothing
-    expect(await worker.get(ActualsService).computeMonitoring(second.id, 1)).toBe('skipped');
+    expect(await worker.get(MonitoringService).computeMonitoring(second.id, 1)).toBe('skipped');
     expect((await http().get(`${base()}/Q2`).expect(200)).body.monitoring).toMatchObject({
       dataVersion: 2,
       spendingLight: 'yellow',

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { ActualsService } from '@selfeval/actuals';
+import { PeriodsService, QuarterReportsService } from '@selfeval/actuals';
 import { SelfEvaluationEntity, TargetSheetEntity } from '@selfeval/db';
 import { EvaluationService } from '@selfeval/evaluation';
 import { EmbeddedRedis, freePort, JobProducer, Queue } from '@selfeval/jobs';
@@ -35,14 +35,15 @@ describePg('faults: Redis restarted mid-batch', () => {
       { sheets: Array.from({ length: SHEETS }, (_, i) => syntheticProject(i)), warnings: [] },
       { name: 'synthetic', hash: 'synthetic' },
     );
-    const actuals = app.get(ActualsService);
-    await actuals.setPeriod(2026, 'Q4', new Date(Date.now() - 86_400_000), new Date(Date.now() + 86_400_000), 'test');
+    const periods = app.get(PeriodsService);
+    const reports = app.get(QuarterReportsService);
+    await periods.setPeriod(2026, 'Q4', new Date(Date.now() - 86_400_000), new Date(Date.now() + 86_400_000), 'test');
     for (const s of await app
       .get(DataSource)
       .getRepository(TargetSheetEntity)
       .find({ relations: { indicators: true } })) {
       await targets.approve(s.id, 'test');
-      await actuals.saveDraft(
+      await reports.saveDraft(
         s.id,
         'Q4',
         { spending: [{ source: '财政拨款', amount: '9.5' }], values: syntheticValues(s.indicators!) },

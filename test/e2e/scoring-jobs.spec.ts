@@ -209,7 +209,12 @@ describePg(
 
     it('skips a job for an older data version and marks scores stale while recomputing', async () => {
       const ds = app.get(DataSource);
-      const quiet = new EvaluationService(ds); // enqueues nothing: the state stays visible
+      // enqueues nothing: the state stays visible
+      const quiet = new EvaluationService(
+        ds,
+        async () => undefined,
+        () => new Date(),
+      );
       const p2 = sheets['驻京维稳工作组专项'];
       const before = (await http().get(`/api/evaluations/${p2.id}`).expect(200)).body;
       const bumped = await quiet.requestScoring(p2.id);

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { ActualsService } from '@selfeval/actuals';
+import { PeriodsService, QuarterReportsService } from '@selfeval/actuals';
 import { MailDeliveryEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheetEntity } from '@selfeval/db';
 import { EvaluationService } from '@selfeval/evaluation';
 import { Job, jobId, JobProducer, Queue } from '@selfeval/jobs';
@@ -77,8 +77,9 @@ describePg(
         { name: 'synthetic', hash: 'synthetic' },
       );
       await targets.setContactEmail('900', 'fault@example.gov.cn');
-      const actuals = app.get(ActualsService);
-      await actuals.setPeriod(2026, 'Q4', new Date(Date.now() - DAY), new Date(Date.now() + DAY), 'test');
+      const periods = app.get(PeriodsService);
+      const reports = app.get(QuarterReportsService);
+      await periods.setPeriod(2026, 'Q4', new Date(Date.now() - DAY), new Date(Date.now() + DAY), 'test');
       const sheets = await app
         .get(DataSource)
         .getRepository(TargetSheetEntity)
@@ -86,7 +87,7 @@ describePg(
       for (const s of sheets) {
         await targets.approve(s.id, 'test');
         const values = syntheticValues(s.indicators!);
-        await actuals.saveDraft(s.id, 'Q4', { spending: [{ source: '财政拨款', amount: '9.5' }], values }, 'test');
+        await reports.saveDraft(s.id, 'Q4', { spending: [{ source: '财政拨款', amount: '9.5' }], values }, 'test');
       }
     }, 300_000);
     afterAll(async () => {

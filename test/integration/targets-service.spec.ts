@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '@selfeval/config';
-import { openDatabase } from '@selfeval/db';
+import { auditTrail, openDatabase, systemClock } from '@selfeval/db';
 import type { ImportResult, TargetSheet } from '@selfeval/domain';
 import { indicatorTarget, TargetsService } from '@selfeval/targets';
 import { tempDir } from '../helpers/config';
@@ -42,7 +42,7 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
     });
 
     it('stores nothing of a file when a later sheet fails to write', async () => {
-      const service = new TargetsService(ds);
+      const service = new TargetsService(ds, systemClock);
       // level2 is NOT NULL: the second sheet fails inside the transaction, after the first was written.
       const bad: ImportResult = { sheets: [sheet('甲'), sheet('乙', null as unknown as string)], warnings: [] };
       await expect(service.importResult(bad, { name: 'bad.txt' })).rejects.toThrow();
@@ -56,7 +56,7 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
     });
 
     it('refuses a sheet without a year before writing anything', async () => {
-      const service = new TargetsService(ds);
+      const service = new TargetsService(ds, systemClock);
       const noYear: ImportResult = { sheets: [{ ...sheet('丙'), year: null }], warnings: [] };
       await expect(service.importResult(noYear, { name: 'x.txt' })).rejects.toMatchObject({
         code: 'SHEET_INVALID',
@@ -64,8 +64,25 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
       });
     });
 
+    it('audits an indicator edit and the approval, each in its own transaction', async () => {
+      const at = new Date('2026-03-01T00:00:00Z');
+      const service = new TargetsService(ds, () => at);
+      const [stored] = await service.importResult({ sheets: [sheet('丁')], warnings: [] }, { name: 'd.txt' });
+      const [indicator] = (await service.getSheet(stored.id)).indicators;
+      await service.updateIndicator(stored.id, indicator.id, { target: '≥2次' }, '管理员');
+      const approved = await service.approve(stored.id, '管理员');
+      expect(approved).toMatchObject({ status: 'approved', approvedBy: '管理员', approvedAt: at });
+      expect(await auditTrail(ds, indicator.id)).toEqual([
+        expect.objectContaining({ action: 'update', actor: '管理员', oldValue: '≥1次', newValue: '≥2次' }),
+      ]);
+      expect(await auditTrail(ds, stored.id)).toEqual([
+        expect.objectContaining({ action: 'approve', actor: '管理员', oldValue: '草稿', newValue: '审核通过' }),
+      ]);
+      await expect(service.approve(stored.id, '另一管理员')).rejects.toMatchObject({ code: 'SHEET_LOCKED' });
+    });
+
     it('stores date and period targets and reads them back as dates and periods', async () => {
-      const service = new TargetsService(ds);
+      const service = new TargetsService(ds, systemClock);
       const timed: TargetSheet = {
         ...sheet('丁'),
         indicators: [

@@ -1,32 +1,41 @@
-import * as path from 'node:path';
 import { Module } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { DataSource } from 'typeorm';
-import { Job, jobId, JobProducer } from '@selfeval/jobs';
-import { ActualsService } from './actuals.service';
-import { ContentStore } from '@selfeval/db';
+import { CLOCK, Clock, ContentStore, EVIDENCE_STORE } from '@selfeval/db';
+import { JobProducer, monitoringEnqueuer } from '@selfeval/jobs';
+import { ActualsQueries } from './actuals-queries.service';
+import { EvidenceService } from './evidence.service';
 import { MonitoringHandlers } from './monitoring.handlers';
+import { MonitoringService } from './monitoring.service';
+import { PeriodsService } from './periods.service';
+import { QuarterReportsService } from './quarter-reports.service';
 
+/** Quarterly reporting: one service per job, every dependency required and injected here. */
 @Module({
   providers: [
     {
-      provide: ActualsService,
-      inject: [DataSource, JobProducer, APP_CONFIG],
-      useFactory: (ds: DataSource, jobs: JobProducer, config: AppConfig) =>
-        new ActualsService(
-          ds,
-          (reportId, dataVersion) =>
-            jobs.enqueue(
-              Job.ComputeMonitoring,
-              { reportId, dataVersion },
-              { jobId: jobId(Job.ComputeMonitoring, reportId, `v${dataVersion}`) },
-            ),
-          () => new Date(),
-          new ContentStore(path.join(config.dataDir, 'evidence')),
-        ),
+      provide: PeriodsService,
+      inject: [DataSource, CLOCK],
+      useFactory: (ds: DataSource, clock: Clock) => new PeriodsService(ds, clock),
     },
+    {
+      provide: QuarterReportsService,
+      inject: [DataSource, PeriodsService, JobProducer, CLOCK],
+      useFactory: (ds: DataSource, periods: PeriodsService, jobs: JobProducer, clock: Clock) =>
+        new QuarterReportsService(ds, periods, monitoringEnqueuer(jobs), clock),
+    },
+    {
+      provide: EvidenceService,
+      inject: [DataSource, EVIDENCE_STORE],
+      useFactory: (ds: DataSource, store: ContentStore) => new EvidenceService(ds, store),
+    },
+    {
+      provide: MonitoringService,
+      inject: [DataSource, CLOCK],
+      useFactory: (ds: DataSource, clock: Clock) => new MonitoringService(ds, clock),
+    },
+    { provide: ActualsQueries, inject: [DataSource], useFactory: (ds: DataSource) => new ActualsQueries(ds) },
     MonitoringHandlers,
   ],
-  exports: [ActualsService],
+  exports: [PeriodsService, QuarterReportsService, EvidenceService, MonitoringService, ActualsQueries],
 })
 export class ActualsModule {}

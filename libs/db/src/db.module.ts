@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, withSqliteTransactionQueue } from './data-source';
+import { CLOCK, EVIDENCE_STORE, REPORT_STORE, STORE_PROVIDERS } from './stores';
 
 @Module({})
 export class DbModule {
@@ -13,6 +14,10 @@ export class DbModule {
   static forRoot(options: { runMigrations: boolean }): DynamicModule {
     return {
       module: DbModule,
+      // the clock and the file stores every lib needs, one instance each (required, never defaulted)
+      global: true,
+      providers: STORE_PROVIDERS,
+      exports: [CLOCK, EVIDENCE_STORE, REPORT_STORE],
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [APP_CONFIG],
@@ -21,7 +26,10 @@ export class DbModule {
             migrationsRun: options.runMigrations,
             migrationsTransactionMode: 'each' as const,
           }),
-          dataSourceFactory: async (options) => withSqliteTransactionQueue(new DataSource(options!)).initialize(),
+          dataSourceFactory: async (options) => {
+            if (!options) throw new Error('no data source options');
+            return withSqliteTransactionQueue(new DataSource(options)).initialize();
+          },
         }),
       ],
     };

@@ -24,3 +24,4 @@ export * from './reports/outlines';
 export * from './demo/plausible-actuals';
 export * from './access/policy';
 export * from './notifications/robot-webhook';
+export * from './labels';

@@ -1,25 +1,29 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Job, jobId, JobProducer } from '@selfeval/jobs';
+import { ActualsModule, QuarterReportsService } from '@selfeval/actuals';
+import { CLOCK, Clock } from '@selfeval/db';
+import { JobProducer, scoreEnqueuer } from '@selfeval/jobs';
 import { EvaluationService } from './evaluation.service';
+import { QuarterSubmission } from './quarter-submission';
 import { ScoringHandlers } from './scoring.handlers';
 
 @Module({
+  imports: [ActualsModule],
   providers: [
     {
       provide: EvaluationService,
-      inject: [DataSource, JobProducer],
-      useFactory: (ds: DataSource, jobs: JobProducer) =>
-        new EvaluationService(ds, (evaluationId, dataVersion) =>
-          jobs.enqueue(
-            Job.ScoreSheet,
-            { evaluationId, dataVersion },
-            { jobId: jobId(Job.ScoreSheet, evaluationId, `v${dataVersion}`) },
-          ),
-        ),
+      inject: [DataSource, JobProducer, CLOCK],
+      useFactory: (ds: DataSource, jobs: JobProducer, clock: Clock) =>
+        new EvaluationService(ds, scoreEnqueuer(jobs), clock),
+    },
+    {
+      provide: QuarterSubmission,
+      inject: [QuarterReportsService, EvaluationService],
+      useFactory: (reports: QuarterReportsService, evaluations: EvaluationService) =>
+        new QuarterSubmission(reports, evaluations),
     },
     ScoringHandlers,
   ],
-  exports: [EvaluationService],
+  exports: [EvaluationService, QuarterSubmission],
 })
 export class EvaluationModule {}

@@ -1,145 +1,156 @@
 import { DataSource, EntityManager, In } from 'typeorm';
 import {
-  IndicatorEntity,
+  AuditChange,
+  Clock,
+  ensureEvaluation,
+  lockEvaluation,
+  findEvaluation,
   IndicatorScoreEntity,
   IndicatorValueEntity,
+  indicatorScores,
+  indicatorValues,
+  newIndicatorScore,
   QuarterReportEntity,
   ReportFileEntity,
   SelfEvaluationEntity,
-  TargetSheetEntity,
+  sheetIndicators,
+  sheetWithIndicators,
+  findSheet,
+  transition,
   UnitEntity,
 } from '@selfeval/db';
 import {
   checkSectionTexts,
   D,
-  DEFAULT_PROFILE_ID,
   DomainError,
   finalResult,
   outlineForRegion,
   ReportKind,
   findProfile,
   PERIODS,
+  reportKindsFor,
   ScoringIndicatorInput,
   scoreSheet,
   SheetScore,
+  STATUS_NAME,
 } from '@selfeval/domain';
+import type { ScoreEnqueuer } from '@selfeval/jobs';
 import { indicatorTarget } from '@selfeval/targets';
+import { EvaluationResponse, toEvaluationResponse } from './evaluation.mapper';
 
-export type ScoreEnqueuer = (evaluationId: string, dataVersion: number) => Promise<unknown>;
+export type EvaluationStatus = SelfEvaluationEntity['status'];
+/** Who edits: the unit before submission, the reviewer after it, the system (rescoring) at any time. */
+type Editor = 'unit' | 'reviewer' | 'system';
+const EDITABLE_BY: Record<Editor, readonly EvaluationStatus[]> = {
+  unit: ['draft', 'returned'],
+  reviewer: ['submitted'],
+  system: ['draft', 'submitted', 'approved', 'returned'],
+};
+export const EVALUATION_CONFLICT = '该自评已被他人修改、提交或审核，状态已变化，请刷新后重试';
+const NUMBER = /^\d+(\.\d{1,4})?$/;
+
+/** Everything the unit's evaluation form holds; fields left out are not changed. */
+export interface EvaluationForm {
+  goalActual?: string | null;
+  weights?: { indicatorId: string; weight: string | null }[];
+  explanations?: {
+    indicatorId: string;
+    text?: string | null;
+    causeCategory?: string | null;
+    notApplicable?: boolean;
+  }[];
+  sections?: Record<string, string>;
+}
+
+/** The reviewer's form: scores beside the self-scores, and optionally the decision. */
+export interface ReviewForm {
+  scores: { indicatorId: string; score: string | null; comment: string | null }[];
+  decision?: 'approve' | 'return';
+  reason?: string | null;
+}
 
 /**
  * Year-end self-evaluation (domain.md §4): inputs (year-end actuals, unit weights, texts) in the
  * database, scores derived by a job at a data version. Any input change bumps the version, marks
- * the scores stale and enqueues a scoring job; a job for an older version does nothing.
+ * the scores stale and enqueues a scoring job; a job for an older version does nothing. Every
+ * write is one conditional UPDATE (`transition()`) audited in its transaction.
  */
 export class EvaluationService {
   constructor(
     private readonly ds: DataSource,
-    private readonly enqueue: ScoreEnqueuer = async () => undefined,
+    private readonly enqueue: ScoreEnqueuer,
+    private readonly now: Clock,
   ) {}
 
-  private async ensure(em: EntityManager, sheetId: string): Promise<SelfEvaluationEntity> {
-    const repo = em.getRepository(SelfEvaluationEntity);
-    const found = await repo.findOneBy({ sheetId });
-    if (found) return found;
-    const sheet = await em.getRepository(TargetSheetEntity).findOneBy({ id: sheetId });
-    if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
-    if (sheet.status !== 'approved')
-      throw new DomainError('WORKFLOW_STATE', `“${sheet.name}”尚未批复，不能自评`, { sheet: sheet.name });
-    const profile = findProfile(DEFAULT_PROFILE_ID)!;
-    return repo.save(
-      repo.create({
-        sheetId,
-        unitId: sheet.unitId,
-        profileId: profile.id,
-        profileVersion: profile.version,
-        dataVersion: 0,
-        scoredVersion: null,
-        scoreState: 'stale',
-        scoreError: null,
-        total: null,
-        totalExact: null,
-        grade: null,
-        result: null,
-        executionExplanation: null,
-        scoredAt: null,
-        goalActual: null,
-        reportTexts: null,
-        status: 'draft',
-        submittedBy: null,
-        submittedAt: null,
-        decidedBy: null,
-        decidedAt: null,
-        returnReason: null,
-      }),
-    );
-  }
-
   /**
-   * Runs `change` and bumps the version in one transaction, then enqueues scoring (after the commit).
+   * Runs `edit` and bumps the version in one transaction, then enqueues scoring (after the commit).
    * The unit edits only a draft (a returned evaluation becomes a draft again); reviewers only a submitted one.
    */
   private async change(
     sheetId: string,
-    change: (em: EntityManager, ev: SelfEvaluationEntity) => Promise<void>,
-    by: 'unit' | 'reviewer' | 'system' = 'system',
+    by: Editor,
+    action: string,
+    actor: string,
+    edit: (em: EntityManager, ev: SelfEvaluationEntity, changes: AuditChange[]) => Promise<void>,
+    /** bump and rescore even when no field changed (a rescoring request) */
+    always = false,
   ) {
     const ev = await this.ds.transaction(async (em) => {
-      const ev = await this.ensure(em, sheetId);
-      if (by === 'unit') {
-        if (ev.status === 'submitted' || ev.status === 'approved')
-          throw new DomainError(
-            'WORKFLOW_STATE',
-            ev.status === 'approved' ? '自评已审核通过，不能再修改' : '自评已提交，评审人退回后才能修改',
-            { field: 'status' },
-          );
-        if (ev.status === 'returned') ev.status = 'draft';
-      }
-      if (by === 'reviewer' && ev.status !== 'submitted')
-        throw new DomainError('WORKFLOW_STATE', '只能评审已提交的自评', { field: 'status' });
-      await change(em, ev);
-      ev.dataVersion += 1;
-      ev.scoreState = 'stale';
-      return em.getRepository(SelfEvaluationEntity).save(ev);
+      const ev = await ensureEvaluation(em, sheetId);
+      assertEditable(ev, by);
+      const changes: AuditChange[] = [];
+      await edit(em, ev, changes);
+      // a form saved unchanged writes nothing and queues nothing
+      if (!changes.length && !always) return { ...ev, unchanged: true };
+      // the unit's first edit after a return makes it a draft again
+      if (by === 'unit' && ev.status === 'returned') changes.push(['状态', STATUS_NAME.returned, STATUS_NAME.draft]);
+      await transition(em, {
+        entity: SelfEvaluationEntity,
+        id: ev.id,
+        from: EDITABLE_BY[by],
+        to: by === 'unit' ? 'draft' : undefined,
+        set: {
+          scoreState: 'stale',
+          profileId: ev.profileId,
+          profileVersion: ev.profileVersion,
+          goalActual: ev.goalActual,
+          reportTexts: ev.reportTexts,
+        },
+        version: 'dataVersion',
+        bump: true,
+        expectedVersion: ev.dataVersion,
+        conflict: EVALUATION_CONFLICT,
+        audit: { action, actor, changes },
+      });
+      return { ...(await em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id })), unchanged: false };
     });
-    await this.enqueue(ev.id, ev.dataVersion);
-    return ev;
+    const { unchanged, ...saved } = ev;
+    if (!unchanged) await this.enqueue(saved.id, saved.dataVersion);
+    return saved;
   }
 
   /** Year-end data arrived or changed (Q4 submitted): score again. */
-  requestScoring(sheetId: string) {
-    return this.change(sheetId, async () => undefined);
+  requestScoring(sheetId: string, actor = 'system') {
+    return this.change(sheetId, 'system', 'rescore', actor, async () => undefined, true);
   }
 
-  setProfile(sheetId: string, profileId: string) {
+  setProfile(sheetId: string, profileId: string, actor = 'system') {
     const profile = findProfile(profileId);
     if (!profile) throw new DomainError('VALIDATION_FAILED', `未知的评分方案“${profileId}”`, { field: 'profileId' });
-    return this.change(
-      sheetId,
-      async (_em, ev) => {
-        ev.profileId = profile.id;
-        ev.profileVersion = profile.version;
-      },
-      'system',
-    );
+    return this.change(sheetId, 'system', 'profile', actor, async (_em, ev, changes) => {
+      changes.push([
+        '评分方案',
+        `${ev.profileId} 第 ${ev.profileVersion} 版`,
+        `${profile.id} 第 ${profile.version} 版`,
+      ]);
+      ev.profileId = profile.id;
+      ev.profileVersion = profile.version;
+    });
   }
 
   /** Unit weights (re-weighting before submission); sums per bucket are checked by the scoring job. */
-  setWeights(sheetId: string, weights: { indicatorId: string; weight: string | null }[]) {
-    for (const w of weights) {
-      if (w.weight !== null && !/^\d+(\.\d{1,4})?$/.test(w.weight))
-        throw new DomainError('VALIDATION_FAILED', `分值“${w.weight}”应为非负数（最多 4 位小数）`, { field: 'weight' });
-    }
-    return this.change(
-      sheetId,
-      async (em, ev) => {
-        const rows: IndicatorScoreEntity[] = [];
-        for (const w of weights)
-          rows.push(Object.assign(await this.row(em, ev, w.indicatorId), { unitWeight: w.weight }));
-        await em.getRepository(IndicatorScoreEntity).save(rows);
-      },
-      'unit',
-    );
+  setWeights(sheetId: string, weights: { indicatorId: string; weight: string | null }[], actor = 'system') {
+    return this.saveForm(sheetId, { weights }, actor);
   }
 
   /** The unit's own 偏差原因分析及改进措施: once written, drafts never replace it. */
@@ -147,18 +158,86 @@ export class EvaluationService {
     sheetId: string,
     indicatorId: string,
     patch: { text?: string | null; causeCategory?: string | null; notApplicable?: boolean },
+    actor = 'system',
   ) {
-    return this.change(
-      sheetId,
-      async (em, ev) => {
-        const r = await this.row(em, ev, indicatorId);
-        if (patch.text !== undefined) r.explanationText = patch.text?.trim() || null;
-        if (patch.causeCategory !== undefined) r.causeCategory = patch.causeCategory;
-        if (patch.notApplicable !== undefined) r.notApplicable = patch.notApplicable;
-        await em.getRepository(IndicatorScoreEntity).save(r);
-      },
-      'unit',
-    );
+    return this.saveForm(sheetId, { explanations: [{ indicatorId, ...patch }] }, actor);
+  }
+
+  /** The unit's own words for the year-end documents: 实际完成情况 and the narrative report's sections. */
+  setReportTexts(
+    sheetId: string,
+    texts: { goalActual?: string | null; sections?: Record<string, string> },
+    actor = 'system',
+  ) {
+    return this.saveForm(sheetId, texts, actor);
+  }
+
+  /**
+   * The unit's whole form (实际完成情况, weights, explanations, report sections) saved at once or not
+   * at all: one transaction, one version bump, one scoring job; fields that did not change are left alone.
+   */
+  async saveForm(sheetId: string, form: EvaluationForm, actor = 'system') {
+    for (const w of form.weights ?? []) {
+      if (w.weight !== null && !NUMBER.test(w.weight))
+        throw new DomainError('VALIDATION_FAILED', `分值“${w.weight}”应为非负数（最多 4 位小数）`, { field: 'weight' });
+    }
+    return this.change(sheetId, 'unit', 'update', actor, async (em, ev, changes) => {
+      const rows = await this.scoreRows(em, ev);
+      const touched = new Set<IndicatorScoreEntity>();
+      if (form.goalActual !== undefined) {
+        const text = form.goalActual?.trim() || null;
+        if (text !== ev.goalActual) changes.push(['实际完成情况', ev.goalActual, text]);
+        ev.goalActual = text;
+      }
+      for (const w of form.weights ?? []) {
+        const r = rows.get(w.indicatorId);
+        if (sameNumber(r.row.unitWeight, w.weight)) continue;
+        changes.push([`分值“${r.name}”`, r.row.unitWeight, w.weight]);
+        r.row.unitWeight = w.weight;
+        touched.add(r.row);
+      }
+      for (const x of form.explanations ?? []) {
+        const r = rows.get(x.indicatorId);
+        const text = x.text === undefined ? r.row.explanationText : x.text?.trim() || null;
+        const cause = x.causeCategory === undefined ? r.row.causeCategory : x.causeCategory;
+        const notApplicable = x.notApplicable ?? r.row.notApplicable;
+        if (text !== r.row.explanationText) changes.push([`偏差原因“${r.name}”`, r.row.explanationText, text]);
+        if (cause !== r.row.causeCategory) changes.push([`偏差原因类别“${r.name}”`, r.row.causeCategory, cause]);
+        if (notApplicable !== r.row.notApplicable)
+          changes.push([`不适用“${r.name}”`, String(r.row.notApplicable), String(notApplicable)]);
+        if (text === r.row.explanationText && cause === r.row.causeCategory && notApplicable === r.row.notApplicable)
+          continue;
+        Object.assign(r.row, { explanationText: text, causeCategory: cause, notApplicable });
+        touched.add(r.row);
+      }
+      if (touched.size) await em.getRepository(IndicatorScoreEntity).save([...touched]);
+      if (form.sections) await this.applySections(em, ev, form.sections, changes);
+    });
+  }
+
+  private async applySections(
+    em: EntityManager,
+    ev: SelfEvaluationEntity,
+    sections: Record<string, string>,
+    changes: AuditChange[],
+  ) {
+    const sheet = await findSheet(em, ev.sheetId);
+    if (sheet.kind !== 'department')
+      throw new DomainError('VALIDATION_FAILED', '只有部门整体支出自评有自评报告正文', { field: 'sections' });
+    const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+    const problems = checkSectionTexts(outlineForRegion(unit.region), sections);
+    if (problems.length)
+      throw new DomainError('VALIDATION_FAILED', problems.map((p) => p.message).join('；'), {
+        field: problems[0].field,
+      });
+    const merged = { ...(ev.reportTexts ?? {}) };
+    for (const [id, text] of Object.entries(sections)) {
+      const before = merged[id] ?? null;
+      if (text.trim()) merged[id] = text.trim();
+      else delete merged[id];
+      if ((merged[id] ?? null) !== before) changes.push([`自评报告“${id}”`, before, merged[id] ?? null]);
+    }
+    ev.reportTexts = merged;
   }
 
   /**
@@ -166,30 +245,70 @@ export class EvaluationService {
    * an input like any other: it bumps the data version, and a report rendered before it is not reused.
    */
   async review(sheetId: string, indicatorId: string, score: string | null, comment: string | null, reviewer: string) {
-    let saved!: IndicatorScoreEntity;
-    await this.change(
-      sheetId,
-      async (em, ev) => {
-        const r = await this.row(em, ev, indicatorId);
-        if (score !== null) {
-          if (!/^\d+(\.\d{1,4})?$/.test(score))
-            throw new DomainError('VALIDATION_FAILED', `评审得分“${score}”应为非负数`, { field: 'score' });
-          if (r.weight !== null && new D(score).gt(r.weight))
-            throw new DomainError('VALIDATION_FAILED', `评审得分 ${score} 超过该指标分值 ${r.weight}`, {
-              field: 'score',
-            });
-        }
-        Object.assign(r, {
-          reviewerScore: score,
-          reviewerComment: comment?.trim() || null,
-          reviewer,
-          reviewedAt: new Date(),
+    const ev = await this.reviewForm(sheetId, { scores: [{ indicatorId, score, comment }] }, reviewer);
+    return this.ds.getRepository(IndicatorScoreEntity).findOneByOrFail({ evaluationId: ev.id, indicatorId });
+  }
+
+  /**
+   * The reviewer's whole form in one transaction: changed scores (audited, one version bump), then
+   * the decision. Reviewer scores do not change the rule scores, so approving in the same form needs
+   * the rule scores current when the form was read, not a new scoring run (and no waiting for one).
+   */
+  async reviewForm(sheetId: string, form: ReviewForm, actor: string) {
+    for (const s of form.scores) {
+      if (s.score !== null && !NUMBER.test(s.score))
+        throw new DomainError('VALIDATION_FAILED', `评审得分“${s.score}”应为非负数`, { field: 'score' });
+    }
+    if (form.decision === 'return' && !form.reason?.trim())
+      throw new DomainError('VALIDATION_FAILED', '退回须填写原因', { field: 'reason' });
+    const ev = await this.ds.transaction(async (em) => {
+      const ev = await ensureEvaluation(em, sheetId);
+      assertEditable(ev, 'reviewer');
+      const scoredBefore = isCurrent(ev);
+      const rows = await this.scoreRows(em, ev);
+      const changes: AuditChange[] = [];
+      const touched: IndicatorScoreEntity[] = [];
+      for (const s of form.scores) {
+        const r = rows.get(s.indicatorId);
+        const comment = s.comment?.trim() || null;
+        if (sameNumber(r.row.reviewerScore, s.score) && comment === r.row.reviewerComment) continue;
+        if (s.score !== null && r.row.weight !== null && new D(s.score).gt(r.row.weight))
+          throw new DomainError('VALIDATION_FAILED', `评审得分 ${s.score} 超过该指标分值 ${r.row.weight}`, {
+            field: 'score',
+          });
+        changes.push([`评审得分“${r.name}”`, r.row.reviewerScore, s.score]);
+        if (comment !== r.row.reviewerComment) changes.push([`评审意见“${r.name}”`, r.row.reviewerComment, comment]);
+        Object.assign(r.row, {
+          reviewerScore: s.score,
+          reviewerComment: comment,
+          reviewer: actor,
+          reviewedAt: this.now(),
         });
-        saved = await em.getRepository(IndicatorScoreEntity).save(r);
-      },
-      'reviewer',
-    );
-    return saved;
+        touched.push(r.row);
+      }
+      let version = ev.dataVersion;
+      if (touched.length) {
+        await em.getRepository(IndicatorScoreEntity).save(touched);
+        // Reviewer scores are not inputs of the rule scores: current rule scores stay current at the
+        // new version (reports of the old version are not reused); otherwise they are computed again.
+        await transition(em, {
+          entity: SelfEvaluationEntity,
+          id: ev.id,
+          from: ['submitted'],
+          set: scoredBefore ? { scoredVersion: ev.dataVersion + 1 } : { scoreState: 'stale' },
+          version: 'dataVersion',
+          bump: true,
+          expectedVersion: version,
+          conflict: EVALUATION_CONFLICT,
+          audit: { action: 'review', actor, changes },
+        });
+        version += 1;
+      }
+      if (form.decision) await this.decideIn(em, ev, form.decision, form.reason ?? null, actor, version, scoredBefore);
+      return { id: ev.id, dataVersion: version, rescore: touched.length > 0 && !scoredBefore };
+    });
+    if (ev.rescore) await this.enqueue(ev.id, ev.dataVersion);
+    return this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id });
   }
 
   /**
@@ -198,16 +317,16 @@ export class EvaluationService {
    */
   async submit(sheetId: string, actor: string) {
     return this.ds.transaction(async (em) => {
-      const ev = await this.ensure(em, sheetId);
+      const ev = await ensureEvaluation(em, sheetId);
       if (ev.status === 'submitted' || ev.status === 'approved')
         throw new DomainError('WORKFLOW_STATE', '自评已提交', { field: 'status' });
-      if (ev.scoreState !== 'scored' || ev.scoredVersion !== ev.dataVersion)
+      if (!isCurrent(ev) || !ev.result)
         throw new DomainError(
           'WORKFLOW_STATE',
           ev.scoreState === 'failed' ? `自评打分失败，不能提交：${ev.scoreError}` : '自评得分正在计算，请稍后再提交',
           { field: 'scoreState' },
         );
-      const result = ev.result as unknown as SheetScore;
+      const result = ev.result;
       const missing = [
         ...(result.execution?.explanationMissing ? ['预算执行率'] : []),
         ...result.indicators.filter((i) => i.explanationMissing).map((i) => `“${i.name}”`),
@@ -218,82 +337,76 @@ export class EvaluationService {
           `以下项目须填写偏差原因分析及改进措施后才能提交：${missing.join('、')}`,
           { field: 'explanations' },
         );
-      Object.assign(ev, { status: 'submitted', submittedBy: actor, submittedAt: new Date(), returnReason: null });
-      return em.getRepository(SelfEvaluationEntity).save(ev);
+      // the version is the one scored: an input changed since then makes this a conflict
+      await transition(em, {
+        entity: SelfEvaluationEntity,
+        id: ev.id,
+        from: EDITABLE_BY.unit,
+        to: 'submitted',
+        set: { submittedBy: actor, submittedAt: this.now(), returnReason: null },
+        version: 'dataVersion',
+        expectedVersion: ev.dataVersion,
+        conflict: EVALUATION_CONFLICT,
+        audit: { action: 'submit', actor, changes: [['状态', STATUS_NAME[ev.status], STATUS_NAME.submitted]] },
+      });
+      return em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id });
     });
   }
 
   /** The evaluator approves a submitted self-evaluation or returns it with a reason. */
   async decide(sheetId: string, decision: 'approve' | 'return', reason: string | null, actor: string) {
-    if (decision === 'return' && !reason?.trim())
-      throw new DomainError('VALIDATION_FAILED', '退回须填写原因', { field: 'reason' });
-    return this.ds.transaction(async (em) => {
-      const ev = await this.ensure(em, sheetId);
-      if (ev.status !== 'submitted')
-        throw new DomainError('WORKFLOW_STATE', '只能审核已提交的自评', { field: 'status' });
-      if (decision === 'approve' && (ev.scoreState !== 'scored' || ev.scoredVersion !== ev.dataVersion))
-        throw new DomainError('WORKFLOW_STATE', '评审得分正在重新计算，请稍后再审核通过', { field: 'scoreState' });
-      Object.assign(ev, {
-        status: decision === 'approve' ? 'approved' : 'returned',
-        decidedBy: actor,
-        decidedAt: new Date(),
-        returnReason: decision === 'return' ? reason!.trim() : null,
-      });
-      return em.getRepository(SelfEvaluationEntity).save(ev);
+    return this.reviewForm(sheetId, { scores: [], decision, reason }, actor);
+  }
+
+  private async decideIn(
+    em: EntityManager,
+    ev: SelfEvaluationEntity,
+    decision: 'approve' | 'return',
+    reason: string | null,
+    actor: string,
+    version: number,
+    scored: boolean,
+  ) {
+    if (decision === 'approve' && !scored)
+      throw new DomainError('WORKFLOW_STATE', '评审得分正在重新计算，请稍后再审核通过', { field: 'scoreState' });
+    const to = decision === 'approve' ? 'approved' : 'returned';
+    await transition(em, {
+      entity: SelfEvaluationEntity,
+      id: ev.id,
+      from: ['submitted'],
+      to,
+      set: { decidedBy: actor, decidedAt: this.now(), returnReason: decision === 'return' ? reason?.trim() : null },
+      version: 'dataVersion',
+      expectedVersion: version,
+      conflict: EVALUATION_CONFLICT,
+      audit: {
+        action: decision,
+        actor,
+        changes: [['状态', STATUS_NAME.submitted, STATUS_NAME[to]]],
+        reason: reason?.trim() || null,
+      },
     });
   }
 
-  /** The unit's own words for the year-end documents: 实际完成情况 and the narrative report's sections. */
-  setReportTexts(sheetId: string, texts: { goalActual?: string | null; sections?: Record<string, string> }) {
-    return this.change(
-      sheetId,
-      async (em, ev) => {
-        if (texts.goalActual !== undefined) ev.goalActual = texts.goalActual?.trim() || null;
-        if (texts.sections) {
-          const sheet = await em.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
-          if (sheet.kind !== 'department')
-            throw new DomainError('VALIDATION_FAILED', '只有部门整体支出自评有自评报告正文', { field: 'sections' });
-          const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-          const problems = checkSectionTexts(outlineForRegion(unit.region), texts.sections);
-          if (problems.length)
-            throw new DomainError('VALIDATION_FAILED', problems.map((p) => p.message).join('；'), {
-              field: problems[0].field,
-            });
-          const merged = { ...(ev.reportTexts ?? {}) };
-          for (const [id, text] of Object.entries(texts.sections)) {
-            if (text.trim()) merged[id] = text.trim();
-            else delete merged[id];
-          }
-          ev.reportTexts = merged;
+  /** Score rows by indicator (new ones made on demand), with the indicator's name for the audit trail. */
+  private async scoreRows(em: EntityManager, ev: SelfEvaluationEntity) {
+    const indicators = new Map((await sheetIndicators(em, ev.sheetId)).map((i) => [i.id, i]));
+    const rows = new Map((await indicatorScores(em, ev.id)).map((r) => [r.indicatorId, r]));
+    return {
+      get(indicatorId: string) {
+        const ind = indicators.get(indicatorId);
+        if (!ind)
+          throw new DomainError('VALIDATION_FAILED', `指标 ${indicatorId} 不属于这张绩效目标表`, {
+            field: 'indicatorId',
+          });
+        let row = rows.get(indicatorId);
+        if (!row) {
+          row = newIndicatorScore(em, ev.id, indicatorId);
+          rows.set(indicatorId, row);
         }
+        return { row, name: ind.name };
       },
-      'unit',
-    );
-  }
-
-  private async row(em: EntityManager, ev: SelfEvaluationEntity, indicatorId: string): Promise<IndicatorScoreEntity> {
-    const ind = await em.getRepository(IndicatorEntity).findOneBy({ id: indicatorId, sheetId: ev.sheetId });
-    if (!ind)
-      throw new DomainError('VALIDATION_FAILED', `指标 ${indicatorId} 不属于这张绩效目标表`, { field: 'indicatorId' });
-    const repo = em.getRepository(IndicatorScoreEntity);
-    const r =
-      (await repo.findOneBy({ evaluationId: ev.id, indicatorId })) ??
-      repo.create({
-        evaluationId: ev.id,
-        indicatorId,
-        notApplicable: false,
-        unitWeight: null,
-        explanationText: null,
-        causeCategory: null,
-        weight: null,
-        ruleScore: null,
-        draft: null,
-        reviewerScore: null,
-        reviewerComment: null,
-        reviewer: null,
-        reviewedAt: null,
-      });
-    return r;
+    };
   }
 
   // ---- the job's work ----------------------------------------------------------------------
@@ -301,12 +414,10 @@ export class EvaluationService {
   async score(evaluationId: string, dataVersion: number): Promise<'scored' | 'failed' | 'skipped'> {
     return this.ds.transaction(async (em) => {
       const evRepo = em.getRepository(SelfEvaluationEntity);
-      const ev = await evRepo.findOneBy({ id: evaluationId });
+      // locked: an edit or decision made while scoring waits, and is not overwritten by the save below
+      const ev = await lockEvaluation(em, { id: evaluationId });
       if (!ev || ev.dataVersion !== dataVersion) return 'skipped';
-      const sheet = await em.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
-      const indicators = await em
-        .getRepository(IndicatorEntity)
-        .find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
+      const { sheet, indicators } = await sheetWithIndicators(em, ev.sheetId);
       const reports = await em.getRepository(QuarterReportEntity).findBy({ sheetId: sheet.id });
       const byPeriod = new Map(reports.map((r) => [r.period, r]));
       const q4 = byPeriod.get('Q4');
@@ -314,12 +425,9 @@ export class EvaluationService {
       for (const p of PERIODS) {
         const rep = byPeriod.get(p);
         if (!rep) continue;
-        for (const v of await em.getRepository(IndicatorValueEntity).findBy({ reportId: rep.id }))
-          values.set(`${p}:${v.indicatorId}`, [v]);
+        for (const v of await indicatorValues(em, rep.id)) values.set(`${p}:${v.indicatorId}`, [v]);
       }
-      const rows = new Map(
-        (await em.getRepository(IndicatorScoreEntity).findBy({ evaluationId })).map((r) => [r.indicatorId, r]),
-      );
+      const rows = new Map((await indicatorScores(em, evaluationId)).map((r) => [r.indicatorId, r]));
       const inputs: ScoringIndicatorInput[] = indicators.map((i) => {
         const year = values.get(`Q4:${i.id}`)?.[0];
         const r = rows.get(i.id);
@@ -356,7 +464,7 @@ export class EvaluationService {
           scoreState: 'failed',
           scoreError: result.errors.map((e) => `${e.field}：${e.message}`).join('\n'),
           scoredVersion: dataVersion,
-          scoredAt: new Date(),
+          scoredAt: this.now(),
         });
         await evRepo.save(ev);
         return 'failed';
@@ -364,20 +472,7 @@ export class EvaluationService {
       const scoreRepo = em.getRepository(IndicatorScoreEntity);
       const toSave = result.indicators.map((s) => {
         const ind = indicators[s.index];
-        const r =
-          rows.get(ind.id) ??
-          scoreRepo.create({
-            evaluationId,
-            indicatorId: ind.id,
-            notApplicable: false,
-            unitWeight: null,
-            explanationText: null,
-            causeCategory: null,
-            reviewerScore: null,
-            reviewerComment: null,
-            reviewer: null,
-            reviewedAt: null,
-          });
+        const r = rows.get(ind.id) ?? newIndicatorScore(em, evaluationId, ind.id);
         // the draft is only ever a suggestion next to an empty human text
         return Object.assign(r, { weight: s.weight, ruleScore: s.score, draft: r.explanationText ? null : s.draft });
       });
@@ -386,11 +481,11 @@ export class EvaluationService {
         scoreState: 'scored',
         scoreError: null,
         scoredVersion: dataVersion,
-        scoredAt: new Date(),
+        scoredAt: this.now(),
         total: result.total,
         totalExact: result.totalExact,
         grade: result.grade,
-        result: result as unknown as Record<string, unknown>,
+        result,
       });
       await evRepo.save(ev);
       return 'scored';
@@ -422,28 +517,26 @@ export class EvaluationService {
 
   /** The newest rendered document of an evaluation (its 自评表 unless another kind is asked for), if any. */
   async latestReport(sheetId: string, kind?: ReportKind): Promise<ReportFileEntity | null> {
-    const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId });
+    const ev = await findEvaluation(this.ds, sheetId);
     if (!ev) return null;
-    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheetId });
-    const wanted = kind ?? (sheet.kind === 'department' ? 'department-self-eval' : 'project-self-eval');
+    // the first document of a sheet is its 自评表
+    const wanted = kind ?? reportKindsFor((await findSheet(this.ds, sheetId)).kind)[0];
     return this.ds
       .getRepository(ReportFileEntity)
       .findOne({ where: { evaluationId: ev.id, kind: wanted }, order: { dataVersion: 'DESC' } });
   }
 
   /** What the UI and the report show: rule score, reviewer score, and the total with reviewer scores final. */
-  async get(sheetId: string) {
-    const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId });
+  async get(sheetId: string): Promise<EvaluationResponse> {
+    const ev = await findEvaluation(this.ds, sheetId);
     if (!ev) throw new DomainError('NOT_FOUND', '这张目标表还没有自评', { field: 'sheetId' });
-    const rows = await this.ds.getRepository(IndicatorScoreEntity).findBy({ evaluationId: ev.id });
-    const result = ev.result as unknown as SheetScore | null;
+    const rows = await indicatorScores(this.ds, ev.id);
+    const result = ev.result;
     let reviewedTotal: string | null = null;
     let reviewedGrade: string | null = null;
     if (result?.execution && rows.some((r) => r.reviewerScore !== null)) {
       const byId = new Map(rows.map((r) => [r.indicatorId, r]));
-      const indicators = await this.ds
-        .getRepository(IndicatorEntity)
-        .find({ where: { sheetId }, order: { position: 'ASC' } });
+      const indicators = await sheetIndicators(this.ds, sheetId);
       const reviewer = new Map<number, string>();
       result.indicators.forEach((s) => {
         const r = byId.get(indicators[s.index].id)?.reviewerScore;
@@ -451,14 +544,36 @@ export class EvaluationService {
       });
       ({ total: reviewedTotal, grade: reviewedGrade } = finalResult(result, reviewer));
     }
-    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheetId });
-    return {
-      ...ev,
+    const sheet = await findSheet(this.ds, sheetId);
+    return toEvaluationResponse(ev, {
       sheetKind: sheet.kind,
       indicators: rows,
       reviewedTotal,
       reviewedGrade,
-      current: ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion,
-    };
+      current: isCurrent(ev),
+    });
   }
+}
+
+/** Scores computed from the data as it is now. */
+export function isCurrent(ev: Pick<SelfEvaluationEntity, 'scoreState' | 'scoredVersion' | 'dataVersion'>) {
+  return ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion;
+}
+
+function assertEditable(ev: SelfEvaluationEntity, by: Editor) {
+  if (by === 'unit' && !EDITABLE_BY.unit.includes(ev.status))
+    throw new DomainError(
+      'WORKFLOW_STATE',
+      ev.status === 'approved' ? '自评已审核通过，不能再修改' : '自评已提交，评审人退回后才能修改',
+      { field: 'status' },
+    );
+  if (by === 'reviewer' && ev.status !== 'submitted')
+    throw new DomainError('WORKFLOW_STATE', '只能审核已提交的自评', { field: 'status' });
+}
+
+/** Equal as numbers ("5" and "5.0000" are the same weight), or both empty. */
+function sameNumber(a: string | null, b: string | null): boolean {
+  if (a === null || b === null || a.trim() === '' || b.trim() === '')
+    return (a?.trim() || null) === (b?.trim() || null);
+  return NUMBER.test(a.trim()) && NUMBER.test(b.trim()) ? new D(a).eq(b) : a === b;
 }

@@ -1,3 +1,6 @@
 export * from './evaluation.service';
 export * from './evaluation.module';
 export * from './scoring.handlers';
+export * from './quarter-submission';
+export * from './report-requests';
+export * from './evaluation.mapper';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import { HandlesJob, Job, JobPayload, JobProducer, jobId, JobResult, QUEUE_OF } from '@selfeval/jobs';
+import { HandlesJob, Job, JobPayload, JobProducer, JobResult, scoreJobId } from '@selfeval/jobs';
 import { EvaluationService } from './evaluation.service';
 
 @Injectable()
@@ -20,16 +20,13 @@ export class ScoringHandlers {
   @HandlesJob(Job.RecomputeAll)
   async recomputeAll({ profileId }: JobPayload[Job.RecomputeAll]): Promise<JobResult[Job.RecomputeAll]> {
     const stale = await this.evaluations.markProfileStale(profileId);
-    const queue = this.jobs.queue(QUEUE_OF[Job.ScoreSheet]);
-    for (let i = 0; i < stale.length; i += 1000) {
-      await queue.addBulk(
-        stale.slice(i, i + 1000).map((e) => ({
-          name: Job.ScoreSheet,
-          data: { evaluationId: e.id, dataVersion: e.dataVersion },
-          opts: { jobId: jobId(Job.ScoreSheet, e.id, `v${e.dataVersion}`) },
-        })),
-      );
-    }
+    await this.jobs.enqueueBulk(
+      Job.ScoreSheet,
+      stale.map((e) => ({
+        data: { evaluationId: e.id, dataVersion: e.dataVersion },
+        jobId: scoreJobId(e.id, e.dataVersion),
+      })),
+    );
     return { enqueued: stale.length };
   }
 }

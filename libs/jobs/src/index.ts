@@ -6,3 +6,4 @@ export * from './jobs.module';
 export * from './jobs.tokens';
 export * from './redis-connection';
 export * from './embedded-redis';
+export * from './job-requests';

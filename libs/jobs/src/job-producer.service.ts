@@ -24,6 +24,7 @@ export class JobProducer implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The BullMQ queue, for inspection (counts, health, tests); jobs go in only through the methods below. */
   queue(name: Queue): BullQueue {
     let q = this.queues.get(name);
     if (!q) {
@@ -42,6 +43,21 @@ export class JobProducer implements OnApplicationShutdown {
   /** The only way to enqueue: the payload type follows the job name. */
   async enqueue<J extends Job>(job: J, data: JobPayload[J], opts: JobsOptions = {}) {
     return this.queue(QUEUE_OF[job]).add(job, data, opts);
+  }
+
+  /** Many jobs of one kind in one round trip each thousand (fan-outs). */
+  async enqueueBulk<J extends Job>(job: J, items: { data: JobPayload[J]; jobId: string }[]) {
+    const queue = this.queue(QUEUE_OF[job]);
+    for (let i = 0; i < items.length; i += 1000) {
+      await queue.addBulk(
+        items.slice(i, i + 1000).map((it) => ({ name: job, data: it.data, opts: { jobId: it.jobId } })),
+      );
+    }
+  }
+
+  /** A repeating job; upserting by name is idempotent across processes and restarts. */
+  async schedule<J extends Job>(name: string, job: J, data: JobPayload[J], repeat: { pattern: string; tz: string }) {
+    await this.queue(QUEUE_OF[job]).upsertJobScheduler(name, repeat, { name: job, data });
   }
 
   /** Enqueue and wait for the result (CLI, doctor, tests); rejects with the job's failure reason. */

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { PERIOD_NAME } from '@selfeval/domain';
-import { HandlesJob, Job, JobPayload, JobProducer, JobResult, Queue } from '@selfeval/jobs';
+import { HandlesJob, Job, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
 import { MailService } from '@selfeval/mail';
-import { ActualsService } from '@selfeval/actuals';
-import { UnitEntity } from '@selfeval/db';
+import { ActualsQueries } from '@selfeval/actuals';
+import { CLOCK, Clock, UnitEntity } from '@selfeval/db';
 import { DataSource, In } from 'typeorm';
 import { queueRobotNotice } from './robot-webhook.handlers';
 
@@ -15,27 +15,22 @@ export class ReminderHandlers implements OnApplicationBootstrap {
   private readonly logger = new Logger(ReminderHandlers.name);
 
   constructor(
-    private readonly actuals: ActualsService,
+    private readonly actuals: ActualsQueries,
     private readonly mail: MailService,
     private readonly jobs: JobProducer,
     private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
   /** One scheduler for the whole deployment: upsert is idempotent across workers and restarts. */
   async onApplicationBootstrap() {
-    await this.jobs
-      .queue(Queue.Mail)
-      .upsertJobScheduler(
-        'daily-reminders',
-        { pattern: '0 0 8 * * *', tz: 'Asia/Shanghai' },
-        { name: Job.SendReminders, data: {} },
-      );
+    await this.jobs.schedule('daily-reminders', Job.SendReminders, {}, { pattern: '0 0 8 * * *', tz: 'Asia/Shanghai' });
   }
 
   @HandlesJob(Job.SendReminders)
   async sendReminders({ at }: JobPayload[Job.SendReminders]): Promise<JobResult[Job.SendReminders]> {
-    const now = at ? new Date(at) : new Date();
+    const now = at ? new Date(at) : this.now();
     const pending = await this.actuals.pendingReminders(now, this.config.reminderDays);
     const units = new Map(
       (pending.length

@@ -1,12 +1,13 @@
-import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import {
   ContentStore,
-  MonitoringResultEntity,
+  findSheet,
+  findUnit,
+  monitoringResult,
   QuarterReportEntity,
+  REPORT_STORE,
   ReportFileEntity,
   SelfEvaluationEntity,
   TargetSheetEntity,
@@ -19,16 +20,12 @@ import { MailService } from '@selfeval/mail';
 
 @Injectable()
 export class ReportMailHandlers {
-  private readonly store: ContentStore;
-
   constructor(
     private readonly ds: DataSource,
     private readonly mail: MailService,
     private readonly jobs: JobProducer,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.store = new ContentStore(path.join(config.dataDir, 'reports'));
-  }
+    @Inject(REPORT_STORE) private readonly store: ContentStore,
+  ) {}
 
   /** Each report version reaches each recipient once: the delivery key is file + recipient. */
   @HandlesJob(Job.MailReport)
@@ -65,17 +62,17 @@ export class ReportMailHandlers {
     let summary = '';
     if (file.quarterReportId) {
       const report = await this.ds.getRepository(QuarterReportEntity).findOneByOrFail({ id: file.quarterReportId });
-      const lights = await this.ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id });
+      const lights = await monitoringResult(this.ds, report.id);
       sheetId = report.sheetId;
       if (lights)
         summary = `资金执行预警：${LIGHT_LABELS[lights.spendingLight as Light] ?? lights.spendingLight}；指标预警：${LIGHT_LABELS[lights.indicatorLight as Light] ?? lights.indicatorLight}。`;
-    } else {
-      const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: file.evaluationId! });
+    } else if (file.evaluationId) {
+      const ev = await this.ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: file.evaluationId });
       sheetId = ev.sheetId;
       summary = `自评得分 ${ev.total} 分，等级“${ev.grade}”。`;
-    }
-    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: sheetId });
-    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+    } else throw new UnrecoverableError(`report file ${file.id} belongs to nothing`);
+    const sheet = await findSheet(this.ds, sheetId);
+    const unit = await findUnit(this.ds, sheet.unitId);
     return { sheet, unit, summary };
   }
 }

@@ -1,17 +1,20 @@
 import type { DataSource } from 'typeorm';
 import {
-  IndicatorEntity,
-  IndicatorScoreEntity,
-  IndicatorValueEntity,
-  MonitoringResultEntity,
+  approvedProjectSheets,
+  findEvaluation,
+  findQuarterReport,
+  findUnit,
+  indicatorScores,
+  indicatorValues,
+  monitoringResult,
   QuarterReportEntity,
-  ReportSpendingEntity,
+  quarterReportsByPeriod,
+  reportSpending,
   SelfEvaluationEntity,
+  sheetWithIndicators,
   TargetSheetEntity,
-  UnitEntity,
 } from '@selfeval/db';
-import type { SheetScore } from '@selfeval/domain';
-import { D, outlineForRegion, PERIODS } from '@selfeval/domain';
+import { D, outlineForRegion, PERIODS, sheetLabel } from '@selfeval/domain';
 import type { DepartmentReportSource } from './view-models/department-report';
 import type { MonitoringTableSource } from './view-models/monitoring-table';
 import type { MoneyLine, SelfEvalSource } from './view-models/self-eval-table';
@@ -43,26 +46,14 @@ function moneyLines(sheet: TargetSheetEntity, spentBySource: Map<string, string>
 
 /** Everything a 自评表 shows, read from the database for one scored evaluation. */
 export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluationEntity): Promise<SelfEvalSource> {
-  const sheet = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: evaluation.sheetId });
-  const unit = await ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-  const indicators = await ds
-    .getRepository(IndicatorEntity)
-    .find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
-  const q4 = await ds.getRepository(QuarterReportEntity).findOneBy({ sheetId: sheet.id, period: 'Q4' });
-  const values = q4
-    ? new Map((await ds.getRepository(IndicatorValueEntity).findBy({ reportId: q4.id })).map((v) => [v.indicatorId, v]))
-    : new Map();
-  const spent = q4
-    ? new Map(
-        (await ds.getRepository(ReportSpendingEntity).findBy({ reportId: q4.id })).map((s) => [s.source, s.amount]),
-      )
-    : new Map<string, string>();
-  const rows = new Map(
-    (await ds.getRepository(IndicatorScoreEntity).findBy({ evaluationId: evaluation.id })).map((r) => [
-      r.indicatorId,
-      r,
-    ]),
-  );
+  if (!evaluation.result) throw new Error(`evaluation ${evaluation.id} has no scores`);
+  const score = evaluation.result;
+  const { sheet, indicators } = await sheetWithIndicators(ds, evaluation.sheetId);
+  const unit = await findUnit(ds, sheet.unitId);
+  const q4 = await findQuarterReport(ds, sheet.id, 'Q4');
+  const values = new Map((q4 ? await indicatorValues(ds, q4.id) : []).map((v) => [v.indicatorId, v]));
+  const spent = new Map((q4 ? await reportSpending(ds, q4.id) : []).map((s) => [s.source, s.amount]));
+  const rows = new Map((await indicatorScores(ds, evaluation.id)).map((r) => [r.indicatorId, r]));
   const reviewerScores = new Map<number, string>();
   const reviewerComments = new Map<number, string>();
   indicators.forEach((ind, i) => {
@@ -97,7 +88,7 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
         explanation: rows.get(ind.id)?.explanationText ?? null,
       };
     }),
-    score: evaluation.result as unknown as SheetScore,
+    score,
     reviewerScores,
     reviewerComments,
     executionExplanation: evaluation.executionExplanation,
@@ -112,23 +103,20 @@ export async function loadDepartmentReportSource(
   ds: DataSource,
   evaluation: SelfEvaluationEntity,
 ): Promise<{ source: DepartmentReportSource; unscored: string[] }> {
-  const sheet = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: evaluation.sheetId });
+  const { sheet } = await sheetWithIndicators(ds, evaluation.sheetId);
   if (sheet.kind !== 'department') throw new Error(`sheet ${sheet.id} is not a department sheet`);
-  const unit = await ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-  const projectSheets = await ds.getRepository(TargetSheetEntity).find({
-    where: { unitId: unit.id, year: sheet.year, kind: 'project', status: 'approved' },
-    order: { name: 'ASC' },
-  });
+  const unit = await findUnit(ds, sheet.unitId);
+  const projectSheets = await approvedProjectSheets(ds, unit.id, sheet.year);
   const projects: SelfEvalSource[] = [];
   const unscored: string[] = [];
   const otherProjects: NonNullable<DepartmentReportSource['otherProjects']> = [];
   for (const ps of projectSheets) {
-    const pe = await ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId: ps.id });
+    const pe = await findEvaluation(ds, ps.id);
     if (pe?.scoreState === 'scored' && pe.result) projects.push(await loadSelfEvalSource(ds, pe));
     else {
       unscored.push(ps.name);
       // its money still belongs to the department's 项目支出
-      const q4 = await ds.getRepository(QuarterReportEntity).findOneBy({ sheetId: ps.id, period: 'Q4' });
+      const q4 = await findQuarterReport(ds, ps.id, 'Q4');
       const initial = ps.budgetTotal ?? '0';
       otherProjects.push({
         name: ps.name,
@@ -136,8 +124,7 @@ export async function loadDepartmentReportSource(
       });
     }
   }
-  const reports = await ds.getRepository(QuarterReportEntity).findBy({ sheetId: sheet.id });
-  const byPeriod = new Map(reports.map((r) => [r.period, r]));
+  const byPeriod = await quarterReportsByPeriod(ds, sheet.id);
   return {
     source: {
       year: sheet.year,
@@ -156,38 +143,24 @@ export async function loadDepartmentReportSource(
   };
 }
 
-interface StoredLights {
-  spending: MonitoringTableSource['spending'];
-  indicators: {
-    indicatorId: string;
-    light: MonitoringTableSource['indicators'][number]['light'];
-    progress: string | null;
-  }[];
-}
-
 /** The 季度绩效运行监控表 of one quarter report, from its stored monitoring result. */
 export async function loadMonitoringSource(
   ds: DataSource,
   report: QuarterReportEntity,
 ): Promise<MonitoringTableSource> {
-  const sheet = await ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: report.sheetId });
-  const unit = await ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-  const result = await ds.getRepository(MonitoringResultEntity).findOneBy({ reportId: report.id });
+  const { sheet, indicators } = await sheetWithIndicators(ds, report.sheetId);
+  const unit = await findUnit(ds, sheet.unitId);
+  const result = await monitoringResult(ds, report.id);
   if (!result || result.dataVersion !== report.dataVersion)
     throw new Error(`monitoring of report ${report.id} v${report.dataVersion} not computed yet`);
-  const details = result.details as unknown as StoredLights;
+  const details = result.details;
   const lights = new Map(details.indicators.map((l) => [l.indicatorId, l]));
-  const indicators = await ds
-    .getRepository(IndicatorEntity)
-    .find({ where: { sheetId: sheet.id }, order: { position: 'ASC' } });
-  const values = new Map(
-    (await ds.getRepository(IndicatorValueEntity).findBy({ reportId: report.id })).map((v) => [v.indicatorId, v]),
-  );
+  const values = new Map((await indicatorValues(ds, report.id)).map((v) => [v.indicatorId, v]));
   return {
     year: report.year,
     period: report.period as MonitoringTableSource['period'],
     unitName: unit.name,
-    sheetName: sheet.kind === 'department' ? '部门整体支出' : sheet.name,
+    sheetName: sheetLabel(sheet),
     department: sheet.kind === 'department',
     projectCode: sheet.projectCode,
     status: report.status,

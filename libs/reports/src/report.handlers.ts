@@ -1,15 +1,18 @@
-import * as path from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import * as path from 'node:path';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import {
+  CLOCK,
+  Clock,
   ContentStore,
+  findSheet,
+  findUnit,
   QuarterReportEntity,
+  REPORT_STORE,
   ReportFileEntity,
   SelfEvaluationEntity,
-  TargetSheetEntity,
-  UnitEntity,
 } from '@selfeval/db';
 import { REPORT_KIND_TITLES, ReportKind, reportKindsFor } from '@selfeval/domain';
 import { HandlesJob, Job, jobId, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
@@ -31,12 +34,13 @@ export class ReportHandlers implements OnApplicationShutdown {
   private readonly logger = new Logger(ReportHandlers.name);
   private readonly renderer: PdfRenderer;
   private readonly templates = new TemplateRegistry();
-  private readonly store: ContentStore;
 
   constructor(
     private readonly ds: DataSource,
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(REPORT_STORE) private readonly store: ContentStore,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {
     // profiles under DATA_DIR/chromium: a Chromium left by a killed worker is stopped here
     this.renderer = new PdfRenderer({
@@ -47,7 +51,6 @@ export class ReportHandlers implements OnApplicationShutdown {
     });
     if (this.renderer.reaped.length)
       this.logger.warn(`stopped ${this.renderer.reaped.length} Chromium left by a killed process`);
-    this.store = new ContentStore(path.join(config.dataDir, 'reports'));
   }
 
   /** One PDF per subject, data version and kind: a retried or duplicated job reuses the stored file. */
@@ -80,7 +83,7 @@ export class ReportHandlers implements OnApplicationShutdown {
             sha256,
             size: pdf.length,
             fileName: rendered.fileName,
-            createdAt: new Date(),
+            createdAt: this.now(),
           }),
         );
       } catch (e) {
@@ -104,8 +107,8 @@ export class ReportHandlers implements OnApplicationShutdown {
     // transient: the scoring job for this version has not finished yet; retried with backoff
     if (ev.scoreState !== 'scored' || ev.scoredVersion !== dataVersion)
       throw new Error(`evaluation ${evaluationId} v${dataVersion} not scored yet (${ev.scoreState})`);
-    const sheet = await this.ds.getRepository(TargetSheetEntity).findOneByOrFail({ id: ev.sheetId });
-    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
+    const sheet = await findSheet(this.ds, ev.sheetId);
+    const unit = await findUnit(this.ds, sheet.unitId);
     if (!reportKindsFor(sheet.kind).includes(kind))
       throw new UnrecoverableError(`a ${sheet.kind} sheet has no ${kind}`);
     const stem =

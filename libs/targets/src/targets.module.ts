@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CLOCK, Clock } from '@selfeval/db';
 import { TargetsService } from './targets.service';
 
 @Module({
   providers: [
-    { provide: TargetsService, inject: [DataSource], useFactory: (ds: DataSource) => new TargetsService(ds) },
+    {
+      provide: TargetsService,
+      inject: [DataSource, CLOCK],
+      useFactory: (ds: DataSource, clock: Clock) => new TargetsService(ds, clock),
+    },
   ],
   exports: [TargetsService],
 })

@@ -1,7 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { DomainError, ImportResult, IndicatorRow, parseTarget, TargetSheet } from '@selfeval/domain';
-import { IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError, ImportResult, IndicatorRow, parseTarget, STATUS_NAME, TargetSheet } from '@selfeval/domain';
+import {
+  audit,
+  AuditChange,
+  bulkInsert,
+  Clock,
+  findSheet,
+  IndicatorEntity,
+  sheetIndicators,
+  TargetSheetEntity,
+  transition,
+  UnitEntity,
+} from '@selfeval/db';
 import { toInterchange } from './sheet.mapper';
 
 export interface ImportSource {
@@ -48,7 +59,10 @@ function canonicalJson(value: unknown): string {
  * first, then written in one transaction.
  */
 export class TargetsService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly now: Clock,
+  ) {}
 
   validate(result: ImportResult, file: string): void {
     if (!result.sheets.length) {
@@ -87,6 +101,8 @@ export class TargetsService {
   }
 
   private async storeSheet(em: EntityManager, sheet: TargetSheet, source: ImportSource): Promise<StoredSheetSummary> {
+    // validate() refused sheets without a year
+    const year = sheet.year ?? 0;
     const unit = await this.upsertUnit(em, sheet);
     const key = sheetKey(sheet);
     const hash = sheetContentHash(sheet);
@@ -95,7 +111,7 @@ export class TargetsService {
       .createQueryBuilder('s')
       .where('s.unit_id = :unitId AND s.year = :year AND s.sheet_key = :key', {
         unitId: unit.id,
-        year: sheet.year,
+        year,
         key,
       })
       .orderBy('s.version', 'DESC')
@@ -105,7 +121,7 @@ export class TargetsService {
       return {
         id: latest.id,
         unit: unit.name,
-        year: sheet.year!,
+        year,
         kind: sheet.kind,
         name,
         version: latest.version,
@@ -117,13 +133,13 @@ export class TargetsService {
       // Older drafts are replaced by the new version; an approved one stays in force until the new one is approved.
       await em
         .getRepository(TargetSheetEntity)
-        .update({ unitId: unit.id, year: sheet.year!, sheetKey: key, status: 'draft' }, { status: 'superseded' });
+        .update({ unitId: unit.id, year, sheetKey: key, status: 'draft' }, { status: 'superseded' });
     }
     const repo = em.getRepository(TargetSheetEntity);
     const entity = await repo.save(
       repo.create({
         unitId: unit.id,
-        year: sheet.year!,
+        year,
         kind: sheet.kind,
         sheetKey: key,
         version: (latest?.version ?? 0) + 1,
@@ -143,25 +159,16 @@ export class TargetsService {
         approvedBy: null,
       }),
     );
-    // One multi-row INSERT per sheet instead of an entity save per indicator.
-    if (sheet.indicators.length) {
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(IndicatorEntity)
-        .values(
-          sheet.indicators.map((row, position) => ({
-            id: randomUUID(),
-            ...toIndicatorEntity(row, entity.id, position),
-          })),
-        )
-        .updateEntity(false)
-        .execute();
-    }
+    // multi-row INSERTs, chunked to the database's parameter limit, instead of a save per indicator
+    await bulkInsert(
+      em,
+      IndicatorEntity,
+      sheet.indicators.map((row, position) => toIndicatorEntity(row, entity.id, position)),
+    );
     return {
       id: entity.id,
       unit: unit.name,
-      year: sheet.year!,
+      year,
       kind: sheet.kind,
       name,
       version: entity.version,
@@ -234,10 +241,7 @@ export class TargetsService {
   async getSheet(id: string): Promise<TargetSheetEntity & { indicators: IndicatorEntity[] }> {
     const sheet = await this.ds.getRepository(TargetSheetEntity).findOne({ where: { id }, relations: { unit: true } });
     if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${id}`, { field: 'id' });
-    const indicators = await this.ds
-      .getRepository(IndicatorEntity)
-      .find({ where: { sheetId: id }, order: { position: 'ASC' } });
-    return Object.assign(sheet, { indicators });
+    return Object.assign(sheet, { indicators: await sheetIndicators(this.ds, id) });
   }
 
   async history(id: string) {
@@ -249,10 +253,14 @@ export class TargetsService {
   }
 
   /** Edits an indicator's target (re-parsed, exactly as an import would) before approval. */
-  async updateIndicator(sheetId: string, indicatorId: string, patch: { name?: string; target?: string }) {
+  async updateIndicator(
+    sheetId: string,
+    indicatorId: string,
+    patch: { name?: string; target?: string },
+    actor = 'system',
+  ) {
     return this.ds.transaction(async (em) => {
-      const sheet = await em.getRepository(TargetSheetEntity).findOneBy({ id: sheetId });
-      if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
+      const sheet = await findSheet(em, sheetId);
       if (sheet.status !== 'draft')
         throw new DomainError(
           'SHEET_LOCKED',
@@ -262,6 +270,7 @@ export class TargetsService {
       const repo = em.getRepository(IndicatorEntity);
       const ind = await repo.findOneBy({ id: indicatorId, sheetId });
       if (!ind) throw new DomainError('NOT_FOUND', `找不到指标 ${indicatorId}`, { field: 'indicatorId' });
+      const before = { name: ind.name, target: ind.targetRaw };
       if (patch.name !== undefined) ind.name = patch.name.trim();
       if (patch.target !== undefined) {
         const parsed = parseTarget(patch.target, {
@@ -276,9 +285,14 @@ export class TargetsService {
         Object.assign(ind, targetColumns(parsed.targets[0]));
       }
       const saved = await repo.save(ind);
+      const changes: AuditChange[] = [];
+      if (before.name !== saved.name) changes.push(['指标名称', before.name, saved.name]);
+      if (before.target !== saved.targetRaw) changes.push([`指标值“${saved.name}”`, before.target, saved.targetRaw]);
+      if (changes.length)
+        await audit(em, { entity: 'indicator', entityId: saved.id, action: 'update', actor, changes });
       // The content hash follows the edit, so re-importing the old file is seen as a change.
       const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
-      const indicators = await repo.find({ where: { sheetId }, order: { position: 'ASC' } });
+      const indicators = await sheetIndicators(em, sheetId);
       await em
         .getRepository(TargetSheetEntity)
         .update(
@@ -289,25 +303,39 @@ export class TargetsService {
     });
   }
 
+  /** Approves a draft version; the version in force before it is superseded in the same transaction. */
   async approve(sheetId: string, by: string) {
     return this.ds.transaction(async (em) => {
       const repo = em.getRepository(TargetSheetEntity);
-      const sheet = await repo.findOneBy({ id: sheetId });
-      if (!sheet) throw new DomainError('NOT_FOUND', `找不到绩效目标表 ${sheetId}`, { field: 'sheetId' });
+      const sheet = await findSheet(em, sheetId);
       if (sheet.status !== 'draft')
         throw new DomainError(
           'SHEET_LOCKED',
           `“${sheet.name}”第 ${sheet.version} 版当前状态为 ${sheet.status}，不能批复`,
           { sheet: sheet.name },
         );
-      await repo.update(
-        { unitId: sheet.unitId, year: sheet.year, sheetKey: sheet.sheetKey, status: In(['approved']) },
-        { status: 'superseded' },
-      );
-      sheet.status = 'approved';
-      sheet.approvedAt = new Date();
-      sheet.approvedBy = by;
-      return repo.save(sheet);
+      await transition(em, {
+        entity: TargetSheetEntity,
+        id: sheet.id,
+        from: ['draft'],
+        to: 'approved',
+        set: { approvedAt: this.now(), approvedBy: by },
+        conflict: '该目标表已被他人批复或状态已变化，请刷新后重试',
+        audit: { action: 'approve', actor: by, changes: [['状态', STATUS_NAME.draft, STATUS_NAME.approved]] },
+      });
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ status: 'superseded' })
+        .where('unit_id = :unitId AND year = :year AND sheet_key = :key AND status = :approved AND id <> :id', {
+          unitId: sheet.unitId,
+          year: sheet.year,
+          key: sheet.sheetKey,
+          approved: 'approved',
+          id: sheet.id,
+        })
+        .execute();
+      return repo.findOneByOrFail({ id: sheet.id });
     });
   }
 }

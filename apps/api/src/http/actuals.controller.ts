@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import {
   Body,
   Controller,
@@ -18,15 +17,19 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsDateString, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { ActualsService } from '@selfeval/actuals';
-import { EvaluationService } from '@selfeval/evaluation';
-import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { ContentStore } from '@selfeval/db';
-import { Job, jobId, JobProducer } from '@selfeval/jobs';
+import {
+  ActualsQueries,
+  EvidenceService,
+  PeriodsService,
+  QuarterReportsService,
+  requestMonitoringTable,
+} from '@selfeval/actuals';
+import { QuarterSubmission } from '@selfeval/evaluation';
+import { ContentStore, REPORT_STORE } from '@selfeval/db';
+import { JobProducer } from '@selfeval/jobs';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { sendPdf } from './send-pdf';
-import { submitQuarter } from './submit-quarter';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
@@ -67,16 +70,15 @@ class ReopenDto {
 
 @Controller('api/actuals')
 export class ActualsController {
-  private readonly reports: ContentStore;
-
   constructor(
-    private readonly actuals: ActualsService,
-    private readonly evaluations: EvaluationService,
+    private readonly periods: PeriodsService,
+    private readonly reports: QuarterReportsService,
+    private readonly evidence: EvidenceService,
+    private readonly queries: ActualsQueries,
+    private readonly submission: QuarterSubmission,
     private readonly jobs: JobProducer,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.reports = new ContentStore(path.join(config.dataDir, 'reports'));
-  }
+    @Inject(REPORT_STORE) private readonly files: ContentStore,
+  ) {}
 
   /** Renders the 绩效运行监控表 of a quarter (a worker job, once per data version); mail=1 also mails it. */
   @Post('sheets/:sheetId/periods/:period/monitoring-table')
@@ -86,21 +88,14 @@ export class ActualsController {
     @Param('period') period: string,
     @Query('mail') mail?: string,
   ) {
-    const report = await this.actuals.getReport(sheetId, period);
-    if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
-    if (report.status === 'draft')
-      throw new DomainError('WORKFLOW_STATE', '报告尚未提交，不能生成监控表', { field: 'status' });
-    const job = await this.jobs.enqueue(
-      Job.RenderReport,
-      {
-        kind: 'monitoring-table',
-        subjectId: report.id,
-        dataVersion: report.dataVersion,
-        mail: mail === '1' || mail === 'true',
-      },
-      { jobId: jobId(Job.RenderReport, 'monitoring-table', report.id, `v${report.dataVersion}`) },
+    const queued = await requestMonitoringTable(
+      this.reports,
+      this.jobs,
+      sheetId,
+      period,
+      mail === '1' || mail === 'true',
     );
-    return { queued: true, jobId: job.id, dataVersion: report.dataVersion };
+    return { queued: true, ...queued };
   }
 
   @Get('sheets/:sheetId/periods/:period/monitoring-table.pdf')
@@ -110,9 +105,9 @@ export class ActualsController {
     @Param('period') period: string,
     @Res() res: Response,
   ) {
-    const file = await this.actuals.latestMonitoringTable(sheetId, period);
+    const file = await this.queries.latestMonitoringTable(sheetId, period);
     if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效运行监控表', { field: 'period' });
-    sendPdf(res, file, this.reports);
+    sendPdf(res, file, this.files);
   }
 
   @Put('periods/:year/:period')
@@ -123,7 +118,7 @@ export class ActualsController {
     @Body() dto: PeriodDto,
     @Actor() actor: string,
   ) {
-    return this.actuals.setPeriod(year, period, new Date(dto.opensAt), new Date(dto.closesAt), actor);
+    return this.periods.setPeriod(year, period, new Date(dto.opensAt), new Date(dto.closesAt), actor);
   }
 
   @Post('periods/:year/:period/reopen')
@@ -134,13 +129,13 @@ export class ActualsController {
     @Body() dto: ReopenDto,
     @Actor() actor: string,
   ) {
-    return this.actuals.reopen(dto.unitCode, year, period, dto.reason, new Date(dto.until), actor);
+    return this.periods.reopen(dto.unitCode, year, period, dto.reason, new Date(dto.until), actor);
   }
 
   @Get('sheets/:sheetId/periods/:period')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
-    const report = await this.actuals.getReport(sheetId, period);
+    const report = await this.reports.getReport(sheetId, period);
     if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
     return report;
   }
@@ -153,7 +148,7 @@ export class ActualsController {
     @Body() dto: SaveReportDto,
     @Actor() actor: string,
   ) {
-    return this.actuals.saveDraft(sheetId, period, dto, actor);
+    return this.reports.saveDraft(sheetId, period, dto, actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/submit')
@@ -163,13 +158,13 @@ export class ActualsController {
     @Param('period') period: string,
     @Actor() actor: string,
   ) {
-    return submitQuarter(this.actuals, this.evaluations, sheetId, period, actor);
+    return this.submission.submit(sheetId, period, actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/confirm')
   @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
   confirm(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
-    return this.actuals.confirm(sheetId, period, actor);
+    return this.reports.confirm(sheetId, period, actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/return')
@@ -180,7 +175,7 @@ export class ActualsController {
     @Body() dto: ReasonDto,
     @Actor() actor: string,
   ) {
-    return this.actuals.returnReport(sheetId, period, dto.reason, actor);
+    return this.reports.returnReport(sheetId, period, dto.reason, actor);
   }
 
   @Get('sheets/:sheetId/periods/:period/workbook.xlsx')
@@ -190,7 +185,7 @@ export class ActualsController {
     @Param('period') period: string,
     @Res() res: Response,
   ) {
-    const { bytes, fileName } = await this.actuals.fillInWorkbook(sheetId, period);
+    const { bytes, fileName } = await this.reports.fillInWorkbook(sheetId, period);
     res
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`)
@@ -207,7 +202,7 @@ export class ActualsController {
     @Actor() actor: string,
   ) {
     if (!file) throw new DomainError('VALIDATION_FAILED', '请选择填报文件（字段名 file）', { field: 'file' });
-    return this.actuals.uploadWorkbook(sheetId, period, file.buffer, decodeUploadName(file.originalname), actor);
+    return this.reports.uploadWorkbook(sheetId, period, file.buffer, decodeUploadName(file.originalname), actor);
   }
 
   @Post('sheets/:sheetId/periods/:period/evidence')
@@ -221,7 +216,7 @@ export class ActualsController {
     @Actor() actor: string,
   ) {
     if (!file) throw new DomainError('VALIDATION_FAILED', '请选择佐证材料文件（字段名 file）', { field: 'file' });
-    return this.actuals.addEvidence(
+    return this.evidence.addEvidence(
       sheetId,
       period,
       file.buffer,
@@ -234,14 +229,14 @@ export class ActualsController {
   @Get('sheets/:sheetId/periods/:period/evidence')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   listEvidence(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
-    return this.actuals.listEvidence(sheetId, period);
+    return this.evidence.listEvidence(sheetId, period);
   }
 
   /** Always a download with the sniffed type, never rendered inline (no stored HTML can run in the app's origin). */
   @Get('evidence/:id')
   @Allow('actuals.read', { subject: 'evidence', param: 'id' })
   async downloadEvidence(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
-    const { row, bytes } = await this.actuals.readEvidence(id);
+    const { row, bytes } = await this.evidence.readEvidence(id);
     res
       .type(row.mime)
       .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.fileName)}`)
@@ -253,7 +248,7 @@ export class ActualsController {
   @Get('audit/:entityId')
   @Allow('actuals.read', { subject: 'audit-entity', param: 'entityId' })
   audit(@Param('entityId', ParseUUIDPipe) entityId: string) {
-    return this.actuals.auditTrail(entityId);
+    return this.queries.auditTrail(entityId);
   }
 
   @Get('board')
@@ -263,6 +258,6 @@ export class ActualsController {
     @Query('year', ParseIntPipe) year: number,
     @Query('period') period: string,
   ) {
-    return this.actuals.board(year, period, scopedUnitIds(actor));
+    return this.queries.board(year, period, scopedUnitIds(actor));
   }
 }

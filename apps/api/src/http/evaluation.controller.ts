@@ -1,13 +1,11 @@
-import * as path from 'node:path';
 import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { ContentStore } from '@selfeval/db';
-import { DomainError, REPORT_KINDS, ReportKind, reportKindsFor } from '@selfeval/domain';
-import { Job, jobId, JobProducer } from '@selfeval/jobs';
+import { ContentStore, REPORT_STORE } from '@selfeval/db';
+import { DomainError, REPORT_KINDS, ReportKind } from '@selfeval/domain';
+import { JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { EvaluationService } from '@selfeval/evaluation';
+import { EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
 import { Actor, Allow } from '../auth/access.decorators';
 import { sendPdf } from './send-pdf';
 
@@ -43,15 +41,11 @@ class ProfileDto {
 
 @Controller('api/evaluations')
 export class EvaluationController {
-  private readonly reports: ContentStore;
-
   constructor(
     private readonly evaluations: EvaluationService,
     private readonly jobs: JobProducer,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.reports = new ContentStore(path.join(config.dataDir, 'reports'));
-  }
+    @Inject(REPORT_STORE) private readonly reports: ContentStore,
+  ) {}
 
   /**
    * Renders the documents of the current scores (worker jobs) and mails them to the unit: the
@@ -60,25 +54,8 @@ export class EvaluationController {
   @Post(':sheetId/report')
   @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
   async report(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
-    const ev = await this.evaluations.get(sheetId);
-    if (!ev.current)
-      throw new DomainError(
-        'WORKFLOW_STATE',
-        ev.scoreState === 'failed'
-          ? `自评打分失败，不能生成报告：${ev.scoreError}`
-          : '自评得分正在计算，请稍后再生成报告',
-        { field: 'scoreState' },
-      );
-    const jobs = [];
-    for (const kind of reportKindsFor(ev.sheetKind)) {
-      const job = await this.jobs.enqueue(
-        Job.RenderReport,
-        { kind, subjectId: ev.id, dataVersion: ev.dataVersion, mail: true },
-        { jobId: jobId(Job.RenderReport, kind, ev.id, `v${ev.dataVersion}`) },
-      );
-      jobs.push({ kind, jobId: job.id });
-    }
-    return { queued: true, jobs, jobId: jobs[0].jobId, dataVersion: ev.dataVersion };
+    const { jobs, dataVersion } = await requestEvaluationReports(this.evaluations, this.jobs, sheetId);
+    return { queued: true, jobs, jobId: jobs[0].jobId, dataVersion };
   }
 
   /** The newest PDF; ?kind=department-report for the narrative report of a department sheet. */
@@ -101,8 +78,8 @@ export class EvaluationController {
   /** 实际完成情况 and the unit's own sections of the narrative report (by outline section id). */
   @Put(':sheetId/texts')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  texts(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: TextsDto) {
-    return this.evaluations.setReportTexts(sheetId, { goalActual: dto.goalActual, sections: dto.sections });
+  texts(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: TextsDto, @Actor() actor: string) {
+    return this.evaluations.setReportTexts(sheetId, { goalActual: dto.goalActual, sections: dto.sections }, actor);
   }
 
   @Get(':sheetId')
@@ -113,22 +90,23 @@ export class EvaluationController {
 
   @Post(':sheetId/score')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  score(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
-    return this.evaluations.requestScoring(sheetId);
+  score(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
+    return this.evaluations.requestScoring(sheetId, actor);
   }
 
   @Put(':sheetId/profile')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  profile(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ProfileDto) {
-    return this.evaluations.setProfile(sheetId, dto.profileId);
+  profile(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ProfileDto, @Actor() actor: string) {
+    return this.evaluations.setProfile(sheetId, dto.profileId, actor);
   }
 
   @Put(':sheetId/weights')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  weights(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: WeightsDto) {
+  weights(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: WeightsDto, @Actor() actor: string) {
     return this.evaluations.setWeights(
       sheetId,
       dto.weights.map((w) => ({ indicatorId: w.indicatorId, weight: w.weight ?? null })),
+      actor,
     );
   }
 
@@ -138,8 +116,9 @@ export class EvaluationController {
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
     @Body() dto: ExplanationDto,
+    @Actor() actor: string,
   ) {
-    return this.evaluations.setExplanation(sheetId, indicatorId, dto);
+    return this.evaluations.setExplanation(sheetId, indicatorId, dto, actor);
   }
 
   /** 单位负责人 submits the self-evaluation for review. */

@@ -91,8 +91,9 @@ export class TargetsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
     @Body() dto: UpdateIndicatorDto,
+    @Actor() actor: string,
   ) {
-    return this.targets.updateIndicator(id, indicatorId, dto);
+    return this.targets.updateIndicator(id, indicatorId, dto, actor);
   }
 
   @Post('sheets/:id/approve')

@@ -16,10 +16,11 @@ import {
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { ActualsService } from '@selfeval/actuals';
+import { PeriodsService } from '@selfeval/actuals';
 import { UsersService } from '@selfeval/auth';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, PERIODS, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
+import { JobProducer } from '@selfeval/jobs';
 import { importFiles, parseFiles, TargetsService } from '@selfeval/targets';
 import { Actor, Allow, Public } from '../auth/access.decorators';
 import { WEB_DIR, WebViews } from './web-views';
@@ -36,7 +37,8 @@ export class AdminPagesController {
     private readonly views: WebViews,
     private readonly targets: TargetsService,
     private readonly users: UsersService,
-    private readonly actuals: ActualsService,
+    private readonly jobs: JobProducer,
+    private readonly periods: PeriodsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.uploads = path.join(config.dataDir, 'uploads');
@@ -192,7 +194,7 @@ export class AdminPagesController {
   private async periodsModel(extra: Record<string, unknown> = {}) {
     const day = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // dates as in Beijing
     return {
-      periods: (await this.actuals.listPeriods()).map((p) => ({
+      periods: (await this.periods.listPeriods()).map((p) => ({
         year: p.year,
         period: p.period,
         opensAt: day(p.opensAt),
@@ -217,7 +219,7 @@ export class AdminPagesController {
       if (!Number.isInteger(year) || year < 2000 || year > 2100)
         throw new DomainError('VALIDATION_FAILED', '年度应为 2000–2100 的整数', { field: 'year' });
       const closes = new Date(date(form.closesAt, 'closesAt').getTime() + 86_400_000 - 1000);
-      await this.actuals.setPeriod(year, form.period ?? '', date(form.opensAt, 'opensAt'), closes, who);
+      await this.periods.setPeriod(year, form.period ?? '', date(form.opensAt, 'opensAt'), closes, who);
       res.redirect(303, '/admin/periods');
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Request } from 'express';
-import { LIGHT_LABELS, ROLE_LABELS } from '@selfeval/domain';
+import { LIGHT_LABELS, ROLE_LABELS, STATUS_NAME } from '@selfeval/domain';
 import { csrfToken } from '../auth/session.setup';
 import type { RequestActor } from '../auth/access.decorators';
 
@@ -19,15 +19,7 @@ export const WEB_DIR = webDir();
 
 // on the board a missing light means the lights were not computed (yet), not that nothing was reported
 const LIGHTS: Record<string, string> = { ...LIGHT_LABELS, none: '未计算' };
-const STATUS: Record<string, string> = {
-  none: '未填报',
-  draft: '草稿',
-  submitted: '已提交',
-  confirmed: '已确认',
-  returned: '已退回',
-  approved: '审核通过',
-  superseded: '已被新版本替代',
-};
+const STATUS: Record<string, string> = STATUS_NAME;
 
 /**
  * Server-rendered pages: one isolated Handlebars environment, a layout with the navigation of the

@@ -4,10 +4,11 @@ import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { ActualsService } from '@selfeval/actuals';
+import { PeriodsService, QuarterReportsService } from '@selfeval/actuals';
 import type { AppConfig } from '@selfeval/config';
 import {
   ContentStore,
+  REPORT_STORE,
   MailDeliveryEntity,
   QuarterReportEntity,
   ReportFileEntity,
@@ -15,9 +16,9 @@ import {
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
-import { PERIODS, plausibleQuarters, ReportKind, reportKindsFor, seededRandom } from '@selfeval/domain';
-import { EvaluationService } from '@selfeval/evaluation';
-import { EmbeddedRedis, Job, jobId, JobProducer } from '@selfeval/jobs';
+import { PERIODS, plausibleQuarters, ReportKind, reportKindsFor, seededRandom, sheetLabel } from '@selfeval/domain';
+import { EvaluationService, QuarterSubmission } from '@selfeval/evaluation';
+import { EmbeddedRedis, JobProducer, requestRender } from '@selfeval/jobs';
 import { importFiles, indicatorTarget, parseFiles, TargetsService } from '@selfeval/targets';
 import { createApi } from '../../../api/src/create-api';
 import { createWorker } from '../../../worker/src/create-worker';
@@ -88,7 +89,9 @@ export async function runDemo(
     worker = await createWorker(config);
     const ds = app.get(DataSource);
     const targets = app.get(TargetsService);
-    const actuals = app.get(ActualsService);
+    const periods = app.get(PeriodsService);
+    const reports = app.get(QuarterReportsService);
+    const submission = app.get(QuarterSubmission);
     const evaluations = app.get(EvaluationService);
     const jobs = app.get(JobProducer);
 
@@ -111,7 +114,7 @@ export async function runDemo(
     const years = [...new Set(sheets.map((s) => s.year))];
     for (const y of years)
       for (const p of PERIODS)
-        await actuals.setPeriod(y, p, new Date(Date.now() - DAY), new Date(Date.now() + 30 * DAY), ACTOR);
+        await periods.setPeriod(y, p, new Date(Date.now() - DAY), new Date(Date.now() + 30 * DAY), ACTOR);
 
     // 2. four quarters per sheet: save, submit (monitoring jobs), confirm; Q4 starts scoring
     const steps = sheets.length * 4;
@@ -128,9 +131,10 @@ export async function runDemo(
       );
       for (const p of PERIODS) {
         if (!budget) quarters[p].adjustments = [{ amount: NO_BUDGET_AMOUNT, reason: '目标表未列资金，按部门预算补录' }];
-        await actuals.saveDraft(sheet.id, p, quarters[p], ACTOR);
-        await actuals.submit(sheet.id, p, ACTOR);
-        await actuals.confirm(sheet.id, p, `${ACTOR}-head`);
+        await reports.saveDraft(sheet.id, p, quarters[p], ACTOR);
+        // through the workflow rule: the Q4 submission starts scoring, as in the API
+        await submission.submit(sheet.id, p, ACTOR);
+        await reports.confirm(sheet.id, p, `${ACTOR}-head`);
         bar?.increment();
       }
       await evaluations.setReportTexts(sheet.id, { goalActual: '年度目标总体完成，具体见各项指标实际完成值。' });
@@ -148,7 +152,8 @@ export async function runDemo(
     bar?.update({ stage: '生成 PDF 并发送邮件' });
     const renders: { sheet: TargetSheetEntity; kind: ReportKind; subjectId: string; dataVersion: number }[] = [];
     for (const sheet of sheets) {
-      const ev = evs.get(sheet.id)!;
+      const ev = evs.get(sheet.id);
+      if (!ev) throw new Error(`“${sheet.name}”没有自评结果`);
       for (const kind of reportKindsFor(sheet.kind))
         renders.push({ sheet, kind, subjectId: ev.id, dataVersion: ev.dataVersion });
       const q2 = await ds.getRepository(QuarterReportEntity).findOneByOrFail({ sheetId: sheet.id, period: 'Q2' });
@@ -158,13 +163,10 @@ export async function runDemo(
     const fileIds = new Map<string, string[]>();
     // a few at a time: each wait holds a QueueEvents connection, and the worker renders two at once anyway
     await eachConcurrently(renders, 4, async (r) => {
-      const result = await jobs.enqueueAndWait(
-        Job.RenderReport,
+      const { result } = await requestRender(
+        jobs,
         { kind: r.kind, subjectId: r.subjectId, dataVersion: r.dataVersion, mail: true },
         180_000,
-        {
-          jobId: jobId(Job.RenderReport, r.kind, r.subjectId, `v${r.dataVersion}`),
-        },
       );
       if (typeof result === 'object')
         fileIds.set(r.sheet.id, [...(fileIds.get(r.sheet.id) ?? []), result.reportFileId]);
@@ -173,7 +175,7 @@ export async function runDemo(
 
     // 5. files into --out, mails counted once the mail jobs have run
     fs.mkdirSync(opts.out, { recursive: true });
-    const store = new ContentStore(path.join(dataDir, 'reports'));
+    const store = app.get<ContentStore>(REPORT_STORE);
     const allIds = [...fileIds.values()].flat();
     const files = new Map((await ds.getRepository(ReportFileEntity).findBy({ id: In(allIds) })).map((f) => [f.id, f]));
     for (const f of files.values()) fs.writeFileSync(path.join(opts.out, f.fileName), store.read(f.sha256));
@@ -183,15 +185,15 @@ export async function runDemo(
 
     const units = new Map((await ds.getRepository(UnitEntity).find()).map((u) => [u.id, u]));
     const rows = sheets.map((s) => {
-      const ev = evs.get(s.id)!;
-      const rate = (ev.result as { execution?: { rate: string } } | null)?.execution?.rate;
+      const ev = evs.get(s.id);
+      const rate = ev?.result?.execution?.rate;
       return {
-        unit: units.get(s.unitId)!.name,
-        sheet: s.kind === 'department' ? '部门整体支出' : s.name,
+        unit: units.get(s.unitId)?.name ?? '',
+        sheet: sheetLabel(s),
         rate: rate ? `${Number(rate).toFixed(2)}%` : '—',
-        score: ev.total ?? '—',
-        grade: ev.grade ?? (ev.scoreError ? '打分失败' : '—'),
-        files: (fileIds.get(s.id) ?? []).map((id) => files.get(id)!.fileName),
+        score: ev?.total ?? '—',
+        grade: ev?.grade ?? (ev?.scoreError ? '打分失败' : '—'),
+        files: (fileIds.get(s.id) ?? []).flatMap((id) => files.get(id)?.fileName ?? []),
       };
     });
     return { rows, mails, outbox: config.mail.smtpUrl ? undefined : config.mail.outboxDir };

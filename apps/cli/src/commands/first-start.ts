@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ActualsService } from '@selfeval/actuals';
+import { PeriodsService } from '@selfeval/actuals';
 import { UsersService } from '@selfeval/auth';
 import { TargetSheetEntity, UnitEntity, UserAccountEntity } from '@selfeval/db';
 import { PERIODS, Role, ROLE_LABELS } from '@selfeval/domain';
@@ -35,7 +35,7 @@ export async function seedFirstStart(app: INestApplication): Promise<DemoAccount
   const ds = app.get(DataSource);
   if ((await ds.getRepository(UserAccountEntity).count()) > 0) return null;
   const targets = app.get(TargetsService);
-  const actuals = app.get(ActualsService);
+  const periods = app.get(PeriodsService);
   const users = app.get(UsersService);
   const dir = seedsDir();
   const docs = fs
@@ -47,7 +47,7 @@ export async function seedFirstStart(app: INestApplication): Promise<DemoAccount
   for (const s of sheets) await targets.approve(s.id, '系统（首次启动示例数据）');
   for (const year of new Set(sheets.map((s) => s.year))) {
     for (const p of PERIODS)
-      await actuals.setPeriod(
+      await periods.setPeriod(
         year,
         p,
         new Date(Date.now() - DAY),
@@ -67,6 +67,7 @@ export async function seedFirstStart(app: INestApplication): Promise<DemoAccount
   const out: DemoAccount[] = [];
   for (const p of plan) {
     const { user, oneTimePassword } = await users.create(p);
+    if (!oneTimePassword) throw new Error(`no one-time password made for ${p.username}`);
     if (p.role === 'evaluator')
       await users.assign(
         user.id,
@@ -76,7 +77,7 @@ export async function seedFirstStart(app: INestApplication): Promise<DemoAccount
       username: p.username,
       role: p.role,
       unit: p.unitCode ? lukou.name : null,
-      oneTimePassword: oneTimePassword!,
+      oneTimePassword,
     });
   }
   return out;

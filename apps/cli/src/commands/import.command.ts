@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '@selfeval/config';
-import { openDatabase } from '@selfeval/db';
+import { openDatabase, systemClock } from '@selfeval/db';
 import { DomainError } from '@selfeval/domain';
 import { importFiles, parseFiles, TargetsService } from '@selfeval/targets';
 
@@ -25,7 +25,7 @@ export async function importCommand(config: AppConfig, files: string[], opts: Im
     const parsed = await parseFiles(docs); // before the database is touched
     const ds = dryRun ? null : await openDatabase(config.database);
     try {
-      const result = await importFiles(ds ? new TargetsService(ds) : null, parsed, { dryRun });
+      const result = await importFiles(ds ? new TargetsService(ds, systemClock) : null, parsed, { dryRun });
       if (opts.json) {
         process.stdout.write(JSON.stringify({ sheets: result.sheets, warnings: result.warnings }, null, 2) + '\n');
         return 0;

@@ -1,3 +1,4 @@
+import type { IndicatorLight, SpendingLight } from '@selfeval/domain';
 import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
 import { decimalString } from '../decimal.transformer';
 import { WithUuid } from './with-uuid';
@@ -92,6 +93,12 @@ export class AuditLogEntity extends WithUuid {
   @CreateDateColumn({ name: 'created_at' }) createdAt!: Date;
 }
 
+/** What the monitoring job stored: the spending light and one light per indicator, as computed. */
+export interface MonitoringDetails {
+  spending: SpendingLight;
+  indicators: (IndicatorLight & { indicatorId: string; name: string })[];
+}
+
 /** Lights computed by the monitoring job for one report at one data version. */
 @Entity('monitoring_result')
 export class MonitoringResultEntity extends WithUuid {
@@ -99,7 +106,7 @@ export class MonitoringResultEntity extends WithUuid {
   @Column({ type: 'integer', name: 'data_version' }) dataVersion!: number;
   @Column({ type: 'varchar', length: 10, name: 'spending_light' }) spendingLight!: string;
   @Column({ type: 'varchar', length: 10, name: 'indicator_light' }) indicatorLight!: string;
-  @Column({ type: 'simple-json' }) details!: Record<string, unknown>;
+  @Column({ type: 'simple-json' }) details!: MonitoringDetails;
   @Column({ type: Date, name: 'computed_at' }) computedAt!: Date;
 }
 

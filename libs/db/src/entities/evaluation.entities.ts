@@ -1,4 +1,4 @@
-import type { ReportKind } from '@selfeval/domain';
+import type { ReportKind, SheetScore } from '@selfeval/domain';
 import { Column, Entity, Index } from 'typeorm';
 import { decimalString } from '../decimal.transformer';
 import { WithUuid } from './with-uuid';
@@ -19,7 +19,8 @@ export class SelfEvaluationEntity extends WithUuid {
   @Column({ type: 'varchar', length: 12, nullable: true }) total!: string | null;
   @Column({ type: 'varchar', length: 60, nullable: true, name: 'total_exact' }) totalExact!: string | null;
   @Column({ type: 'varchar', length: 4, nullable: true }) grade!: string | null;
-  @Column({ type: 'simple-json', nullable: true }) result!: Record<string, unknown> | null;
+  /** the scoring engine's result at scored_version, stored as computed */
+  @Column({ type: 'simple-json', nullable: true }) result!: SheetScore | null;
   @Column({ type: 'text', nullable: true, name: 'execution_explanation' }) executionExplanation!: string | null;
   @Column({ type: Date, nullable: true, name: 'scored_at' }) scoredAt!: Date | null;
   /** 年度总体目标的实际完成情况, in the unit's words */

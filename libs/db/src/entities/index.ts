@@ -38,7 +38,7 @@ export {
   UnitEntity,
 };
 export type { SheetKind, SheetStatus } from './target-sheet.entity';
-export type { ReportStatus } from './actuals.entities';
+export type { MonitoringDetails, ReportStatus } from './actuals.entities';
 export type { ReportKind } from './evaluation.entities';
 export const ENTITIES = [
   UnitEntity,

@@ -1,5 +1,5 @@
 import type { BudgetKey, ReportOutline, SectionSource, SpendingCheckpoint } from '@selfeval/domain';
-import { D, plannedPercent, round2 } from '@selfeval/domain';
+import { D, DEPARTMENT_SHEET_NAME, plannedPercent, round2 } from '@selfeval/domain';
 import { bucketScoreChart, spendingProgressChart, Svg } from '../charts';
 import { buildSelfEvalTableVM, SelfEvalSource, SelfEvalTableVM } from './self-eval-table';
 
@@ -73,7 +73,7 @@ const paragraphs = (text: string | undefined) =>
     .split(/\r?\n/)
     .map((p) => p.trim())
     .filter(Boolean);
-const sheetLabel = (s: SelfEvalSource) => (s.kind === 'department' ? '部门整体支出' : s.projectName);
+const sheetLabel = (s: SelfEvalSource) => (s.kind === 'department' ? DEPARTMENT_SHEET_NAME : s.projectName);
 
 /** The 改进措施 part of an explanation, when the unit (or the draft) wrote one. */
 export function measureOf(explanation: string): string | null {
@@ -211,17 +211,20 @@ function facts(
         };
       });
       const score = src.department.score;
+      const execution = score.execution;
       const bars = [
-        {
-          label: BUCKET_LABELS.execution,
-          points: round2(new D(score.execution!.weight)),
-          score: round2(new D(score.execution!.score)),
-        },
-        ...Object.entries(score.buckets).map(([k, v]) => ({
-          label: BUCKET_LABELS[k] ?? k,
-          points: round2(new D(v!.points)),
-          score: round2(new D(v!.score)),
-        })),
+        ...(execution
+          ? [
+              {
+                label: BUCKET_LABELS.execution,
+                points: round2(new D(execution.weight)),
+                score: round2(new D(execution.score)),
+              },
+            ]
+          : []),
+        ...Object.entries(score.buckets).flatMap(([k, v]) =>
+          v ? [{ label: BUCKET_LABELS[k] ?? k, points: round2(new D(v.points)), score: round2(new D(v.score)) }] : [],
+        ),
       ];
       return {
         facts: [

@@ -1,4 +1,4 @@
-import { D, Light, LIGHT_LABELS as LIGHT_TEXT, parseTarget } from '@selfeval/domain';
+import { D, Light, LIGHT_LABELS as LIGHT_TEXT, parseTarget, SHEET_KIND_NAME, STATUS_NAME } from '@selfeval/domain';
 import { breakHints, mergeSpans, officialSigns, withUnit } from './form-text';
 
 export interface MonitoringTableSource {
@@ -63,12 +63,7 @@ export interface MonitoringTableVM {
 }
 
 const PERIOD_LABEL = { Q1: '一季度（1—3月）', Q2: '二季度（1—6月）', Q3: '三季度（1—9月）', Q4: '四季度（1—12月）' };
-const STATUS_TEXT: Record<string, string> = {
-  draft: '草稿',
-  submitted: '已提交',
-  confirmed: '已确认',
-  returned: '已退回',
-};
+const STATUS_TEXT: Record<string, string> = STATUS_NAME;
 
 /** Pure: the 季度绩效运行监控表 of one quarter report (domain.md §5–6). */
 export function buildMonitoringTableVM(src: MonitoringTableSource): MonitoringTableVM {
@@ -95,7 +90,7 @@ export function buildMonitoringTableVM(src: MonitoringTableSource): MonitoringTa
     .filter(([, n]) => n > 0)
     .map(([l, n]) => `${LIGHT_TEXT[l]} ${n} 项`);
   return {
-    title: `${src.year}年度${src.department ? '部门整体支出' : '项目支出'}绩效运行监控表`,
+    title: `${src.year}年度${SHEET_KIND_NAME[src.department ? 'department' : 'project']}绩效运行监控表`,
     periodLabel: PERIOD_LABEL[src.period],
     unitName: src.unitName,
     sheetName: src.sheetName,

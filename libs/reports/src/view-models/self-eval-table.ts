@@ -1,5 +1,5 @@
 import type { ExecutionScore, SheetScore } from '@selfeval/domain';
-import { D, finalResult, parseTarget, round2 } from '@selfeval/domain';
+import { D, finalResult, parseTarget, round2, SHEET_KIND_NAME } from '@selfeval/domain';
 import { completeByDifference, FUND_ROWS, FundKey, fundKeyOfLabel, MoneyFigures } from './fund-rows';
 import { breakHints, mergeSpans, officialSigns, withUnit } from './form-text';
 
@@ -222,7 +222,7 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
   const weight = round2(new D(s.execution.weight));
   const rate = `${new D(s.execution.rate).toFixed(2)}%`;
   const execScore = round2(new D(s.execution.score));
-  const kindLabel = department ? '部门整体支出绩效自评表' : '项目支出绩效自评表';
+  const kindLabel = `${SHEET_KIND_NAME[department ? 'department' : 'project']}绩效自评表`;
   const sig = src.signature ?? {};
   return {
     title: `${src.year}年度${kindLabel}`,

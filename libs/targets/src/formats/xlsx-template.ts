@@ -7,6 +7,7 @@ import {
   IndicatorRow,
   parseMoney,
   parseTarget,
+  SHEET_KIND_NAME,
   TargetSheet,
   Warning,
 } from '@selfeval/domain';
@@ -27,7 +28,7 @@ const BUDGET_ROWS: [BudgetKey, string][] = [
   ['project', '项目支出（万元）'],
 ];
 const HEADER = ['一级指标', '二级指标', '三级指标', '指标值', '指标值说明', '指标值确定依据', '绩效标准'];
-const KIND_LABEL = { department: '部门整体支出', project: '项目支出' } as const;
+const KIND_LABEL = SHEET_KIND_NAME;
 const ATTR_PREFIX = '属性：';
 
 export async function exportTemplateXlsx(sheets: TargetSheet[]): Promise<Buffer> {
@@ -106,7 +107,10 @@ function readWorksheet(ws: ExcelJS.Worksheet, file: string): TargetSheet {
     if (a) labels.set(a, r);
   }
   if (!headerRow) fail('A1', `没有找到指标表头（${HEADER.join(' | ')}）`);
-  const value = (label: string) => (labels.has(label) ? text(labels.get(label)!, 2) : '');
+  const value = (label: string) => {
+    const row = labels.get(label);
+    return row === undefined ? '' : text(row, 2);
+  };
   const kindText = value('类型');
   const kind =
     kindText === KIND_LABEL.department
@@ -123,8 +127,8 @@ function readWorksheet(ws: ExcelJS.Worksheet, file: string): TargetSheet {
     const raw = value(label);
     if (!raw) continue;
     const money = parseMoney(raw);
-    if (money === null || money.startsWith('-')) fail(`B${labels.get(label)}`, `${label}“${raw}”应为非负数`);
-    budget[k] = money!;
+    budget[k] =
+      money !== null && !money.startsWith('-') ? money : fail(`B${labels.get(label)}`, `${label}“${raw}”应为非负数`);
   }
   const spendingPlan: TargetSheet['spendingPlan'] = [];
   const monthsRow = labels.get('资金支出计划（月份）');

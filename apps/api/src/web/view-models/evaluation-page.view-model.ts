@@ -1,0 +1,97 @@
+import { can, CAUSE_CATEGORIES, D, PROFILES, Role, round2, sheetLabel } from '@selfeval/domain';
+import type { IndicatorEntity, ReportFileEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import type { QuarterReportsService } from '@selfeval/actuals';
+import type { EvaluationService } from '@selfeval/evaluation';
+
+/** '10.0000' and '10' are the same weight; text that is not a number stays as typed (the service rejects it). */
+export function normalizeNumber(v: string | null | undefined): string | null {
+  if (v === null || v === undefined || v.trim() === '') return null;
+  return /^-?\d+(\.\d+)?$/.test(v.trim()) ? new D(v.trim()).toFixed() : v.trim();
+}
+
+export interface EvaluationPageSource {
+  sheet: TargetSheetEntity & { unit?: UnitEntity; indicators: IndicatorEntity[] };
+  ev: Awaited<ReturnType<EvaluationService['get']>> | null;
+  report: ReportFileEntity | null;
+  q4: Awaited<ReturnType<QuarterReportsService['getReport']>>;
+  role: Role;
+  saved?: string;
+}
+
+/** The year-end self-evaluation page: scores with their explanations, reviewer scores, what the role may do. */
+export function buildEvaluationPageVM({ sheet, ev, report, q4, role, saved }: EvaluationPageSource) {
+  const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
+  const result = ev?.result ?? null;
+  const rows = new Map((ev?.indicators ?? []).map((r) => [r.indicatorId, r]));
+  return {
+    sheet: {
+      id: sheet.id,
+      name: sheetLabel(sheet),
+      year: sheet.year,
+      unit: sheet.unit?.name,
+    },
+    ev: ev
+      ? {
+          status: ev.status,
+          total: ev.total,
+          grade: ev.grade,
+          reviewedTotal: ev.reviewedTotal,
+          reviewedGrade: ev.reviewedGrade,
+          current: ev.current,
+          scoreState: ev.scoreState,
+          scoreError: ev.scoreError,
+          returnReason: ev.returnReason,
+          goalActual: ev.goalActual,
+          dataVersion: ev.dataVersion,
+        }
+      : null,
+    execution: result?.execution
+      ? {
+          rate: new D(result.execution.rate).toFixed(2),
+          weight: round2(new D(result.execution.weight)),
+          score: round2(new D(result.execution.score)),
+          formula: result.execution.explanation.formula,
+          draft: result.execution.draft,
+        }
+      : null,
+    indicators: (result?.indicators ?? []).map((s) => {
+      const ind = sheet.indicators[s.index];
+      const r = rows.get(ind.id);
+      return {
+        id: ind.id,
+        name: ind.name,
+        level1: ind.level1,
+        target: ind.targetRaw,
+        actual: actualOf.get(ind.id) ?? '',
+        unitWeight: normalizeNumber(r?.unitWeight ?? null) ?? '',
+        weight: round2(new D(s.weight)),
+        score: round2(new D(s.score)),
+        completionRate: s.completionRate,
+        formula: s.explanation.formula,
+        adjustments: s.explanation.adjustments.join('；'),
+        needsExplanation: s.needsExplanation,
+        missing: s.explanationMissing,
+        explanation: r?.explanationText ?? '',
+        draft: r?.draft ?? s.draft ?? '',
+        causeCategory: r?.causeCategory ?? '',
+        reviewerScore: normalizeNumber(r?.reviewerScore ?? null) ?? '',
+        reviewerComment: r?.reviewerComment ?? '',
+        reviewer: r?.reviewer ?? '',
+      };
+    }),
+    unitEditable: can(role, 'evaluation.write') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
+    canSubmit: can(role, 'evaluation.submit') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
+    canReview: can(role, 'evaluation.review') && ev?.status === 'submitted',
+    canReport: can(role, 'reports.generate') && !!ev?.current,
+    report: report ? { version: report.dataVersion, name: report.fileName } : null,
+    causes: CAUSE_CATEGORIES,
+    flags: result?.flags ?? [],
+    canProfile: can(role, 'evaluation.review') && !!ev && ev.status !== 'approved',
+    profiles: PROFILES.map((p) => ({
+      id: p.id,
+      label: `${p.name}（${p.id} 第 ${p.version} 版）`,
+      current: p.id === ev?.profileId,
+    })),
+    saved,
+  };
+}
