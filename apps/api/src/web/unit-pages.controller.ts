@@ -22,7 +22,6 @@ import {
   FUND_SOURCES,
   PERIODS,
   QuarterReportInput,
-  SheetScore,
   decodeUploadName,
   sheetLabel,
 } from '@selfeval/domain';
