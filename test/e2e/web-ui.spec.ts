@@ -254,7 +254,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     const t = pdfText(pdf);
     expect(t).toContain('驻京维稳工作组专项');
     expect(t).toMatch(new RegExp(`总分\\s+100\\.00\\s+${reviewed.replace('.', '\\.')}`));
-    expect(t).toContain('得分含评审人评分');
+    expect(t).toContain('得分栏含评审人复核后的得分');
   });
 
   it('administrator pages: periods, users with a one-time password, import with preview, board, queues', async () => {
