@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  assertScoreInputsOpen,
   AuditChange,
   Clock,
   ensureQuarterReport,
@@ -10,6 +11,7 @@ import {
   replaceReportData,
   ReportStatus,
   sheetWithIndicators,
+  STALE_VERSION,
   transition,
   UnitEntity,
 } from '@selfeval/db';
@@ -65,14 +67,27 @@ export class QuarterReportsService {
     return toQuarterReportResponse(report, data);
   }
 
-  /** Saves the whole report (replacing the previous draft) in one transaction, or nothing. */
-  async saveDraft(sheetId: string, periodText: string, input: QuarterReportInput, actor: string) {
+  /**
+   * Saves the whole report (replacing the previous draft) in one transaction, or nothing.
+   * `expectedVersion` is the data version the user read (0 before the first save): a save on top of
+   * someone else's is refused with STALE_VERSION instead of overwriting it.
+   */
+  async saveDraft(
+    sheetId: string,
+    periodText: string,
+    input: QuarterReportInput,
+    actor: string,
+    expectedVersion?: number,
+  ) {
     const period = assertPeriod(periodText);
     return this.ds.transaction(async (em) => {
       const { sheet, indicators } = await this.approvedSheet(em, sheetId);
       await this.periods.assertOpen(em, sheet.unitId, sheet.year, period);
+      await assertScoreInputsOpen(em, sheetId, `修改${PERIOD_NAME[period]}报告`);
       const found = await findQuarterReport(em, sheetId, period);
       if (found) assertEditable(found, period, '修改');
+      if (expectedVersion !== undefined && (found?.dataVersion ?? 0) !== expectedVersion)
+        throw new DomainError('CONFLICT', STALE_VERSION, { field: 'version' });
       const checked = validateQuarterReport(
         input,
         {
@@ -115,8 +130,8 @@ export class QuarterReportsService {
         },
         version: 'dataVersion',
         bump: true,
-        expectedVersion: report.dataVersion,
-        conflict: REPORT_CONFLICT,
+        expectedVersion: expectedVersion ?? report.dataVersion,
+        conflict: expectedVersion === undefined ? REPORT_CONFLICT : STALE_VERSION,
         audit: { action: created ? 'create' : 'update', actor, changes },
       });
       await replaceReportData(em, report.id, {
@@ -161,8 +176,10 @@ export class QuarterReportsService {
     const period = assertPeriod(periodText);
     const why = reason?.trim();
     if (!why) throw new DomainError('VALIDATION_FAILED', '退回须填写原因', { field: 'reason' });
-    return this.ds.transaction((em) =>
-      this.move(
+    return this.ds.transaction(async (em) => {
+      // a return reopens the data for editing: not while the self-evaluation built on it is submitted or approved
+      await assertScoreInputsOpen(em, sheetId, `退回${PERIOD_NAME[period]}报告`);
+      return this.move(
         em,
         sheetId,
         period,
@@ -172,8 +189,8 @@ export class QuarterReportsService {
         actor,
         { returnReason: why },
         why,
-      ),
-    );
+      );
+    });
   }
 
   /** A state change: a clear message for a report already elsewhere, the conditional write for a race. */

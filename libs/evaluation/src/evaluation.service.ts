@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
 import {
   AuditChange,
   Clock,
@@ -16,6 +16,7 @@ import {
   sheetIndicators,
   sheetWithIndicators,
   findSheet,
+  STALE_VERSION,
   transition,
   UnitEntity,
 } from '@selfeval/db';
@@ -39,12 +40,16 @@ import { indicatorTarget } from '@selfeval/targets';
 import { EvaluationResponse, toEvaluationResponse } from './evaluation.mapper';
 
 export type EvaluationStatus = SelfEvaluationEntity['status'];
-/** Who edits: the unit before submission, the reviewer after it, the system (rescoring) at any time. */
-type Editor = 'unit' | 'reviewer' | 'system';
+/**
+ * Who edits: the unit before submission, the reviewer after it, the evaluator (scoring profile) and the
+ * system (rescoring) until approval. Approved is final: nothing changes a score until a reopen.
+ */
+type Editor = 'unit' | 'reviewer' | 'evaluator' | 'system';
 const EDITABLE_BY: Record<Editor, readonly EvaluationStatus[]> = {
   unit: ['draft', 'returned'],
   reviewer: ['submitted'],
-  system: ['draft', 'submitted', 'approved', 'returned'],
+  evaluator: ['draft', 'submitted', 'returned'],
+  system: ['draft', 'submitted', 'returned'],
 };
 export const EVALUATION_CONFLICT = '该自评已被他人修改、提交或审核，状态已变化，请刷新后重试';
 const NUMBER = /^\d+(\.\d{1,4})?$/;
@@ -94,10 +99,13 @@ export class EvaluationService {
     edit: (em: EntityManager, ev: SelfEvaluationEntity, changes: AuditChange[]) => Promise<void>,
     /** bump and rescore even when no field changed (a rescoring request) */
     always = false,
+    /** the data version the user read: a save on top of a newer one is refused (STALE_VERSION) */
+    expectedVersion?: number,
   ) {
     const ev = await this.ds.transaction(async (em) => {
       const ev = await ensureEvaluation(em, sheetId);
       assertEditable(ev, by);
+      assertVersion(ev, expectedVersion);
       const changes: AuditChange[] = [];
       await edit(em, ev, changes);
       // a form saved unchanged writes nothing and queues nothing
@@ -119,7 +127,7 @@ export class EvaluationService {
         version: 'dataVersion',
         bump: true,
         expectedVersion: ev.dataVersion,
-        conflict: EVALUATION_CONFLICT,
+        conflict: expectedVersion === undefined ? EVALUATION_CONFLICT : STALE_VERSION,
         audit: { action, actor, changes },
       });
       return { ...(await em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id })), unchanged: false };
@@ -134,23 +142,36 @@ export class EvaluationService {
     return this.change(sheetId, 'system', 'rescore', actor, async () => undefined, true);
   }
 
-  setProfile(sheetId: string, profileId: string, actor = 'system') {
+  setProfile(sheetId: string, profileId: string, actor = 'system', expectedVersion?: number) {
     const profile = findProfile(profileId);
     if (!profile) throw new DomainError('VALIDATION_FAILED', `未知的评分方案“${profileId}”`, { field: 'profileId' });
-    return this.change(sheetId, 'system', 'profile', actor, async (_em, ev, changes) => {
-      changes.push([
-        '评分方案',
-        `${ev.profileId} 第 ${ev.profileVersion} 版`,
-        `${profile.id} 第 ${profile.version} 版`,
-      ]);
-      ev.profileId = profile.id;
-      ev.profileVersion = profile.version;
-    });
+    return this.change(
+      sheetId,
+      'evaluator',
+      'profile',
+      actor,
+      async (_em, ev, changes) => {
+        changes.push([
+          '评分方案',
+          `${ev.profileId} 第 ${ev.profileVersion} 版`,
+          `${profile.id} 第 ${profile.version} 版`,
+        ]);
+        ev.profileId = profile.id;
+        ev.profileVersion = profile.version;
+      },
+      false,
+      expectedVersion,
+    );
   }
 
   /** Unit weights (re-weighting before submission); sums per bucket are checked by the scoring job. */
-  setWeights(sheetId: string, weights: { indicatorId: string; weight: string | null }[], actor = 'system') {
-    return this.saveForm(sheetId, { weights }, actor);
+  setWeights(
+    sheetId: string,
+    weights: { indicatorId: string; weight: string | null }[],
+    actor = 'system',
+    expectedVersion?: number,
+  ) {
+    return this.saveForm(sheetId, { weights }, actor, expectedVersion);
   }
 
   /** The unit's own 偏差原因分析及改进措施: once written, drafts never replace it. */
@@ -159,8 +180,9 @@ export class EvaluationService {
     indicatorId: string,
     patch: { text?: string | null; causeCategory?: string | null; notApplicable?: boolean },
     actor = 'system',
+    expectedVersion?: number,
   ) {
-    return this.saveForm(sheetId, { explanations: [{ indicatorId, ...patch }] }, actor);
+    return this.saveForm(sheetId, { explanations: [{ indicatorId, ...patch }] }, actor, expectedVersion);
   }
 
   /** The unit's own words for the year-end documents: 实际完成情况 and the narrative report's sections. */
@@ -168,51 +190,60 @@ export class EvaluationService {
     sheetId: string,
     texts: { goalActual?: string | null; sections?: Record<string, string> },
     actor = 'system',
+    expectedVersion?: number,
   ) {
-    return this.saveForm(sheetId, texts, actor);
+    return this.saveForm(sheetId, texts, actor, expectedVersion);
   }
 
   /**
    * The unit's whole form (实际完成情况, weights, explanations, report sections) saved at once or not
    * at all: one transaction, one version bump, one scoring job; fields that did not change are left alone.
    */
-  async saveForm(sheetId: string, form: EvaluationForm, actor = 'system') {
+  async saveForm(sheetId: string, form: EvaluationForm, actor = 'system', expectedVersion?: number) {
     for (const w of form.weights ?? []) {
       if (w.weight !== null && !NUMBER.test(w.weight))
         throw new DomainError('VALIDATION_FAILED', `分值“${w.weight}”应为非负数（最多 4 位小数）`, { field: 'weight' });
     }
-    return this.change(sheetId, 'unit', 'update', actor, async (em, ev, changes) => {
-      const rows = await this.scoreRows(em, ev);
-      const touched = new Set<IndicatorScoreEntity>();
-      if (form.goalActual !== undefined) {
-        const text = form.goalActual?.trim() || null;
-        if (text !== ev.goalActual) changes.push(['实际完成情况', ev.goalActual, text]);
-        ev.goalActual = text;
-      }
-      for (const w of form.weights ?? []) {
-        const r = rows.get(w.indicatorId);
-        if (sameNumber(r.row.unitWeight, w.weight)) continue;
-        changes.push([`分值“${r.name}”`, r.row.unitWeight, w.weight]);
-        r.row.unitWeight = w.weight;
-        touched.add(r.row);
-      }
-      for (const x of form.explanations ?? []) {
-        const r = rows.get(x.indicatorId);
-        const text = x.text === undefined ? r.row.explanationText : x.text?.trim() || null;
-        const cause = x.causeCategory === undefined ? r.row.causeCategory : x.causeCategory;
-        const notApplicable = x.notApplicable ?? r.row.notApplicable;
-        if (text !== r.row.explanationText) changes.push([`偏差原因“${r.name}”`, r.row.explanationText, text]);
-        if (cause !== r.row.causeCategory) changes.push([`偏差原因类别“${r.name}”`, r.row.causeCategory, cause]);
-        if (notApplicable !== r.row.notApplicable)
-          changes.push([`不适用“${r.name}”`, String(r.row.notApplicable), String(notApplicable)]);
-        if (text === r.row.explanationText && cause === r.row.causeCategory && notApplicable === r.row.notApplicable)
-          continue;
-        Object.assign(r.row, { explanationText: text, causeCategory: cause, notApplicable });
-        touched.add(r.row);
-      }
-      if (touched.size) await em.getRepository(IndicatorScoreEntity).save([...touched]);
-      if (form.sections) await this.applySections(em, ev, form.sections, changes);
-    });
+    return this.change(
+      sheetId,
+      'unit',
+      'update',
+      actor,
+      async (em, ev, changes) => {
+        const rows = await this.scoreRows(em, ev);
+        const touched = new Set<IndicatorScoreEntity>();
+        if (form.goalActual !== undefined) {
+          const text = form.goalActual?.trim() || null;
+          if (text !== ev.goalActual) changes.push(['实际完成情况', ev.goalActual, text]);
+          ev.goalActual = text;
+        }
+        for (const w of form.weights ?? []) {
+          const r = rows.get(w.indicatorId);
+          if (sameNumber(r.row.unitWeight, w.weight)) continue;
+          changes.push([`分值“${r.name}”`, r.row.unitWeight, w.weight]);
+          r.row.unitWeight = w.weight;
+          touched.add(r.row);
+        }
+        for (const x of form.explanations ?? []) {
+          const r = rows.get(x.indicatorId);
+          const text = x.text === undefined ? r.row.explanationText : x.text?.trim() || null;
+          const cause = x.causeCategory === undefined ? r.row.causeCategory : x.causeCategory;
+          const notApplicable = x.notApplicable ?? r.row.notApplicable;
+          if (text !== r.row.explanationText) changes.push([`偏差原因“${r.name}”`, r.row.explanationText, text]);
+          if (cause !== r.row.causeCategory) changes.push([`偏差原因类别“${r.name}”`, r.row.causeCategory, cause]);
+          if (notApplicable !== r.row.notApplicable)
+            changes.push([`不适用“${r.name}”`, String(r.row.notApplicable), String(notApplicable)]);
+          if (text === r.row.explanationText && cause === r.row.causeCategory && notApplicable === r.row.notApplicable)
+            continue;
+          Object.assign(r.row, { explanationText: text, causeCategory: cause, notApplicable });
+          touched.add(r.row);
+        }
+        if (touched.size) await em.getRepository(IndicatorScoreEntity).save([...touched]);
+        if (form.sections) await this.applySections(em, ev, form.sections, changes);
+      },
+      false,
+      expectedVersion,
+    );
   }
 
   private async applySections(
@@ -244,8 +275,15 @@ export class EvaluationService {
    * Reviewer score beside the self-score (§4.8); it is final for the grade and the report, so it is
    * an input like any other: it bumps the data version, and a report rendered before it is not reused.
    */
-  async review(sheetId: string, indicatorId: string, score: string | null, comment: string | null, reviewer: string) {
-    const ev = await this.reviewForm(sheetId, { scores: [{ indicatorId, score, comment }] }, reviewer);
+  async review(
+    sheetId: string,
+    indicatorId: string,
+    score: string | null,
+    comment: string | null,
+    reviewer: string,
+    expectedVersion?: number,
+  ) {
+    const ev = await this.reviewForm(sheetId, { scores: [{ indicatorId, score, comment }] }, reviewer, expectedVersion);
     return this.ds.getRepository(IndicatorScoreEntity).findOneByOrFail({ evaluationId: ev.id, indicatorId });
   }
 
@@ -254,7 +292,7 @@ export class EvaluationService {
    * the decision. Reviewer scores do not change the rule scores, so approving in the same form needs
    * the rule scores current when the form was read, not a new scoring run (and no waiting for one).
    */
-  async reviewForm(sheetId: string, form: ReviewForm, actor: string) {
+  async reviewForm(sheetId: string, form: ReviewForm, actor: string, expectedVersion?: number) {
     for (const s of form.scores) {
       if (s.score !== null && !NUMBER.test(s.score))
         throw new DomainError('VALIDATION_FAILED', `评审得分“${s.score}”应为非负数`, { field: 'score' });
@@ -264,6 +302,7 @@ export class EvaluationService {
     const ev = await this.ds.transaction(async (em) => {
       const ev = await ensureEvaluation(em, sheetId);
       assertEditable(ev, 'reviewer');
+      assertVersion(ev, expectedVersion);
       const scoredBefore = isCurrent(ev);
       const rows = await this.scoreRows(em, ev);
       const changes: AuditChange[] = [];
@@ -388,6 +427,41 @@ export class EvaluationService {
     });
   }
 
+  /**
+   * Approved is final; reopening is the one way back: the evaluator of the unit (or an administrator)
+   * sends an approved self-evaluation back to the unit with a reason. It becomes "returned": the unit
+   * (and the quarter reports under it) can change again, must submit again, and the evaluator reviews again.
+   */
+  async reopen(sheetId: string, reason: string | null | undefined, actor: string) {
+    const why = reason?.trim();
+    if (!why) throw new DomainError('VALIDATION_FAILED', '重新打开须填写原因', { field: 'reason' });
+    return this.ds.transaction(async (em) => {
+      const ev = await lockEvaluation(em, { sheetId });
+      if (!ev) throw new DomainError('NOT_FOUND', '这张目标表还没有自评', { field: 'sheetId' });
+      if (ev.status !== 'approved')
+        throw new DomainError(
+          'WORKFLOW_STATE',
+          `自评当前为“${STATUS_NAME[ev.status]}”，只有审核通过的自评才能重新打开`,
+          { field: 'status' },
+        );
+      await transition(em, {
+        entity: SelfEvaluationEntity,
+        id: ev.id,
+        from: ['approved'],
+        to: 'returned',
+        set: { decidedBy: actor, decidedAt: this.now(), returnReason: why },
+        conflict: EVALUATION_CONFLICT,
+        audit: {
+          action: 'reopen',
+          actor,
+          changes: [['状态', STATUS_NAME.approved, STATUS_NAME.returned]],
+          reason: why,
+        },
+      });
+      return em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id });
+    });
+  }
+
   /** Score rows by indicator (new ones made on demand), with the indicator's name for the audit trail. */
   private async scoreRows(em: EntityManager, ev: SelfEvaluationEntity) {
     const indicators = new Map((await sheetIndicators(em, ev.sheetId)).map((i) => [i.id, i]));
@@ -500,10 +574,12 @@ export class EvaluationService {
         .update(SelfEvaluationEntity)
         .set({ dataVersion: () => 'data_version + 1', scoreState: 'stale' })
         .where('profile_id = :profileId', { profileId })
+        // approved is final: a new profile version applies after a reopen, not behind the evaluator's back
+        .andWhere('status <> :approved', { approved: 'approved' })
         .execute();
       const rows = await em
         .getRepository(SelfEvaluationEntity)
-        .find({ select: { id: true, dataVersion: true }, where: { profileId } });
+        .find({ select: { id: true, dataVersion: true }, where: { profileId, status: Not('approved') } });
       return rows.map((r) => ({ id: r.id, dataVersion: r.dataVersion }));
     });
   }
@@ -561,14 +637,21 @@ export function isCurrent(ev: Pick<SelfEvaluationEntity, 'scoreState' | 'scoredV
 }
 
 function assertEditable(ev: SelfEvaluationEntity, by: Editor) {
-  if (by === 'unit' && !EDITABLE_BY.unit.includes(ev.status))
-    throw new DomainError(
-      'WORKFLOW_STATE',
-      ev.status === 'approved' ? '自评已审核通过，不能再修改' : '自评已提交，评审人退回后才能修改',
-      { field: 'status' },
-    );
-  if (by === 'reviewer' && ev.status !== 'submitted')
-    throw new DomainError('WORKFLOW_STATE', '只能审核已提交的自评', { field: 'status' });
+  if (EDITABLE_BY[by].includes(ev.status)) return;
+  if (by === 'reviewer') throw new DomainError('WORKFLOW_STATE', '只能审核已提交的自评', { field: 'status' });
+  throw new DomainError(
+    'WORKFLOW_STATE',
+    ev.status === 'approved'
+      ? '自评已审核通过，不能再修改；如需修改，请评审人先重新打开自评'
+      : '自评已提交，评审人退回后才能修改',
+    { field: 'status' },
+  );
+}
+
+/** The version the user read must still be the stored one (optimistic concurrency). */
+function assertVersion(ev: SelfEvaluationEntity, expected: number | undefined) {
+  if (expected !== undefined && ev.dataVersion !== expected)
+    throw new DomainError('CONFLICT', STALE_VERSION, { field: 'version' });
 }
 
 /** Equal as numbers ("5" and "5.0000" are the same weight), or both empty. */

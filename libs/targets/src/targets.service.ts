@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ImportResult, IndicatorRow, parseTarget, STATUS_NAME, TargetSheet } from '@selfeval/domain';
 import {
+  assertScoreInputsOpen,
   audit,
   AuditChange,
   bulkInsert,
@@ -314,6 +315,14 @@ export class TargetsService {
           `“${sheet.name}”第 ${sheet.version} 版当前状态为 ${sheet.status}，不能批复`,
           { sheet: sheet.name },
         );
+      // a new version replaces the targets the approved one was scored against (目标调整)
+      const current = await repo.findOneBy({
+        unitId: sheet.unitId,
+        year: sheet.year,
+        sheetKey: sheet.sheetKey,
+        status: 'approved',
+      });
+      if (current) await assertScoreInputsOpen(em, current.id, `批复“${sheet.name}”的新版本目标`);
       await transition(em, {
         entity: TargetSheetEntity,
         id: sheet.id,

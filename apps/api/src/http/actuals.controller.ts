@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  Headers,
   Inject,
   Param,
   ParseIntPipe,
@@ -16,7 +17,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsDateString, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsDateString, IsInt, IsOptional, IsString, Min, MaxLength, ValidateNested } from 'class-validator';
 import {
   ActualsQueries,
   EvidenceService,
@@ -29,6 +30,7 @@ import { ContentStore, REPORT_STORE } from '@selfeval/db';
 import { JobProducer } from '@selfeval/jobs';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
+import { expectedVersion } from './expected-version';
 import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
@@ -54,6 +56,8 @@ class SaveReportDto {
   @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AdjustmentDto) adjustments?: AdjustmentDto[];
   @IsOptional() @IsString() @MaxLength(2000) overspendExplanation?: string;
   @IsArray() @ValidateNested({ each: true }) @Type(() => ValueDto) values!: ValueDto[];
+  /** the report's dataVersion the client read (0 before the first save), or send If-Match: a stale save answers 409 */
+  @IsOptional() @IsInt() @Min(0) version?: number;
 }
 class ReasonDto {
   @IsString() @MaxLength(2000) reason!: string;
@@ -147,8 +151,10 @@ export class ActualsController {
     @Param('period') period: string,
     @Body() dto: SaveReportDto,
     @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.reports.saveDraft(sheetId, period, dto, actor);
+    const { version, ...input } = dto;
+    return this.reports.saveDraft(sheetId, period, input, actor, expectedVersion(version, ifMatch));
   }
 
   @Post('sheets/:sheetId/periods/:period/submit')

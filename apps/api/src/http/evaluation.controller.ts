@@ -1,33 +1,49 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ContentStore, REPORT_STORE } from '@selfeval/db';
 import { DomainError, REPORT_KINDS, ReportKind } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
 import { Actor, Allow } from '../auth/access.decorators';
+import { expectedVersion } from './expected-version';
 import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
+
+/** The evaluation's dataVersion the client read (or send If-Match): a stale write answers 409. */
+class VersionedDto {
+  @IsOptional() @IsInt() @Min(0) version?: number;
+}
 
 class WeightDto {
   @IsString() indicatorId!: string;
   @IsOptional() @Transform(asString) @IsString() weight!: string | null;
 }
-class WeightsDto {
+class WeightsDto extends VersionedDto {
   @IsArray() @ValidateNested({ each: true }) @Type(() => WeightDto) weights!: WeightDto[];
 }
-class ExplanationDto {
+class ExplanationDto extends VersionedDto {
   @IsOptional() @IsString() @MaxLength(4000) text?: string | null;
   @IsOptional() @IsString() causeCategory?: string | null;
   @IsOptional() @IsBoolean() notApplicable?: boolean;
 }
-class ReviewDto {
+class ReviewDto extends VersionedDto {
   @IsOptional() @Transform(asString) @IsString() score!: string | null;
   @IsOptional() @IsString() @MaxLength(2000) comment?: string;
 }
-class TextsDto {
+class TextsDto extends VersionedDto {
   @IsOptional() @IsString() @MaxLength(4000) goalActual?: string | null;
   /** section id → text; validated against the unit's outline by the service */
   @IsOptional() @IsObject() sections?: Record<string, string>;
@@ -35,7 +51,10 @@ class TextsDto {
 class ReasonDto {
   @IsOptional() @IsString() @MaxLength(2000) reason?: string;
 }
-class ProfileDto {
+class ReopenDto {
+  @IsString() @MaxLength(2000) reason!: string;
+}
+class ProfileDto extends VersionedDto {
   @IsString() profileId!: string;
 }
 
@@ -78,8 +97,18 @@ export class EvaluationController {
   /** 实际完成情况 and the unit's own sections of the narrative report (by outline section id). */
   @Put(':sheetId/texts')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  texts(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: TextsDto, @Actor() actor: string) {
-    return this.evaluations.setReportTexts(sheetId, { goalActual: dto.goalActual, sections: dto.sections }, actor);
+  texts(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() dto: TextsDto,
+    @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.evaluations.setReportTexts(
+      sheetId,
+      { goalActual: dto.goalActual, sections: dto.sections },
+      actor,
+      expectedVersion(dto.version, ifMatch),
+    );
   }
 
   @Get(':sheetId')
@@ -96,17 +125,28 @@ export class EvaluationController {
 
   @Put(':sheetId/profile')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  profile(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ProfileDto, @Actor() actor: string) {
-    return this.evaluations.setProfile(sheetId, dto.profileId, actor);
+  profile(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() dto: ProfileDto,
+    @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.evaluations.setProfile(sheetId, dto.profileId, actor, expectedVersion(dto.version, ifMatch));
   }
 
   @Put(':sheetId/weights')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  weights(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: WeightsDto, @Actor() actor: string) {
+  weights(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() dto: WeightsDto,
+    @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
     return this.evaluations.setWeights(
       sheetId,
       dto.weights.map((w) => ({ indicatorId: w.indicatorId, weight: w.weight ?? null })),
       actor,
+      expectedVersion(dto.version, ifMatch),
     );
   }
 
@@ -117,8 +157,10 @@ export class EvaluationController {
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
     @Body() dto: ExplanationDto,
     @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.evaluations.setExplanation(sheetId, indicatorId, dto, actor);
+    const { version, ...patch } = dto;
+    return this.evaluations.setExplanation(sheetId, indicatorId, patch, actor, expectedVersion(version, ifMatch));
   }
 
   /** 单位负责人 submits the self-evaluation for review. */
@@ -140,6 +182,13 @@ export class EvaluationController {
     return this.evaluations.decide(sheetId, 'return', dto.reason ?? null, actor);
   }
 
+  /** Approved is final: the evaluator of the unit (or an administrator) reopens it, with a reason, for another round. */
+  @Post(':sheetId/reopen')
+  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
+  reopen(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ReopenDto, @Actor() actor: string) {
+    return this.evaluations.reopen(sheetId, dto.reason, actor);
+  }
+
   @Put(':sheetId/indicators/:indicatorId/review')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
   review(
@@ -147,7 +196,15 @@ export class EvaluationController {
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
     @Body() dto: ReviewDto,
     @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
   ) {
-    return this.evaluations.review(sheetId, indicatorId, dto.score ?? null, dto.comment ?? null, actor);
+    return this.evaluations.review(
+      sheetId,
+      indicatorId,
+      dto.score ?? null,
+      dto.comment ?? null,
+      actor,
+      expectedVersion(dto.version, ifMatch),
+    );
   }
 }

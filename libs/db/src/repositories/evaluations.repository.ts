@@ -82,3 +82,25 @@ export function newIndicatorScore(em: EntityManager, evaluationId: string, indic
     reviewedAt: null,
   });
 }
+
+/** Chinese message when a save was made on top of a newer version than the one the user read (HTTP 409). */
+export const STALE_VERSION = '已被他人修改：您看到的是旧版本，请对照最新内容后重新保存';
+
+/**
+ * Approved is final (and submitted waits for the review): the score inputs of a sheet — every quarter's
+ * values and spending, weights, explanations, texts, profile, the target version — change only while its
+ * self-evaluation is a draft or returned. The evaluation row is locked (see lockEvaluation), so a
+ * concurrent approve or reopen is ordered before or after this write, never interleaved with it.
+ * One rule for every path (API, pages, workbook upload, CLI): the services call it, not the controllers.
+ */
+export async function assertScoreInputsOpen(em: EntityManager, sheetId: string, what: string): Promise<void> {
+  const ev = await lockEvaluation(em, { sheetId });
+  if (ev?.status === 'approved')
+    throw new DomainError('WORKFLOW_STATE', `自评已审核通过，不能${what}；如需修改，请评审人先重新打开自评`, {
+      field: 'status',
+    });
+  if (ev?.status === 'submitted')
+    throw new DomainError('WORKFLOW_STATE', `自评已提交评审，不能${what}；评审人退回后才能修改`, {
+      field: 'status',
+    });
+}
