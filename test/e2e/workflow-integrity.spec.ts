@@ -275,4 +275,88 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
     const trail = (await rows(approved.id, 'approve')).length;
     expect(trail).toBe(2);
   });
+
+  describe('pages', () => {
+    const versionIn = (html: string) => Number(/name="version" value="(\d+)"/.exec(html)?.[1]);
+    /** the quarterly form as the browser posts it: spending in the first fund source, every value */
+    const quarterForm = (html: string, spent: string, value: string) => ({
+      version: String(versionIn(html)),
+      action: 'save',
+      spend_0: spent,
+      ...Object.fromEntries(
+        indicators.map((i) => (i.targetKind === 'quantitative' ? [`value_${i.id}`, value] : [`grade_${i.id}`, '良'])),
+      ),
+    });
+
+    it('reopen button: a missing reason is shown beside the field, a reason reopens', async () => {
+      const page = (await evaluator.get(`/sheets/${sheetId}/evaluation`).expect(200)).text;
+      expect(page).toContain('id="reopen-form"');
+      const missing = await evaluator.post(`/sheets/${sheetId}/evaluation/reopen`).type('form').send({ reason: '' });
+      expect(missing.status).toBe(422);
+      expect(missing.text).toMatch(/<p class="field-error" id="reopen-reason-error">重新打开须填写原因<\/p>/);
+      expect((await admin.get(ev()).expect(200)).body.status).toBe('approved');
+      const done = await evaluator
+        .post(`/sheets/${sheetId}/evaluation/reopen`)
+        .type('form')
+        .send({ reason: '页面上重新打开' })
+        .expect(303);
+      expect(done.headers.location).toContain('saved=reopened');
+      expect((await admin.get(ev()).expect(200)).body).toMatchObject({
+        status: 'returned',
+        returnReason: '页面上重新打开',
+      });
+    });
+
+    it('two tabs on one quarterly report: the stale save shows both values side by side and saves nothing', async () => {
+      const tabA = (await reporter.get(`/sheets/${sheetId}/periods/Q1`).expect(200)).text;
+      const tabB = (await reporter.get(`/sheets/${sheetId}/periods/Q1`).expect(200)).text;
+      expect(versionIn(tabA)).toBe(0);
+      await reporter
+        .post(`/sheets/${sheetId}/periods/Q1`)
+        .type('form')
+        .send(quarterForm(tabA, '5', '1'))
+        .expect(303);
+      const stale = await reporter
+        .post(`/sheets/${sheetId}/periods/Q1`)
+        .type('form')
+        .send(quarterForm(tabB, '6.5', '2'));
+      expect(stale.status).toBe(409);
+      expect(stale.text).toContain('保存冲突：已被他人修改');
+      // stored beside typed, the typed values still in the form, the version now the stored one
+      expect(stale.text).toMatch(/累计执行数（财政拨款）<\/th><td class="stored">5<\/td><td class="typed">6.5<\/td>/);
+      expect(stale.text).toMatch(/id="spend_0" name="spend_0" value="6.5"/);
+      expect(versionIn(stale.text)).toBe(1);
+      expect(stale.text).toContain('保留我的填写');
+      expect(stale.text).toContain(`href="/sheets/${sheetId}/periods/Q1">采用已保存的内容`);
+      const stored = (await reporter.get(q('Q1')).expect(200)).body;
+      expect(stored).toMatchObject({ dataVersion: 1, spentTotal: '5' });
+      // "keep mine": the same form again, now on top of the version it has shown
+      await reporter
+        .post(`/sheets/${sheetId}/periods/Q1`)
+        .type('form')
+        .send(quarterForm(stale.text, '6.5', '2'))
+        .expect(303);
+      expect((await reporter.get(q('Q1')).expect(200)).body).toMatchObject({ dataVersion: 2, spentTotal: '6.5' });
+    });
+
+    it('two tabs on the year-end page: the stale save keeps what was typed beside what is stored', async () => {
+      const tabA = (await reporter.get(`/sheets/${sheetId}/evaluation`).expect(200)).text;
+      const tabB = (await reporter.get(`/sheets/${sheetId}/evaluation`).expect(200)).text;
+      const post = (html: string, goalActual: string) =>
+        reporter
+          .post(`/sheets/${sheetId}/evaluation`)
+          .type('form')
+          .send({ version: String(versionIn(html)), goalActual });
+      await post(tabA, '甲：全年目标基本完成').expect(303);
+      const stale = await post(tabB, '乙：<b>全年</b>目标完成');
+      expect(stale.status).toBe(409);
+      expect(stale.text).toContain(
+        '实际完成情况</th><td class="stored">甲：全年目标基本完成</td><td class="typed">乙：&lt;b&gt;全年&lt;/b&gt;目标完成</td>',
+      );
+      expect(stale.text).toContain(
+        '<textarea id="goalActual" name="goalActual">乙：&lt;b&gt;全年&lt;/b&gt;目标完成</textarea>',
+      );
+      expect((await reporter.get(ev()).expect(200)).body.goalActual).toBe('甲：全年目标基本完成');
+    });
+  });
 });

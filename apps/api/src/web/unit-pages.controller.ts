@@ -31,6 +31,7 @@ import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth
 import { WebViews } from './web-views';
 import { buildEvaluationPageVM } from './view-models/evaluation-page.view-model';
 import { buildQuarterPageVM, Form } from './view-models/quarter-page.view-model';
+import { postedVersion } from './view-models/stale-save';
 
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
 /** Field errors of a DomainError keyed by indicator id, from names like values[3].value. */
@@ -42,6 +43,11 @@ function fieldErrors(e: DomainError, ids: string[]): Map<string, string[]> {
     out.set(key, [...(out.get(key) ?? []), d.message]);
   }
   return out;
+}
+
+/** A save refused because the form was read at an older version (not a state change or a validation error). */
+function isStaleSave(e: DomainError): boolean {
+  return e.code === 'CONFLICT' && e.where.field === 'version';
 }
 
 /** Pages for unit reporters, unit heads and evaluators: thin over the same services as the JSON API. */
@@ -97,13 +103,14 @@ export class UnitPagesController {
     actor: RequestActor,
     form?: Form,
     errors?: Map<string, string[]>,
+    stale = false,
   ) {
     const [sheet, report, evidence] = await Promise.all([
       this.targets.getSheet(sheetId),
       this.reports.getReport(sheetId, period),
       this.evidence.listEvidence(sheetId, period),
     ]);
-    return buildQuarterPageVM({ sheet, period, report, evidence, role: actor.user.role, form, errors });
+    return buildQuarterPageVM({ sheet, period, report, evidence, role: actor.user.role, form, errors, stale });
   }
 
   @Get('sheets/:sheetId/periods/:period')
@@ -145,7 +152,7 @@ export class UnitPagesController {
       })),
     };
     try {
-      await this.reports.saveDraft(sheetId, period, input, who);
+      await this.reports.saveDraft(sheetId, period, input, who, postedVersion(form));
       if (form.action === 'submit') await this.submission.submit(sheetId, period, who);
       res.redirect(
         303,
@@ -153,18 +160,23 @@ export class UnitPagesController {
       );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
+      // someone saved since this page was read: the same form, typed values kept, stored ones beside them
+      const stale = isStaleSave(e);
       const model = await this.quarterModel(
         sheetId,
         period,
         actor,
         form,
-        fieldErrors(
-          e,
-          sheet.indicators.map((i) => i.id),
-        ),
+        stale
+          ? undefined
+          : fieldErrors(
+              e,
+              sheet.indicators.map((i) => i.id),
+            ),
+        stale,
       );
       res
-        .status(422)
+        .status(stale ? 409 : 422)
         .type('html')
         .send(
           this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, {
@@ -239,6 +251,15 @@ export class UnitPagesController {
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Query('saved') saved?: string,
   ) {
+    const model = await this.evaluationModel(sheetId, actor, { saved });
+    return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model);
+  }
+
+  private async evaluationModel(
+    sheetId: string,
+    actor: RequestActor,
+    extra: { saved?: string; form?: Form; stale?: boolean; reopenError?: string },
+  ) {
     const sheet = await this.targets.getSheet(sheetId);
     const ev = await this.evaluations.get(sheetId).catch((e) => {
       if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
@@ -246,14 +267,15 @@ export class UnitPagesController {
     });
     const report = await this.evaluations.latestReport(sheetId);
     const q4 = await this.reports.getReport(sheetId, 'Q4');
-    const model = buildEvaluationPageVM({ sheet, ev, report, q4, role: actor.user.role, saved });
-    return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model);
+    return buildEvaluationPageVM({ sheet, ev, report, q4, role: actor.user.role, ...extra });
   }
 
   @Post('sheets/:sheetId/evaluation')
   @Allow('evaluation.write', SHEET)
   async saveEvaluation(
+    @Req() req: Request,
     @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
     @Actor() who: string,
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Body() form: Form,
@@ -264,20 +286,32 @@ export class UnitPagesController {
         .filter((r) => form[`${prefix}_${r.indicatorId}`] !== undefined)
         .map((r) => ({ indicatorId: r.indicatorId, value: form[`${prefix}_${r.indicatorId}`] ?? '' }));
     // the whole form in one transaction; the service leaves unchanged fields alone
-    await this.evaluations.saveForm(
-      sheetId,
-      {
-        goalActual: form.goalActual ?? null,
-        // unit weights (re-weighting before submission): checked per bucket by the scoring job
-        weights: posted('weight').map((w) => ({ indicatorId: w.indicatorId, weight: w.value.trim() || null })),
-        explanations: posted('explanation').map((x) => ({
-          indicatorId: x.indicatorId,
-          text: x.value,
-          causeCategory: form[`cause_${x.indicatorId}`] || null,
-        })),
-      },
-      who,
-    );
+    try {
+      await this.evaluations.saveForm(
+        sheetId,
+        {
+          goalActual: form.goalActual ?? null,
+          // unit weights (re-weighting before submission): checked per bucket by the scoring job
+          weights: posted('weight').map((w) => ({ indicatorId: w.indicatorId, weight: w.value.trim() || null })),
+          explanations: posted('explanation').map((x) => ({
+            indicatorId: x.indicatorId,
+            text: x.value,
+            causeCategory: form[`cause_${x.indicatorId}`] || null,
+          })),
+        },
+        who,
+        postedVersion(form),
+      );
+    } catch (e) {
+      if (!(e instanceof DomainError) || !isStaleSave(e)) throw e;
+      // someone saved since this page was read: the same form, typed values kept, stored ones beside them
+      const model = await this.evaluationModel(sheetId, actor, { form, stale: true });
+      res
+        .status(409)
+        .type('html')
+        .send(this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, { ...model, error: e.userMessage }));
+      return;
+    }
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=draft`);
   }
 
@@ -306,7 +340,12 @@ export class UnitPagesController {
       }));
     const decision = form.action === 'approve' || form.action === 'return' ? form.action : undefined;
     // scores and decision in one transaction: nothing is half-saved, and no waiting for a rescoring
-    await this.evaluations.reviewForm(sheetId, { scores, decision, reason: form.reason ?? null }, who);
+    await this.evaluations.reviewForm(
+      sheetId,
+      { scores, decision, reason: form.reason ?? null },
+      who,
+      postedVersion(form),
+    );
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=${form.action ?? 'reviewed'}`);
   }
 
@@ -319,8 +358,33 @@ export class UnitPagesController {
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Body() form: Form,
   ) {
-    await this.evaluations.setProfile(sheetId, form.profileId ?? '', who);
+    await this.evaluations.setProfile(sheetId, form.profileId ?? '', who, postedVersion(form));
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=profile`);
+  }
+
+  /** Approved is final; the evaluator reopens it with a reason (required: shown beside the field). */
+  @Post('sheets/:sheetId/evaluation/reopen')
+  @Allow('evaluation.review', SHEET)
+  async reopen(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    try {
+      await this.evaluations.reopen(sheetId, form.reason, who);
+    } catch (e) {
+      if (!(e instanceof DomainError) || e.where.field !== 'reason') throw e;
+      const model = await this.evaluationModel(sheetId, actor, { reopenError: e.userMessage });
+      res
+        .status(422)
+        .type('html')
+        .send(this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model));
+      return;
+    }
+    res.redirect(303, `/sheets/${sheetId}/evaluation?saved=reopened`);
   }
 
   @Post('sheets/:sheetId/evaluation/report')

@@ -2,6 +2,8 @@ import { can, CAUSE_CATEGORIES, D, PROFILES, Role, round2, sheetLabel } from '@s
 import type { IndicatorEntity, ReportFileEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
 import type { EvaluationService } from '@selfeval/evaluation';
+import type { Form } from './quarter-page.view-model';
+import { formVersion, staleFields } from './stale-save';
 
 /** '10.0000' and '10' are the same weight; text that is not a number stays as typed (the service rejects it). */
 export function normalizeNumber(v: string | null | undefined): string | null {
@@ -16,14 +18,52 @@ export interface EvaluationPageSource {
   q4: Awaited<ReturnType<QuarterReportsService['getReport']>>;
   role: Role;
   saved?: string;
+  /** what the unit posted, shown again after a stale save (nothing typed is lost) */
+  form?: Form;
+  stale?: boolean;
+  /** the reopen form was posted without a reason: the message beside its field */
+  reopenError?: string;
 }
 
 /** The year-end self-evaluation page: scores with their explanations, reviewer scores, what the role may do. */
-export function buildEvaluationPageVM({ sheet, ev, report, q4, role, saved }: EvaluationPageSource) {
+export function buildEvaluationPageVM({
+  sheet,
+  ev,
+  report,
+  q4,
+  role,
+  saved,
+  form,
+  stale,
+  reopenError,
+}: EvaluationPageSource) {
   const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
   const result = ev?.result ?? null;
   const rows = new Map((ev?.indicators ?? []).map((r) => [r.indicatorId, r]));
+  const name = new Map(sheet.indicators.map((i) => [i.id, i.name]));
+  /** the typed value after a stale save, else the stored one */
+  const pick = (key: string, stored: string) => form?.[key] ?? stored;
+  const storedFields = [
+    { label: '实际完成情况', name: 'goalActual', stored: ev?.goalActual },
+    ...(ev?.indicators ?? []).flatMap((r) => [
+      {
+        label: `“${name.get(r.indicatorId)}”分值`,
+        name: `weight_${r.indicatorId}`,
+        stored: normalizeNumber(r.unitWeight),
+      },
+      {
+        label: `“${name.get(r.indicatorId)}”偏差说明`,
+        name: `explanation_${r.indicatorId}`,
+        stored: r.explanationText,
+      },
+      { label: `“${name.get(r.indicatorId)}”原因类别`, name: `cause_${r.indicatorId}`, stored: r.causeCategory },
+    ]),
+  ];
   return {
+    version: formVersion(ev?.dataVersion ?? 0, form, !!stale),
+    stale: stale && form ? staleFields(form, storedFields) : null,
+    formId: 'evaluation-form',
+    discardHref: `/sheets/${sheet.id}/evaluation`,
     sheet: {
       id: sheet.id,
       name: sheetLabel(sheet),
@@ -41,7 +81,7 @@ export function buildEvaluationPageVM({ sheet, ev, report, q4, role, saved }: Ev
           scoreState: ev.scoreState,
           scoreError: ev.scoreError,
           returnReason: ev.returnReason,
-          goalActual: ev.goalActual,
+          goalActual: pick('goalActual', ev.goalActual ?? ''),
           dataVersion: ev.dataVersion,
         }
       : null,
@@ -63,7 +103,7 @@ export function buildEvaluationPageVM({ sheet, ev, report, q4, role, saved }: Ev
         level1: ind.level1,
         target: ind.targetRaw,
         actual: actualOf.get(ind.id) ?? '',
-        unitWeight: normalizeNumber(r?.unitWeight ?? null) ?? '',
+        unitWeight: pick(`weight_${ind.id}`, normalizeNumber(r?.unitWeight ?? null) ?? ''),
         weight: round2(new D(s.weight)),
         score: round2(new D(s.score)),
         completionRate: s.completionRate,
@@ -71,9 +111,9 @@ export function buildEvaluationPageVM({ sheet, ev, report, q4, role, saved }: Ev
         adjustments: s.explanation.adjustments.join('；'),
         needsExplanation: s.needsExplanation,
         missing: s.explanationMissing,
-        explanation: r?.explanationText ?? '',
+        explanation: pick(`explanation_${ind.id}`, r?.explanationText ?? ''),
         draft: r?.draft ?? s.draft ?? '',
-        causeCategory: r?.causeCategory ?? '',
+        causeCategory: pick(`cause_${ind.id}`, r?.causeCategory ?? ''),
         reviewerScore: normalizeNumber(r?.reviewerScore ?? null) ?? '',
         reviewerComment: r?.reviewerComment ?? '',
         reviewer: r?.reviewer ?? '',
@@ -87,6 +127,9 @@ export function buildEvaluationPageVM({ sheet, ev, report, q4, role, saved }: Ev
     causes: CAUSE_CATEGORIES,
     flags: result?.flags ?? [],
     canProfile: can(role, 'evaluation.review') && !!ev && ev.status !== 'approved',
+    // approved is final: reopening (with a reason) is the evaluator's explicit, audited way back
+    canReopen: can(role, 'evaluation.review') && ev?.status === 'approved',
+    reopenError: reopenError ?? null,
     profiles: PROFILES.map((p) => ({
       id: p.id,
       label: `${p.name}（${p.id} 第 ${p.version} 版）`,

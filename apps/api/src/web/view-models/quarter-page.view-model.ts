@@ -1,6 +1,7 @@
 import { can, CAUSE_CATEGORIES, FUND_SOURCES, GRADES, LIKELIHOODS, PERIODS, Role, sheetLabel } from '@selfeval/domain';
 import type { EvidenceFileEntity, IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
+import { FormField, formVersion, staleFields } from './stale-save';
 
 export type Form = Record<string, string | undefined>;
 
@@ -16,15 +17,21 @@ export interface QuarterPageSource {
   /** what was posted, shown again with the errors */
   form?: Form;
   errors?: Map<string, string[]>;
+  /** the save was made on an older version: show the stored values beside the typed ones */
+  stale?: boolean;
 }
 
 /** The quarterly form page: what was reported (or posted), its state and what the user may do. */
-export function buildQuarterPageVM({ sheet, period, report, evidence, role, form, errors }: QuarterPageSource) {
+export function buildQuarterPageVM({ sheet, period, report, evidence, role, form, errors, stale }: QuarterPageSource) {
   const saved = new Map((report?.values ?? []).map((v) => [v.indicatorId, v]));
   const spentBy = new Map((report?.spending ?? []).map((s) => [s.source, s.amount]));
   const editable = can(role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned');
   const pick = (key: string, fallback: string | null | undefined) => (form ? (form[key] ?? '') : (fallback ?? ''));
   return {
+    version: formVersion(report?.dataVersion ?? 0, form, !!stale),
+    stale: stale && form ? staleFields(form, quarterFields(sheet.indicators, report, spentBy)) : null,
+    formId: 'quarter-form',
+    discardHref: `/sheets/${sheet.id}/periods/${period}`,
     sheet: {
       id: sheet.id,
       name: sheetLabel(sheet),
@@ -78,4 +85,31 @@ export function buildQuarterPageVM({ sheet, period, report, evidence, role, form
     })),
     canUpload: can(role, 'actuals.write') && (!report || report.status === 'draft' || report.status === 'returned'),
   };
+}
+
+/** Every field of the quarterly form with the value stored now, for the side-by-side view of a stale save. */
+function quarterFields(
+  indicators: IndicatorEntity[],
+  report: QuarterPageSource['report'],
+  spentBy: Map<string, string>,
+): FormField[] {
+  const saved = new Map((report?.values ?? []).map((v) => [v.indicatorId, v]));
+  return [
+    ...FUND_SOURCES.map((source, k) => ({
+      label: `累计执行数（${source}）`,
+      name: `spend_${k}`,
+      stored: spentBy.get(source),
+    })),
+    ...indicators.flatMap((i) => {
+      const v = saved.get(i.id);
+      return [
+        i.targetKind === 'qualitative'
+          ? { label: `“${i.name}”评价等级`, name: `grade_${i.id}`, stored: v?.grade }
+          : { label: `“${i.name}”完成值`, name: `value_${i.id}`, stored: v?.valueRaw },
+        { label: `“${i.name}”完成可能性`, name: `likelihood_${i.id}`, stored: v?.likelihood },
+        { label: `“${i.name}”原因类别`, name: `cause_${i.id}`, stored: v?.causeCategory },
+        { label: `“${i.name}”偏差说明`, name: `causeText_${i.id}`, stored: v?.causeText },
+      ];
+    }),
+  ];
 }
