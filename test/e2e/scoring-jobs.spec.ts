@@ -223,12 +223,20 @@ describePg(
       expect(await quiet.score(bumped.id, before.dataVersion)).toBe('skipped');
     });
 
-    it('recomputes every evaluation of a profile through a fan-out job', async () => {
+    it('recomputes every evaluation of a profile through a fan-out job, except the approved ones', async () => {
+      const p1 = sheets['安保信访维稳专项（含特护期京、郑、长、株等地）'];
+      const approved = (await http().get(`/api/evaluations/${p1.id}`).expect(200)).body;
+      expect(approved.status).toBe('approved');
       const result = await worker
         .get(JobProducer)
         .enqueueAndWait(Job.RecomputeAll, { profileId: 'national-2020' }, 20_000);
-      expect(result).toEqual({ enqueued: 3 });
+      // approved is final: the approved evaluation keeps its version and score until it is reopened
+      expect(result).toEqual({ enqueued: 2 });
       for (const s of Object.values(sheets)) expect((await scored(s.id)).current).toBe(true);
+      expect((await http().get(`/api/evaluations/${p1.id}`).expect(200)).body).toMatchObject({
+        dataVersion: approved.dataVersion,
+        total: approved.total,
+      });
     });
   },
 );
