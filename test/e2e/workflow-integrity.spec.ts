@@ -238,11 +238,27 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
     ]);
   });
 
-  it('reopen → edit → submit → review again: the lower values score again and need a new approval', async () => {
+  it('a Q4 report returned before the approval stays frozen under it: no resubmission, no save', async () => {
     await head
       .post(`${q('Q4')}/return`)
       .send({ reason: '更正年终值' })
       .expect(201);
+    // the unit resubmits the evaluation unchanged and it is approved while its Q4 report is back with the reporter
+    await head.post(`${ev()}/submit`).expect(201);
+    await evaluator.post(`${ev()}/approve`).expect(201);
+    const submit = await reporter.post(`${q('Q4')}/submit`).expect(409);
+    expect(submit.body.message).toBe('自评已审核通过，不能提交四季度（1–12月）报告；如需修改，请评审人先重新打开自评');
+    const v = (await reporter.get(q('Q4')).expect(200)).body.dataVersion;
+    const save = await reporter
+      .put(q('Q4'))
+      .send({ ...q4('40', true), version: v })
+      .expect(409);
+    expect(save.body.message).toContain('自评已审核通过，不能修改四季度');
+    expect((await reporter.get(q('Q4')).expect(200)).body).toMatchObject({ status: 'returned', dataVersion: v });
+    await evaluator.post(`${ev()}/reopen`).send({ reason: '四季度数据需更正' }).expect(201);
+  });
+
+  it('reopen → edit → submit → review again: the lower values score again and need a new approval', async () => {
     const v = (await reporter.get(q('Q4')).expect(200)).body.dataVersion;
     await reporter
       .put(q('Q4'))
@@ -272,8 +288,8 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
     await head.post(`${ev()}/submit`).expect(201);
     const approved = (await evaluator.post(`${ev()}/approve`).expect(201)).body;
     expect(approved.status).toBe('approved');
-    const trail = (await rows(approved.id, 'approve')).length;
-    expect(trail).toBe(2);
+    expect(await rows(approved.id, 'approve')).toHaveLength(3);
+    expect(await rows(approved.id, 'reopen')).toHaveLength(2);
   });
 
   describe('pages', () => {

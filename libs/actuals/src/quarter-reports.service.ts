@@ -152,6 +152,8 @@ export class QuarterReportsService {
     const report = await this.ds.transaction(async (em) => {
       const { sheet } = await this.approvedSheet(em, sheetId);
       await this.periods.assertOpen(em, sheet.unitId, sheet.year, period);
+      // the year-end report's submission rescores the evaluation: refused up front, not after this commit
+      if (period === 'Q4') await assertScoreInputsOpen(em, sheetId, `提交${PERIOD_NAME[period]}报告`);
       return this.move(em, sheetId, period, EDITABLE, 'submitted', 'submit', actor, {
         submittedBy: actor,
         submittedAt: this.now(),
