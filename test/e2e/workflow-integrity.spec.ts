@@ -374,5 +374,30 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
       );
       expect((await reporter.get(ev()).expect(200)).body.goalActual).toBe('甲：全年目标基本完成');
     });
+    it('two reviewers on one submitted evaluation: the stale review keeps the typed score beside the stored one', async () => {
+      await current();
+      await head.post(`${ev()}/submit`).expect(201);
+      const id = indicators.find((i) => i.targetKind === 'quantitative')!.id;
+      const tabA = (await evaluator.get(`/sheets/${sheetId}/evaluation`).expect(200)).text;
+      const tabB = (await admin.get(`/sheets/${sheetId}/evaluation`).expect(200)).text;
+      expect(tabA).toContain('id="review-form"');
+      const post = (agent: Agent, html: string, score: string) =>
+        agent
+          .post(`/sheets/${sheetId}/evaluation/review`)
+          .type('form')
+          .send({ version: String(versionIn(html)), action: 'save', [`review_${id}`]: score, [`comment_${id}`]: '' });
+      await post(evaluator, tabA, '1').expect(303);
+      const stale = await post(admin, tabB, '0.5');
+      expect(stale.status).toBe(409);
+      expect(stale.text).toMatch(/评审得分<\/th><td class="stored">1<\/td><td class="typed">0.5<\/td>/);
+      expect(stale.text).toContain(`name="review_${id}" value="0.5"`);
+      expect(stale.text).toContain('<button type="submit" form="review-form" name="action" value="save">');
+      const scoreOf = async () =>
+        (await admin.get(ev()).expect(200)).body.indicators.find((r: { indicatorId: string }) => r.indicatorId === id)
+          .reviewerScore;
+      expect(Number(await scoreOf())).toBe(1);
+      await post(admin, stale.text, '0.5').expect(303);
+      expect(Number(await scoreOf())).toBe(0.5);
+    });
   });
 });

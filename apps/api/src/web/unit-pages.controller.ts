@@ -258,7 +258,7 @@ export class UnitPagesController {
   private async evaluationModel(
     sheetId: string,
     actor: RequestActor,
-    extra: { saved?: string; form?: Form; stale?: boolean; reopenError?: string },
+    extra: Pick<Parameters<typeof buildEvaluationPageVM>[0], 'saved' | 'form' | 'stale' | 'staleForm' | 'reopenError'>,
   ) {
     const sheet = await this.targets.getSheet(sheetId);
     const ev = await this.evaluations.get(sheetId).catch((e) => {
@@ -325,7 +325,9 @@ export class UnitPagesController {
   @Post('sheets/:sheetId/evaluation/review')
   @Allow('evaluation.review', SHEET)
   async review(
+    @Req() req: Request,
     @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
     @Actor() who: string,
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Body() form: Form,
@@ -340,12 +342,23 @@ export class UnitPagesController {
       }));
     const decision = form.action === 'approve' || form.action === 'return' ? form.action : undefined;
     // scores and decision in one transaction: nothing is half-saved, and no waiting for a rescoring
-    await this.evaluations.reviewForm(
-      sheetId,
-      { scores, decision, reason: form.reason ?? null },
-      who,
-      postedVersion(form),
-    );
+    try {
+      await this.evaluations.reviewForm(
+        sheetId,
+        { scores, decision, reason: form.reason ?? null },
+        who,
+        postedVersion(form),
+      );
+    } catch (e) {
+      if (!(e instanceof DomainError) || !isStaleSave(e)) throw e;
+      // the unit or another reviewer changed the evaluation since this page was read: typed scores kept
+      const model = await this.evaluationModel(sheetId, actor, { form, stale: true, staleForm: 'review-form' });
+      res
+        .status(409)
+        .type('html')
+        .send(this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, model));
+      return;
+    }
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=${form.action ?? 'reviewed'}`);
   }
 

@@ -18,9 +18,11 @@ export interface EvaluationPageSource {
   q4: Awaited<ReturnType<QuarterReportsService['getReport']>>;
   role: Role;
   saved?: string;
-  /** what the unit posted, shown again after a stale save (nothing typed is lost) */
+  /** what was posted (the unit's form or the review form), shown again after a stale save: nothing typed is lost */
   form?: Form;
   stale?: boolean;
+  /** which form was stale: its "keep mine" button posts that form again */
+  staleForm?: 'evaluation-form' | 'review-form';
   /** the reopen form was posted without a reason: the message beside its field */
   reopenError?: string;
 }
@@ -35,6 +37,7 @@ export function buildEvaluationPageVM({
   saved,
   form,
   stale,
+  staleForm = 'evaluation-form',
   reopenError,
 }: EvaluationPageSource) {
   const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
@@ -57,12 +60,18 @@ export function buildEvaluationPageVM({
         stored: r.explanationText,
       },
       { label: `“${name.get(r.indicatorId)}”原因类别`, name: `cause_${r.indicatorId}`, stored: r.causeCategory },
+      {
+        label: `“${name.get(r.indicatorId)}”评审得分`,
+        name: `review_${r.indicatorId}`,
+        stored: normalizeNumber(r.reviewerScore),
+      },
+      { label: `“${name.get(r.indicatorId)}”评审意见`, name: `comment_${r.indicatorId}`, stored: r.reviewerComment },
     ]),
   ];
   return {
     version: formVersion(ev?.dataVersion ?? 0, form, !!stale),
     stale: stale && form ? staleFields(form, storedFields) : null,
-    formId: 'evaluation-form',
+    formId: staleForm,
     discardHref: `/sheets/${sheet.id}/evaluation`,
     sheet: {
       id: sheet.id,
@@ -114,8 +123,8 @@ export function buildEvaluationPageVM({
         explanation: pick(`explanation_${ind.id}`, r?.explanationText ?? ''),
         draft: r?.draft ?? s.draft ?? '',
         causeCategory: pick(`cause_${ind.id}`, r?.causeCategory ?? ''),
-        reviewerScore: normalizeNumber(r?.reviewerScore ?? null) ?? '',
-        reviewerComment: r?.reviewerComment ?? '',
+        reviewerScore: pick(`review_${ind.id}`, normalizeNumber(r?.reviewerScore ?? null) ?? ''),
+        reviewerComment: pick(`comment_${ind.id}`, r?.reviewerComment ?? ''),
         reviewer: r?.reviewer ?? '',
       };
     }),
