@@ -355,6 +355,32 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
       expect((await reporter.get(q('Q1')).expect(200)).body).toMatchObject({ dataVersion: 2, spentTotal: '6.5' });
     });
 
+    it('an Excel workbook downloaded before someone else saved is refused on upload, a fresh one is taken', async () => {
+      const old = (await binary(reporter.get(`${q('Q1')}/workbook.xlsx`)).expect(200)).body as Buffer;
+      const before = (await reporter.get(q('Q1')).expect(200)).body;
+      await reporter
+        .put(q('Q1'))
+        .send({ ...q4('7'), version: before.dataVersion })
+        .expect(200);
+      const stale = await reporter
+        .post(`${q('Q1')}/workbook`)
+        .attach('file', old, 'Q1-旧.xlsx')
+        .expect(409);
+      expect(stale.body.message).toBe(
+        '已被他人修改：文件“Q1-旧.xlsx”下载后该报告又保存过，请重新下载填报表，对照后再上传',
+      );
+      expect((await reporter.get(q('Q1')).expect(200)).body).toMatchObject({
+        dataVersion: before.dataVersion + 1,
+        spentTotal: '7',
+      });
+      const fresh = (await binary(reporter.get(`${q('Q1')}/workbook.xlsx`)).expect(200)).body as Buffer;
+      const saved = await reporter
+        .post(`${q('Q1')}/workbook`)
+        .attach('file', fresh, 'Q1.xlsx')
+        .expect(201);
+      expect(saved.body.report).toMatchObject({ dataVersion: before.dataVersion + 2, spentTotal: '7' });
+    });
+
     it('two tabs on the year-end page: the stale save keeps what was typed beside what is stored', async () => {
       const tabA = (await reporter.get(`/sheets/${sheetId}/evaluation`).expect(200)).text;
       const tabB = (await reporter.get(`/sheets/${sheetId}/evaluation`).expect(200)).text;

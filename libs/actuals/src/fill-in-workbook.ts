@@ -20,6 +20,8 @@ export interface FillInSheet {
   period: Period;
   budgetTotal: string;
   indicators: { id: string; level1: string; level2: string; name: string; target: Target }[];
+  /** the report's data version at download (0 before the first save): an upload on top of a newer one is refused */
+  dataVersion: number;
 }
 
 export interface FillInValues {
@@ -138,6 +140,7 @@ export async function buildFillInWorkbook(sheet: FillInSheet, current?: FillInVa
   const meta = wb.addWorksheet(META, { state: 'veryHidden' });
   meta.addRow(['sheetId', sheet.sheetId]);
   meta.addRow(['period', sheet.period]);
+  meta.addRow(['dataVersion', sheet.dataVersion]);
   sheet.indicators.forEach((ind, i) => meta.addRow(['indicator', ind.id, L.firstIndicatorRow + i]));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -145,6 +148,8 @@ export async function buildFillInWorkbook(sheet: FillInSheet, current?: FillInVa
 export interface ReadWorkbook {
   sheetId: string;
   period: string;
+  /** the version the workbook was downloaded at; undefined for a workbook made before versions were written */
+  dataVersion?: number;
   input: QuarterReportInput;
   /** field of QuarterReportInput → cell address, to name cells in errors */
   cellOf: Map<string, string>;
@@ -177,11 +182,13 @@ export async function readFillInWorkbookHere(bytes: Uint8Array, file: string): P
   const text = (address: string): string => cellText(ws.getCell(address), refuse);
   let sheetId = '';
   let period = '';
+  let dataVersion: number | undefined;
   const rows: { id: string; row: number }[] = [];
   meta.eachRow((row) => {
     const [, key, a, b] = row.values as unknown[];
     if (key === 'sheetId') sheetId = String(a);
     if (key === 'period') period = String(a);
+    if (key === 'dataVersion' && Number.isInteger(Number(a))) dataVersion = Number(a);
     if (key === 'indicator') rows.push({ id: String(a), row: Number(b) });
   });
   const L = layout();
@@ -227,6 +234,7 @@ export async function readFillInWorkbookHere(bytes: Uint8Array, file: string): P
   return {
     sheetId,
     period,
+    dataVersion,
     input: { spending, adjustments, overspendExplanation: text(`B${L.overspendRow}`) || undefined, values },
     cellOf,
   };

@@ -254,6 +254,7 @@ export class QuarterReportsService {
         year: sheet.year,
         period,
         budgetTotal: sheet.budgetTotal ?? '',
+        dataVersion: current?.dataVersion ?? 0,
         indicators: indicators.map((i) => ({
           id: i.id,
           level1: i.level1,
@@ -297,8 +298,14 @@ export class QuarterReportsService {
       );
     }
     try {
-      return await this.saveDraft(sheetId, period, read.input, actor);
+      return await this.saveDraft(sheetId, period, read.input, actor, read.dataVersion);
     } catch (e) {
+      if (e instanceof DomainError && e.code === 'CONFLICT' && e.where.field === 'version')
+        throw new DomainError(
+          'CONFLICT',
+          `已被他人修改：文件“${file}”下载后该报告又保存过，请重新下载填报表，对照后再上传`,
+          { file, field: 'version' },
+        );
       throw e instanceof DomainError ? withCells(e, read.cellOf, file) : e;
     }
   }

@@ -214,7 +214,7 @@ export class UnitPagesController {
       if (!(e instanceof DomainError)) throw e;
       const model = await this.quarterModel(sheetId, period, actor);
       res
-        .status(422)
+        .status(isStaleSave(e) ? 409 : 422)
         .type('html')
         .send(
           this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, {
