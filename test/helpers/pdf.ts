@@ -5,9 +5,14 @@ import * as path from 'node:path';
 
 /** Reads PDFs back with poppler (pdftotext, pdfinfo, pdffonts, pdftoppm), as a person's PDF reader would. */
 function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-')), 'doc.pdf');
-  fs.writeFileSync(file, pdf);
-  return fn(file);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-'));
+  try {
+    const file = path.join(dir, 'doc.pdf');
+    fs.writeFileSync(file, pdf);
+    return fn(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const pdfText = (pdf: Buffer, page?: number) =>
