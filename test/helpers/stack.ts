@@ -103,6 +103,9 @@ export async function startStack(options: StackOptions = {}) {
       closers.push(() => w.close());
     }
 
+    // a fault test may have stopped the private Redis: closing the queues and workers needs it back
+    if (redis) closers.push(async () => redis!.pid === undefined && (await redis!.start()));
+
     const agents = new Map<Role, Agent>();
     const accounts = new Map<Role, { id: string; username: string; displayName: string }>();
     const signIn = async (role: Role, unitCode?: string) => {
