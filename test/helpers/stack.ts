@@ -33,8 +33,8 @@ export interface StackOptions {
   smtp?: boolean;
   /** listen on a loopback port (for a browser); otherwise supertest talks to the server directly */
   listen?: boolean;
-  /** unit of the reporter, head and evaluator; default: the unit of the first imported sheet */
-  unit?: string;
+  /** unit code of the reporter, head and evaluator (or picked from the imported sheets); default: the first sheet's */
+  unit?: string | ((sheets: SheetRow[]) => string);
   /** who the users are (display names appear in audit trails and PDFs) */
   names?: Partial<Record<Role, { username?: string; displayName?: string }>>;
   /** anything else the test changes in the configuration */
@@ -130,7 +130,7 @@ export async function startStack(options: StackOptions = {}) {
         .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
         .expect(200);
     }
-    const unit = options.unit ?? sheets[0]?.unit.code;
+    const unit = typeof options.unit === 'function' ? options.unit(sheets) : (options.unit ?? sheets[0]?.unit.code);
     if (unit) {
       await signIn('reporter', unit);
       await signIn('head', unit);
