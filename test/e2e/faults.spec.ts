@@ -5,7 +5,7 @@ import { Job, jobId, JobProducer, Queue } from '@selfeval/jobs';
 import { binary } from '../helpers/http';
 import { pdfText } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
-import { Stack, startStack } from '../helpers/stack';
+import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
 import { tcpProxy } from '../helpers/tcp-proxy';
 import { waitFor } from '../helpers/wait-for';
 
@@ -74,7 +74,7 @@ describePg('faults: Chromium killed in the middle of a render', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ seed: ['004'], approve: true, periods: ['2026/Q4'], worker: true });
+    stack = await startStack(LUKOU_YEAR_END);
   });
   afterAll(() => stack?.close());
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Agent } from '../helpers/auth';
 import { pdfText } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
-import { Stack, startStack } from '../helpers/stack';
+import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
 
 const XSS = `<script>alert(1)</script><img src=x onerror="alert(2)">'"&`;
 
@@ -14,10 +14,7 @@ describePg('hostile input: escaped everywhere, and the JSON API never answers 5x
 
   beforeAll(async () => {
     stack = await startStack({
-      seed: ['004'],
-      approve: true,
-      periods: ['2026/Q4'],
-      worker: true,
+      ...LUKOU_YEAR_END,
       names: { admin: { displayName: XSS } },
     });
     admin = stack.users.admin;

@@ -5,7 +5,7 @@ import { binary } from '../helpers/http';
 import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
 import type { SmtpCatcher } from '../helpers/smtp-catcher';
-import { SheetRow, Stack, startStack } from '../helpers/stack';
+import { LUKOU_YEAR_END, SheetRow, Stack, startStack } from '../helpers/stack';
 
 describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker jobs and mailed exactly once', () => {
   let stack: Stack;
@@ -19,10 +19,7 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
 
   beforeAll(async () => {
     stack = await startStack({
-      seed: ['004'],
-      approve: true,
-      periods: ['2026/Q4'],
-      worker: true,
+      ...LUKOU_YEAR_END,
       smtp: true,
       names: { admin: { displayName: '管理员' } },
     });

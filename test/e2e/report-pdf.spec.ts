@@ -5,7 +5,7 @@ import { freePort } from '@selfeval/jobs';
 import { buildSelfEvalTableVM, PdfRenderer, TemplateRegistry } from '@selfeval/reports';
 import { scoreFile } from '../../apps/cli/src/commands/score.command';
 import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
-import { alive } from '../helpers/fixtures';
+import { alive } from '../helpers/processes';
 
 const FIXTURE = path.join(__dirname, '../fixtures/score/guantao-weiwen.json');
 

@@ -3,7 +3,7 @@ import { EvaluationService } from '@selfeval/evaluation';
 import { Job, JobProducer } from '@selfeval/jobs';
 import type { Agent } from '../helpers/auth';
 import { describePg } from '../helpers/postgres';
-import { Stack, startStack } from '../helpers/stack';
+import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
 
 describePg(
   'scoring as BullMQ jobs: a seed department and its projects on PostgreSQL + Redis with a real worker',
@@ -32,10 +32,7 @@ describePg(
 
     beforeAll(async () => {
       stack = await startStack({
-        seed: ['004'],
-        approve: true,
-        periods: ['2026/Q4'],
-        worker: true,
+        ...LUKOU_YEAR_END,
         names: {
           admin: { displayName: '管理员' },
           head: { displayName: '赵负责人' },

@@ -10,13 +10,3 @@ export function seedFile(prefix: string): string {
   if (!name) throw new Error(`no seed ${prefix}`);
   return path.join(SEEDS_DIR, name);
 }
-
-/** Whether a process still runs (signal 0 probes without killing). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

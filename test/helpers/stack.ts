@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig, DatabaseConfig } from '@selfeval/config';
 import type { ReportKind, Role } from '@selfeval/domain';
 import { EmbeddedRedis, freePort, Job, jobId, Queue } from '@selfeval/jobs';
@@ -51,6 +50,9 @@ export interface SheetRow {
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** The 渌口 seed (a department and two projects) approved, 2026 Q4 open and a worker: the year-end tests' start. */
+export const LUKOU_YEAR_END: StackOptions = { seed: ['004'], approve: true, periods: ['2026/Q4'], worker: true };
 
 /**
  * The real API (and optionally a real worker, an SMTP server, a private Redis) on a fresh
