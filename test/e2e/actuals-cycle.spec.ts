@@ -53,7 +53,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     agents.set('财政管理员', admin);
     agents.set('张填报', stack.users.reporter);
     agents.set('李负责人', stack.users.head);
-    sheetId = stack.sheets.find((s) => s.name === '信访维稳工作经费')!.id;
+    sheetId = stack.sheet('信访维稳工作经费').id;
     indicators = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
   });
   afterAll(() => stack?.close());
@@ -234,11 +234,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
 
   describe('Excel fill-in workbook', () => {
     let lawyerId: string;
-    beforeAll(async () => {
-      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find(
-        (s: { name: string }) => s.name === '律师陪访经费',
-      ).id;
-    });
+    beforeAll(() => (lawyerId = stack.sheet('律师陪访经费').id));
 
     it('carries what was reported, locks the targets and offers dropdowns', async () => {
       const res = await binary(http().get(`${base()}/Q1/workbook.xlsx`)).expect(200);
@@ -302,11 +298,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
 
   describe('evidence files (佐证材料)', () => {
     let lawyerId: string;
-    beforeAll(async () => {
-      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find(
-        (s: { name: string }) => s.name === '律师陪访经费',
-      ).id;
-    });
+    beforeAll(() => (lawyerId = stack.sheet('律师陪访经费').id));
     const url = () => `/api/actuals/sheets/${lawyerId}/periods/Q1/evidence`;
 
     it('stores by content hash, sniffs the type, and serves only as a download', async () => {

@@ -171,6 +171,12 @@ export async function startStack(options: StackOptions = {}) {
       accounts,
       /** the imported sheets, as GET /api/targets/sheets listed them after the import */
       sheets,
+      /** the imported sheet of this name */
+      sheet(name: string): SheetRow {
+        const found = sheets.find((s) => s.name === name);
+        if (!found) throw new Error(`no imported sheet named “${name}”`);
+        return found;
+      },
       signIn: (role: Role, opts: { unitCode?: string; displayName?: string; username?: string } = {}) =>
         signedIn(app, role, opts),
 
