@@ -5,6 +5,7 @@ import { Job, jobId, JobProducer, Queue } from '@selfeval/jobs';
 import { binary } from '../helpers/http';
 import { pdfText } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
+import { killTree } from '../helpers/processes';
 import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
 import { tcpProxy } from '../helpers/tcp-proxy';
 import { waitFor } from '../helpers/wait-for';
@@ -112,7 +113,7 @@ describePg('faults: Chromium killed in the middle of a render', () => {
       20_000,
       20,
     );
-    for (const pid of killed) process.kill(pid, 'SIGKILL');
+    for (const pid of killed) await killTree(pid); // with its renderers, and the temp dirs a killed browser cannot remove
 
     const result = await stack.jobs.done(Queue.Reports, job.id!, 'the render job to complete after a retry');
     const finished = (await producer.queue(Queue.Reports).getJob(job.id!))!;

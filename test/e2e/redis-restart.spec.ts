@@ -27,7 +27,11 @@ describePg('faults: Redis restarted mid-batch', () => {
     const evaluations = app.get(EvaluationService);
     const redis = stack.redis!;
     const completed = () => stack.jobs.completed(Queue.Scoring, `${Job.ScoreSheet}-`);
+    // the whole batch is queued before the worker takes the first job, so the restart falls in its middle
+    const queue = app.get(JobProducer).queue(Queue.Scoring);
+    await queue.pause();
     for (const s of await ds.getRepository(TargetSheetEntity).find()) await evaluations.requestScoring(s.id);
+    await queue.resume();
     await stack.jobs.until(() => (completed() >= SHEETS / 10 ? true : undefined), `${SHEETS / 10} scorings`);
     await redis.stop();
     const atStop = await scored();

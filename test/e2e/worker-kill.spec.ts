@@ -91,6 +91,9 @@ describePg(
       if (process.env.FAULT_TRACE) process.stderr.write(`[fault] worker ${first.pid} started\n`);
       await atLeast(Job.ScoreSheet, RENDERS, 'the first scores');
       // wave 2: renders (which mail) and the remaining scorings together; the worker is killed in the middle of both
+      // both kinds are queued before the worker takes any, so the kill falls in the middle of both
+      const paused = [Queue.Reports, Queue.Scoring].map((q) => producer.queue(q));
+      for (const q of paused) await q.pause();
       const toRender = await ds.getRepository(SelfEvaluationEntity).find();
       for (const ev of toRender) {
         await producer.enqueue(
@@ -100,6 +103,7 @@ describePg(
         );
       }
       for (const s of sheets.slice(RENDERS)) await evaluations.requestScoring(s.id);
+      for (const q of paused) await q.resume();
       await atLeast(Job.RenderReport, Math.max(5, Math.ceil(RENDERS / 20)), 'some renders');
       const scoredAtKill = await scored();
       const filesAtKill = await ds.getRepository(ReportFileEntity).count();

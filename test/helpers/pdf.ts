@@ -15,9 +15,13 @@ function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
   }
 }
 
-export const pdfText = (pdf: Buffer, page?: number) =>
+/**
+ * The text as laid out on the page; `raw` keeps the order it is drawn in instead, so a table cell's
+ * wrapped lines stay together rather than interleaving with the cells beside them.
+ */
+export const pdfText = (pdf: Buffer, page?: number, mode: 'layout' | 'raw' = 'layout') =>
   withFile(pdf, (f) =>
-    execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', f, '-'], {
+    execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), `-${mode}`, f, '-'], {
       encoding: 'utf8',
     }),
   );

@@ -64,7 +64,15 @@ export async function killTree(pid: number): Promise<void> {
 function chromiumTempOf(pid: number, cmd: string): string[] {
   const found: string[] = [];
   const profile = /--user-data-dir=(\S+)/.exec(cmd)?.[1];
-  if (profile && path.basename(profile).startsWith('puppeteer_dev_chrome_profile-')) found.push(profile);
+  if (profile && path.basename(profile).startsWith('puppeteer_dev_chrome_profile-')) {
+    found.push(profile);
+    try {
+      // the browser's socket dir (org.chromium.Chromium.*), linked from its profile
+      found.push(path.dirname(fs.readlinkSync(path.join(profile, 'SingletonSocket'))));
+    } catch {
+      // not created yet
+    }
+  }
   try {
     for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
       const target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
