@@ -8,6 +8,11 @@ export function chromiumLaunchOptions(executablePath: string): LaunchOptions {
   return {
     executablePath,
     headless: true,
+    // the process's own shutdown closes the browser (and puppeteer then removes its profile); puppeteer's
+    // signal handlers would race it and let the process exit before the profile is removed
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    handleSIGINT: false,
     args: [
       '--no-sandbox',
       '--disable-dev-shm-usage',
