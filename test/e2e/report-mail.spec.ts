@@ -213,8 +213,9 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
       .put(`/api/evaluations/${sheetId}/indicators/${first.indicatorId}/review`)
       .send({ score: '0', comment: '佐证材料不足' })
       .expect(200);
-    await stack.scored(sheetId);
+    // a reviewer score is not an input of the rule scores: no rescoring, only a new data version for the report
     const after = (await http().get(`/api/evaluations/${sheetId}`)).body;
+    expect(after.current).toBe(true);
     expect(after.dataVersion).toBeGreaterThan(ev.dataVersion);
     const subject = '【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表';
     const sent = smtp.messages.filter((m) => m.subject === subject).length;

@@ -180,10 +180,12 @@ export async function startStack(options: StackOptions = {}) {
       signIn: (role: Role, opts: { unitCode?: string; displayName?: string; username?: string } = {}) =>
         signedIn(app, role, opts),
 
-      /** The evaluation once the scoring job of its current data version has completed. */
+      /** The evaluation once its scores belong to its current data version (waiting on the scoring job if one runs). */
       async scored(sheetId: string) {
         for (;;) {
           const ev = await evaluation(sheetId);
+          // already scored at this data version (a reviewer score, say, bumps the version without rescoring)
+          if (ev.current) return ev;
           const id = jobId(Job.ScoreSheet, ev.id, `v${ev.dataVersion}`);
           await jobs.done(Queue.Scoring, id, `scoring of sheet ${sheetId} at data version ${ev.dataVersion}`);
           const now = await evaluation(sheetId);
