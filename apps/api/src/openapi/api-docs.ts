@@ -37,7 +37,10 @@ export class ApiDocs {
   }
 }
 
-const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+// swagger-ui-dist comes with @nestjs/swagger (its own dependency, the version it was built for)
+const SWAGGER_UI_DIR = path.dirname(
+  require.resolve('swagger-ui-dist/package.json', { paths: [path.dirname(require.resolve('@nestjs/swagger'))] }),
+);
 /** The only files of swagger-ui-dist the page loads. */
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css',
