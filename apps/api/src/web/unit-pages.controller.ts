@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import {
   Body,
   Controller,
@@ -45,6 +46,8 @@ function fieldErrors(e: DomainError, ids: string[]): Map<string, string[]> {
 }
 
 /** Pages for unit reporters, unit heads and evaluators: thin over the same services as the JSON API. */
+// pages, not JSON: kept out of the OpenAPI document
+@ApiExcludeController()
 @Controller()
 export class UnitPagesController {
   constructor(
