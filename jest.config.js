@@ -6,8 +6,12 @@ module.exports = {
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   moduleNameMapper: { '^@selfeval/(.*)$': '<rootDir>/libs/$1/src' },
-  testTimeout: 60_000,
+  // an upper bound for a stuck test; waits inside tests fail earlier, naming what never happened
+  testTimeout: 180_000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  // fails the run when a test leaves a process, a temp file, Redis keys or a schema behind
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/after-file.ts'],
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.js'],
 };

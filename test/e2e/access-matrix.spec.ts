@@ -3,14 +3,11 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { can, Role } from '@selfeval/domain';
-import { createApi } from '../../apps/api/src/create-api';
 import { ACCESS, AccessPolicy } from '../../apps/api/src/auth/access.decorators';
-import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
+import type { Agent } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
-const DAY = 86_400_000;
 const SCOPE_404 = '找不到该内容，或您无权查看';
 const NEVER_CALLED = new Set(['POST /api/auth/logout', 'POST /logout']); // would end the agent's session mid-matrix
 
@@ -42,38 +39,22 @@ function routesOf(app: NestExpressApplication): Route[] {
 }
 
 describePg('access matrix: every route × role × own / other unit', () => {
+  let stack: Stack;
   let app: NestExpressApplication;
-  let drop: () => Promise<void>;
   const agents = {} as Record<Role, Agent>;
   const ids = { own: {} as Record<string, string>, other: {} as Record<string, string> };
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    app = await createApi(testConfig({ database: pg.db }));
-    await app.init();
-    const admin = (await signedIn(app, 'admin')).agent;
-    await admin
-      .post('/api/targets/import')
-      .attach('files', seedFile('003'))
-      .attach('files', seedFile('004'))
-      .expect(201);
-    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as {
-      id: string;
-      year: number;
-      unit: { code: string };
-    }[];
-    for (const s of sheets) await admin.post(`/api/targets/sheets/${s.id}/approve`).expect(201);
+    stack = await startStack({ seed: ['003', '004'], approve: true, unit: '501', periods: ['2024/Q1', '2026/Q1'] });
+    app = stack.app;
+    const { admin } = stack.users;
+    const sheets = stack.sheets;
     const own = sheets.find((s) => s.unit.code === '501')!;
     const other = sheets.find((s) => s.unit.code !== '501')!;
     for (const [key, s] of [
       ['own', own],
       ['other', other],
     ] as const) {
-      await admin
-        .put(`/api/actuals/periods/${s.year}/Q1`)
-        .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
-        .expect(200);
       await admin
         .put(`/api/actuals/sheets/${s.id}/periods/Q1`)
         .send({ spending: [{ source: '财政拨款', amount: '1' }], values: [] })
@@ -95,20 +76,9 @@ describePg('access matrix: every route × role × own / other unit', () => {
         year: String(s.year),
       };
     }
-    agents.admin = admin;
-    agents.reporter = (await signedIn(app, 'reporter', { unitCode: '501' })).agent;
-    agents.head = (await signedIn(app, 'head', { unitCode: '501' })).agent;
-    const { agent, user } = await signedIn(app, 'evaluator');
-    await admin
-      .put(`/api/users/${user.id}/units`)
-      .send({ unitCodes: ['501'] })
-      .expect(200);
-    agents.evaluator = agent;
+    Object.assign(agents, stack.users);
   }, 120_000);
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('answers every route as its policy says', async () => {
     const routes = routesOf(app);

@@ -1,21 +1,14 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import ExcelJS from 'exceljs';
 import { MonitoringService } from '@selfeval/actuals';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { createWorker } from '../../apps/worker/src/create-worker';
-import { testConfig } from '../helpers/config';
+import type { Agent } from '../helpers/auth';
 import { binary } from '../helpers/http';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 const DAY = 86_400_000;
 
 describePg('quarterly reporting Q1–Q4 through the real app, a real worker, PostgreSQL and Redis', () => {
-  let app: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let drop: () => Promise<void>;
+  let stack: Stack;
   let sheetId: string;
   let indicators: { id: string; name: string }[];
   let admin: Agent;
@@ -42,50 +35,28 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     信访群众满意度: '96%',
   };
 
-  async function lightsFor(period: string, deadlineMs = 20_000) {
-    const deadline = Date.now() + deadlineMs;
-    for (;;) {
-      const r = (await http().get(`${base()}/${period}`).expect(200)).body;
-      if (r.monitoring && r.monitoring.dataVersion === r.dataVersion) return r;
-      if (Date.now() > deadline) throw new Error(`lights for ${period} not computed: ${JSON.stringify(r.monitoring)}`);
-      await new Promise((res) => setTimeout(res, 100));
-    }
-  }
+  const lightsFor = (period: string) => stack.monitored(sheetId, period);
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    const config = testConfig({ database: pg.db });
-    app = await createApi(config);
-    await app.init();
-    admin = (await signedIn(app, 'admin', { displayName: '财政管理员', username: 'cz.admin' })).agent;
-    worker = await createWorker(config);
-    await http().post('/api/targets/import').attach('files', seedFile('003')).expect(201);
+    stack = await startStack({
+      seed: ['003'],
+      periods: ['2024/Q1', '2024/Q2', '2024/Q3', '2024/Q4'],
+      worker: true,
+      unit: '501',
+      names: {
+        admin: { displayName: '财政管理员', username: 'cz.admin' },
+        reporter: { displayName: '张填报', username: 'zhang.tb' },
+        head: { displayName: '李负责人', username: 'li.fzr' },
+      },
+    });
+    admin = stack.users.admin;
     agents.set('财政管理员', admin);
-    agents.set(
-      '张填报',
-      (await signedIn(app, 'reporter', { unitCode: '501', displayName: '张填报', username: 'zhang.tb' })).agent,
-    );
-    agents.set(
-      '李负责人',
-      (await signedIn(app, 'head', { unitCode: '501', displayName: '李负责人', username: 'li.fzr' })).agent,
-    );
-    const sheets = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
-    sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
+    agents.set('张填报', stack.users.reporter);
+    agents.set('李负责人', stack.users.head);
+    sheetId = stack.sheet('信访维稳工作经费').id;
     indicators = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
-    const now = Date.now();
-    for (const p of ['Q1', 'Q2', 'Q3', 'Q4']) {
-      await as('财政管理员')
-        .put(`/api/actuals/periods/2024/${p}`)
-        .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
-        .expect(200);
-    }
   });
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('refuses reports on a sheet that is not approved yet', async () => {
     const res = await http().put(`${base()}/Q1`).send(report('1', {})).expect(409);
@@ -157,7 +128,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
     const second = await lightsFor('Q2');
     expect(second.monitoring).toMatchObject({ dataVersion: 2, spendingLight: 'yellow' }); // 30 % / 50 % = 60 → yellow
     // a job left over from version 1 (retried late) changes nothing
-    expect(await worker.get(MonitoringService).computeMonitoring(second.id, 1)).toBe('skipped');
+    expect(await stack.worker!.get(MonitoringService).computeMonitoring(second.id, 1)).toBe('skipped');
     expect((await http().get(`${base()}/Q2`).expect(200)).body.monitoring).toMatchObject({
       dataVersion: 2,
       spendingLight: 'yellow',
@@ -263,11 +234,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
 
   describe('Excel fill-in workbook', () => {
     let lawyerId: string;
-    beforeAll(async () => {
-      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find(
-        (s: { name: string }) => s.name === '律师陪访经费',
-      ).id;
-    });
+    beforeAll(() => (lawyerId = stack.sheet('律师陪访经费').id));
 
     it('carries what was reported, locks the targets and offers dropdowns', async () => {
       const res = await binary(http().get(`${base()}/Q1/workbook.xlsx`)).expect(200);
@@ -331,11 +298,7 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
 
   describe('evidence files (佐证材料)', () => {
     let lawyerId: string;
-    beforeAll(async () => {
-      lawyerId = (await http().get('/api/targets/sheets?unit=501&year=2024').expect(200)).body.find(
-        (s: { name: string }) => s.name === '律师陪访经费',
-      ).id;
-    });
+    beforeAll(() => (lawyerId = stack.sheet('律师陪访经费').id));
     const url = () => `/api/actuals/sheets/${lawyerId}/periods/Q1/evidence`;
 
     it('stores by content hash, sniffs the type, and serves only as a download', async () => {

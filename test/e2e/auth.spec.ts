@@ -3,44 +3,29 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import request from 'supertest';
 import { UsersService } from '@selfeval/auth';
-import { createApi } from '../../apps/api/src/create-api';
 import { ACCESS } from '../../apps/api/src/auth/access.decorators';
 import { login, signedIn, TEST_PASSWORD } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 describePg('accounts, sessions, CSRF and unit scope through the real app', () => {
+  let stack: Stack;
   let app: NestExpressApplication;
-  let drop: () => Promise<void>;
-  let admin: Awaited<ReturnType<typeof signedIn>>['agent'];
+  let admin: Stack['users']['admin'];
   let guantao: { id: string }[];
   let lukou: { id: string }[];
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    app = await createApi(testConfig({ database: pg.db }));
-    await app.init();
-    admin = (await signedIn(app, 'admin')).agent;
-    await admin
-      .post('/api/targets/import')
-      .attach('files', seedFile('003'))
-      .attach('files', seedFile('004'))
-      .expect(201);
-    const sheets = (await admin.get('/api/targets/sheets').expect(200)).body as {
-      id: string;
-      unit: { code: string; name: string };
-    }[];
+    stack = await startStack({ seed: ['003', '004'] });
+    app = stack.app;
+    const sheets = stack.sheets;
+    admin = stack.users.admin;
     guantao = sheets.filter((s) => s.unit.name === '馆陶县信访局');
     lukou = sheets.filter((s) => s.unit.name === '株洲市渌口区信访局');
     expect(guantao.length).toBeGreaterThan(0);
     expect(lukou.length).toBeGreaterThan(0);
   });
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('has an access policy on every route (a new route without one fails here)', () => {
     const discovery = app.get(DiscoveryService);

@@ -1,28 +1,18 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { ALL_QUEUES, EmbeddedRedis } from '@selfeval/jobs';
-import { createApi } from '../../apps/api/src/create-api';
-import { testConfig } from '../helpers/config';
-import { createPgSchema, describePg } from '../helpers/postgres';
+import { ALL_QUEUES } from '@selfeval/jobs';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 describePg('GET /api/health through the real app on PostgreSQL', () => {
+  let stack: Stack;
   let app: NestExpressApplication;
-  let redis: EmbeddedRedis;
-  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    const base = testConfig({ database: pg.db });
-    redis = new EmbeddedRedis({ dataDir: base.dataDir });
-    app = await createApi({ ...base, redisUrl: await redis.start() });
-    await app.init();
+    stack = await startStack({ embeddedRedis: true });
+    app = stack.app;
   });
-  afterAll(async () => {
-    await app?.close();
-    await redis?.stop();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('reports database, Redis and queues, and echoes a request id', async () => {
     const res = await request(app.getHttpServer()).get('/api/health').set('X-Request-Id', 'req-123').expect(200);
@@ -50,7 +40,7 @@ describePg('GET /api/health through the real app on PostgreSQL', () => {
   });
 
   it('answers 503 naming Redis when Redis is gone', async () => {
-    await redis.stop();
+    await stack.redis!.stop();
     const res = await request(app.getHttpServer()).get('/api/health').expect(503);
     expect(res.body.status).toBe('error');
     expect(res.body.database.ok).toBe(true);

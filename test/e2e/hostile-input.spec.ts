@@ -1,52 +1,27 @@
 import fc from 'fast-check';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApi } from '../../apps/api/src/create-api';
-import { createWorker } from '../../apps/worker/src/create-worker';
-import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { binary } from '../helpers/http';
+import type { Agent } from '../helpers/auth';
 import { pdfText } from '../helpers/pdf';
-import { createPgSchema, describePg } from '../helpers/postgres';
-import { waitFor } from '../helpers/wait-for';
+import { describePg } from '../helpers/postgres';
+import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
 
 const XSS = `<script>alert(1)</script><img src=x onerror="alert(2)">'"&`;
-const DAY = 86_400_000;
 
 describePg('hostile input: escaped everywhere, and the JSON API never answers 5xx', () => {
-  let app: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let drop: () => Promise<void>;
+  let stack: Stack;
   let admin: Agent;
   let sheetId: string;
   let indicators: { id: string; targetRaw: string; targetKind: string }[];
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    const config = testConfig({ database: pg.db });
-    app = await createApi(config);
-    await app.init();
-    worker = await createWorker(config);
-    admin = (await signedIn(app, 'admin', { displayName: XSS })).agent;
-    await admin.post('/api/targets/import').attach('files', seedFile('004')).expect(201);
-    const sheet = (await admin.get('/api/targets/sheets?year=2026').expect(200)).body.find(
-      (s: { name: string }) => s.name === '驻京维稳工作组专项',
-    );
-    sheetId = sheet.id;
-    await admin.post(`/api/targets/sheets/${sheetId}/approve`).expect(201);
-    await admin
-      .put('/api/actuals/periods/2026/Q4')
-      .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
-      .expect(200);
+    stack = await startStack({
+      ...LUKOU_YEAR_END,
+      names: { admin: { displayName: XSS, username: 'hostile.admin' } }, // a fixed name: the same layout every run
+    });
+    admin = stack.users.admin;
+    sheetId = stack.sheets.find((s) => s.name === '驻京维稳工作组专项')!.id;
     indicators = (await admin.get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
   }, 60_000);
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('escapes user text in every page and prints it literally in the PDF', async () => {
     const short = indicators.find((i) => i.targetKind === 'quantitative' && /%$/.test(i.targetRaw))!;
@@ -64,16 +39,11 @@ describePg('hostile input: escaped everywhere, and the JSON API never answers 5x
       .attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), `${XSS}.pdf`)
       .expect(201);
     await admin.post(`/api/actuals/sheets/${sheetId}/periods/Q4/submit`).expect(201);
-    await waitFor(
-      async () => ((await admin.get(`/api/evaluations/${sheetId}`)).body.current ? true : undefined),
-      'scores',
-    );
+    await stack.scored(sheetId);
     await admin.put(`/api/evaluations/${sheetId}/indicators/${short.id}/explanation`).send({ text: XSS }).expect(200);
     await admin.put(`/api/evaluations/${sheetId}/texts`).send({ goalActual: XSS }).expect(200);
-    const ev = await waitFor(async () => {
-      const r = (await admin.get(`/api/evaluations/${sheetId}`)).body;
-      return r.current ? r : undefined;
-    }, 'scores after the texts');
+    const ev = await stack.scored(sheetId);
+    expect(ev.current).toBe(true);
 
     for (const page of ['/', `/sheets/${sheetId}/periods/Q4`, `/sheets/${sheetId}/evaluation`, '/admin/users']) {
       const html = (await admin.get(page).expect(200)).text;
@@ -87,15 +57,11 @@ describePg('hostile input: escaped everywhere, and the JSON API never answers 5x
       '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src&#x3D;x onerror&#x3D;&quot;alert(2)&quot;&gt;&#x27;&quot;&amp;',
     );
 
-    await admin.post(`/api/evaluations/${sheetId}/report`).expect(201);
-    const pdf = await waitFor(async () => {
-      const r = await binary(admin.get(`/api/evaluations/${sheetId}/report.pdf`));
-      return r.status === 200 && r.headers['x-report-version'] === String(ev.dataVersion)
-        ? (r.body as Buffer)
-        : undefined;
-    }, 'the PDF');
-    // printed literally (table cells interleave in text extraction, so look for the parts)
-    const text = pdfText(pdf).replace(/\s+/g, '');
+    const queued = (await admin.post(`/api/evaluations/${sheetId}/report`).expect(201)).body;
+    expect(queued.dataVersion).toBe(ev.dataVersion);
+    const pdf = await stack.rendered(sheetId);
+    // printed literally; read in drawing order, where a wrapped cell's lines do not interleave with its neighbours'
+    const text = pdfText(pdf, undefined, 'raw').replace(/\s+/g, '');
     expect(text.split('<script>alert(1)</script>').length - 1).toBeGreaterThanOrEqual(2); // 实际完成情况 and the explanation
     expect(text).toContain('rror="alert(2)">\'"&');
   });

@@ -1,47 +1,35 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Job, JobProducer, Queue } from '@selfeval/jobs';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { createWorker } from '../../apps/worker/src/create-worker';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
-import { startSmtpCatcher } from '../helpers/smtp-catcher';
+import type { Agent } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import type { SmtpCatcher } from '../helpers/smtp-catcher';
+import { Stack, startStack } from '../helpers/stack';
 
 const DAY = 86_400_000;
 
 describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
-  let app: NestExpressApplication;
+  let stack: Stack;
   let worker: INestApplicationContext;
-  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
-  let drop: () => Promise<void>;
+  let smtp: SmtpCatcher;
   let admin: Agent;
   const http = () => admin;
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    smtp = await startSmtpCatcher();
-    const config = {
-      ...testConfig({ database: pg.db }),
-      mail: { smtpUrl: smtp.url, from: '绩效自评系统 <selfeval@czj.example.gov.cn>', outboxDir: '/nonexistent' },
-      reminderDays: 3,
-    };
-    app = await createApi(config);
-    await app.init();
-    admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
-    worker = await createWorker(config);
-    await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
-    await http().post('/api/targets/import').attach('files', seedFile('000')).expect(201);
-    for (const unit of ['株洲市渌口区信访局', '沅江市信访局']) {
-      const sheets = (
-        await http()
-          .get(`/api/targets/sheets?unit=${encodeURIComponent(unit)}`)
-          .expect(200)
-      ).body;
-      for (const s of sheets) await http().post(`/api/targets/sheets/${s.id}/approve`).expect(201);
-    }
+    stack = await startStack({
+      seed: ['004', '000'],
+      approve: true,
+      worker: true,
+      smtp: true,
+      names: { admin: { displayName: '管理员' } },
+      config: (c) => ({
+        ...c,
+        mail: { ...c.mail, from: '绩效自评系统 <selfeval@czj.example.gov.cn>', outboxDir: '/nonexistent' },
+        reminderDays: 3,
+      }),
+    });
+    worker = stack.worker!;
+    smtp = stack.smtp!;
+    admin = stack.users.admin;
     await http()
       .put(`/api/units/${encodeURIComponent('株洲市渌口区信访局')}/contact`)
       .send({ email: 'lukou@example.gov.cn' })
@@ -61,12 +49,7 @@ describePg('deadline reminders: BullMQ scheduler + real SMTP server', () => {
       .send({ opensAt: new Date(now - 30 * DAY).toISOString(), closesAt: new Date(now + 10 * DAY).toISOString() })
       .expect(200);
   });
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await smtp?.stop();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('registers the daily scheduler', async () => {
     const schedulers = await worker.get(JobProducer).queue(Queue.Mail).getJobSchedulers();

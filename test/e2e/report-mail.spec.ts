@@ -1,34 +1,20 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Job, JobProducer } from '@selfeval/jobs';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { createWorker } from '../../apps/worker/src/create-worker';
-import { testConfig } from '../helpers/config';
-import { binary } from '../helpers/http';
-import { seedFile } from '../helpers/fixtures';
-import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
-import { waitFor } from '../helpers/wait-for';
-import { createPgSchema, describePg } from '../helpers/postgres';
-import { startSmtpCatcher } from '../helpers/smtp-catcher';
 import * as http_ from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-const DAY = 86_400_000;
-
-interface Sheet {
-  id: string;
-  name: string;
-  kind: string;
-  budgetTotal: string;
-}
+import type { INestApplicationContext } from '@nestjs/common';
+import { Job, JobProducer } from '@selfeval/jobs';
+import type { Agent } from '../helpers/auth';
+import { binary } from '../helpers/http';
+import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
+import { describePg } from '../helpers/postgres';
+import type { SmtpCatcher } from '../helpers/smtp-catcher';
+import { LUKOU_YEAR_END, SheetRow, Stack, startStack } from '../helpers/stack';
+import { waitFor } from '../helpers/wait-for';
 
 describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker jobs and mailed exactly once', () => {
-  let app: NestExpressApplication;
+  let stack: Stack;
   let worker: INestApplicationContext;
-  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
-  let drop: () => Promise<void>;
-  let sheets: Sheet[];
+  let smtp: SmtpCatcher;
+  let sheets: SheetRow[];
   let sheetId: string;
   let departmentId: string;
   let admin: Agent;
@@ -36,15 +22,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
   let robot: http_.Server;
   const robotTexts: string[] = [];
   const http = () => admin;
-  const scored = (id: string) =>
-    waitFor(async () => ((await http().get(`/api/evaluations/${id}`)).body.current ? true : undefined), 'scores');
-  const mailWith = (subject: string) =>
-    waitFor(async () => smtp.messages.find((m) => m.subject === subject), `mail “${subject}”`);
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    smtp = await startSmtpCatcher();
     robot = http_.createServer((req, res) => {
       let raw = '';
       req.on('data', (c) => (raw += c));
@@ -54,18 +33,16 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
       });
     });
     await new Promise<void>((r) => robot.listen(0, '127.0.0.1', r));
-    const base = testConfig({ database: pg.db });
-    const config = {
-      ...base,
-      mail: { ...base.mail, smtpUrl: smtp.url },
-      webhooks: { allowLoopback: true, timeoutMs: 5_000 },
-    };
-    app = await createApi(config);
-    await app.init();
-    admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
-    worker = await createWorker(config);
-    await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
-    sheets = (await http().get('/api/targets/sheets?year=2026').expect(200)).body;
+    stack = await startStack({
+      ...LUKOU_YEAR_END,
+      smtp: true,
+      names: { admin: { displayName: '管理员' } },
+      config: (c) => ({ ...c, webhooks: { allowLoopback: true, timeoutMs: 5_000 } }),
+    });
+    worker = stack.worker!;
+    smtp = stack.smtp!;
+    admin = stack.users.admin;
+    sheets = stack.sheets;
     sheetId = sheets.find((s) => s.name === '驻京维稳工作组专项')!.id;
     departmentId = sheets.find((s) => s.kind === 'department')!.id;
     await http()
@@ -75,12 +52,7 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
         webhookUrl: `http://127.0.0.1:${(robot.address() as AddressInfo).port}/cgi-bin/webhook/send?key=k`,
       })
       .expect(200);
-    await http()
-      .put('/api/actuals/periods/2026/Q4')
-      .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
-      .expect(200);
     for (const sheet of sheets) {
-      await http().post(`/api/targets/sheets/${sheet.id}/approve`).expect(201);
       const indicators = (await http().get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as {
         id: string;
         targetRaw: string;
@@ -103,19 +75,16 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
       });
       await http().post(`/api/actuals/sheets/${sheet.id}/periods/Q4/submit`).expect(201);
     }
-    for (const sheet of sheets) await scored(sheet.id);
+    for (const sheet of sheets) await stack.scored(sheet.id);
   });
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await smtp?.stop();
+    await stack?.close();
     await new Promise((r) => robot?.close(r));
-    await drop?.();
   });
 
   it('renders the project 自评表, stores it, and mails it with the same bytes attached', async () => {
     await http().post(`/api/evaluations/${sheetId}/report`).expect(201);
-    const mail = await mailWith('【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表');
+    const mail = await smtp.withSubject('【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表');
     expect(mail.text).toContain('自评得分 99.50 分，等级“优”');
     // the group robot hears that the report is ready
     const notice = await waitFor(
@@ -145,13 +114,13 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const rendered = await producer.enqueueAndWait(
       Job.RenderReport,
       { kind: 'project-self-eval', subjectId: ev.id, dataVersion: ev.dataVersion, mail: false },
-      30_000,
+      120_000,
     );
     const file = (await http().get(`/api/evaluations/${sheetId}/report.pdf`)).headers['x-report-version'];
     expect(file).toBe(String(ev.dataVersion));
-    const again = await producer.enqueueAndWait(Job.MailReport, rendered as { reportFileId: string }, 30_000);
+    const again = await producer.enqueueAndWait(Job.MailReport, rendered as { reportFileId: string }, 120_000);
+    // the job answers after its SMTP exchange, so a second mail would already be here
     expect(again).toEqual({ sent: 0, skipped: 1 });
-    await new Promise((r) => setTimeout(r, 300));
     expect(smtp.messages).toHaveLength(before);
     // nor a second robot notice for the same file
     await new Promise((r) => setTimeout(r, 700));
@@ -178,11 +147,11 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
         },
       })
       .expect(200);
-    await scored(departmentId);
+    await stack.scored(departmentId);
     const { body } = await http().post(`/api/evaluations/${departmentId}/report`).expect(201);
     expect(body.jobs.map((j: { kind: string }) => j.kind)).toEqual(['department-self-eval', 'department-report']);
-    const table = await mailWith('【绩效自评】2026年度部门整体支出绩效自评表');
-    const report = await mailWith('【绩效自评】2026年度部门整体支出绩效自评报告');
+    const table = await smtp.withSubject('【绩效自评】2026年度部门整体支出绩效自评表');
+    const report = await smtp.withSubject('【绩效自评】2026年度部门整体支出绩效自评报告');
     expect(report.attachments[0].filename).toBe('株洲市渌口区信访局-2026年度部门整体支出绩效自评报告.pdf');
 
     const tableText = pdfText(table.attachments[0].content);
@@ -237,27 +206,21 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const ev = (await http().get(`/api/evaluations/${sheetId}`)).body;
     const first = ev.indicators.find((r: { weight: string | null }) => r.weight !== null);
     const unitCode = (await http().get(`/api/targets/sheets/${sheetId}`).expect(200)).body.unit.code;
-    const head = (await signedIn(app, 'head', { unitCode })).agent;
-    const { agent: reviewer, user } = await signedIn(app, 'evaluator');
-    await http()
-      .put(`/api/users/${user.id}/units`)
-      .send({ unitCodes: [unitCode] })
-      .expect(200);
+    expect(unitCode).toBe(stack.sheets[0].unit.code); // the stack's head and evaluator belong to it
+    const { head, evaluator: reviewer } = stack.users;
     await head.post(`/api/evaluations/${sheetId}/submit`).expect(201);
     await reviewer
       .put(`/api/evaluations/${sheetId}/indicators/${first.indicatorId}/review`)
       .send({ score: '0', comment: '佐证材料不足' })
       .expect(200);
-    await scored(sheetId);
+    // a reviewer score is not an input of the rule scores: no rescoring, only a new data version for the report
     const after = (await http().get(`/api/evaluations/${sheetId}`)).body;
+    expect(after.current).toBe(true);
     expect(after.dataVersion).toBeGreaterThan(ev.dataVersion);
     const subject = '【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表';
     const sent = smtp.messages.filter((m) => m.subject === subject).length;
     await http().post(`/api/evaluations/${sheetId}/report`).expect(201);
-    const mail = await waitFor(
-      async () => smtp.messages.filter((m) => m.subject === subject)[sent],
-      'the mail of the new version',
-    );
+    const mail = await smtp.withSubject(subject, sent + 1);
     const text = pdfText(mail.attachments[0].content);
     expect(text).toMatch(
       new RegExp(`总分\\s+100\\.00\\s+${after.reviewedTotal.replace('.', '\\.')}\\s+自评等级：${after.reviewedGrade}`),
@@ -270,7 +233,7 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
 
   it('renders the quarterly 绩效运行监控表 with lights and mails it', async () => {
     await http().post(`/api/actuals/sheets/${sheetId}/periods/Q4/monitoring-table?mail=1`).expect(201);
-    const mail = await mailWith('【绩效自评】2026年度“驻京维稳工作组专项”绩效运行监控表');
+    const mail = await smtp.withSubject('【绩效自评】2026年度“驻京维稳工作组专项”绩效运行监控表');
     expect(mail.text).toMatch(/资金执行预警：(绿灯|黄灯|红灯)/);
     const pdf = (await binary(http().get(`/api/actuals/sheets/${sheetId}/periods/Q4/monitoring-table.pdf`)).expect(200))
       .body as Buffer;

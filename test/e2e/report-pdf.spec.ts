@@ -5,7 +5,7 @@ import { freePort } from '@selfeval/jobs';
 import { buildSelfEvalTableVM, PdfRenderer, TemplateRegistry } from '@selfeval/reports';
 import { scoreFile } from '../../apps/cli/src/commands/score.command';
 import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
-import { alive } from '../helpers/fixtures';
+import { alive, killTree } from '../helpers/processes';
 
 const FIXTURE = path.join(__dirname, '../fixtures/score/guantao-weiwen.json');
 
@@ -132,8 +132,7 @@ describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chro
   it('relaunches the browser after it was killed', async () => {
     const before = await renderer.browserPid();
     expect(before).toBeDefined();
-    process.kill(before!, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
+    await killTree(before!); // resolves once it is gone
     const pdf = await renderer.render('<p>重启后</p>');
     expect(pdfText(pdf)).toContain('重启后');
     expect(await renderer.browserPid()).not.toBe(before);

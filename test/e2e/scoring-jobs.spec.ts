@@ -1,23 +1,14 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
 import { EvaluationService } from '@selfeval/evaluation';
 import { Job, JobProducer } from '@selfeval/jobs';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { createWorker } from '../../apps/worker/src/create-worker';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
-
-const DAY = 86_400_000;
+import type { Agent } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
 
 describePg(
   'scoring as BullMQ jobs: a seed department and its projects on PostgreSQL + Redis with a real worker',
   () => {
-    let app: NestExpressApplication;
-    let worker: INestApplicationContext;
-    let drop: () => Promise<void>;
+    let stack: Stack;
     let admin: Agent;
     const http = () => admin;
     const sheets: Record<
@@ -25,17 +16,7 @@ describePg(
       { id: string; indicators: { id: string; name: string; targetRaw: string; targetKind: string; level2: string }[] }
     > = {};
 
-    /** Waits until the evaluation's scores belong to its current data version. */
-    async function scored(sheetId: string, deadlineMs = 20_000) {
-      const deadline = Date.now() + deadlineMs;
-      for (;;) {
-        const res = await http().get(`/api/evaluations/${sheetId}`);
-        if (res.status === 200 && res.body.scoredVersion === res.body.dataVersion && res.body.scoreState !== 'stale')
-          return res.body;
-        if (Date.now() > deadline) throw new Error(`not scored: ${JSON.stringify(res.body).slice(0, 400)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    const scored = (sheetId: string) => stack.scored(sheetId);
 
     /** Year-end actuals meeting every target, except those given. */
     function q4(sheet: (typeof sheets)[string], spent: string, except: Record<string, string> = {}) {
@@ -50,31 +31,23 @@ describePg(
     }
 
     beforeAll(async () => {
-      const pg = await createPgSchema();
-      drop = pg.drop;
-      const config = testConfig({ database: pg.db });
-      app = await createApi(config);
-      await app.init();
-      admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
-      worker = await createWorker(config);
-      await http().post('/api/targets/import').attach('files', seedFile('004')).expect(201);
-      for (const s of (await http().get('/api/targets/sheets?year=2026').expect(200)).body) {
-        await http().post(`/api/targets/sheets/${s.id}/approve`).expect(201);
+      stack = await startStack({
+        ...LUKOU_YEAR_END,
+        names: {
+          admin: { displayName: '管理员' },
+          head: { displayName: '赵负责人' },
+          evaluator: { displayName: '王评审', username: 'wang.ps' },
+        },
+      });
+      admin = stack.users.admin;
+      for (const s of stack.sheets) {
         sheets[s.kind === 'department' ? '部门' : s.name] = {
           id: s.id,
           indicators: (await http().get(`/api/targets/sheets/${s.id}`).expect(200)).body.indicators,
         };
       }
-      await http()
-        .put('/api/actuals/periods/2026/Q4')
-        .send({ opensAt: new Date(Date.now() - DAY).toISOString(), closesAt: new Date(Date.now() + DAY).toISOString() })
-        .expect(200);
     });
-    afterAll(async () => {
-      await worker?.close();
-      await app?.close();
-      await drop?.();
-    });
+    afterAll(() => stack?.close());
 
     it('scores each sheet when its year-end report is submitted', async () => {
       const p1 = sheets['安保信访维稳专项（含特护期京、郑、长、株等地）'];
@@ -159,16 +132,7 @@ describePg(
     it('keeps the reviewer score beside the self-score and makes it final for the total', async () => {
       const p1 = sheets['安保信访维稳专项（含特护期京、郑、长、株等地）'];
       const ind = p1.indicators.find((i) => i.name === '非正常上访人员劝返率')!;
-      const unitCode = (await http().get(`/api/targets/sheets/${p1.id}`).expect(200)).body.unit.code;
-      const head = (await signedIn(app, 'head', { unitCode, displayName: '赵负责人' })).agent;
-      const { agent: reviewer, user } = await signedIn(app, 'evaluator', {
-        displayName: '王评审',
-        username: 'wang.ps',
-      });
-      await http()
-        .put(`/api/users/${user.id}/units`)
-        .send({ unitCodes: [unitCode] })
-        .expect(200);
+      const { head, evaluator: reviewer } = stack.users; // of the seed's one unit; the evaluator assigned to it
       // reviewers score only submitted evaluations; submission needs every required explanation
       await reviewer
         .put(`/api/evaluations/${p1.id}/indicators/${ind.id}/review`)
@@ -208,7 +172,7 @@ describePg(
     });
 
     it('skips a job for an older data version and marks scores stale while recomputing', async () => {
-      const ds = app.get(DataSource);
+      const ds = stack.app.get(DataSource);
       // enqueues nothing: the state stays visible
       const quiet = new EvaluationService(
         ds,
@@ -227,9 +191,9 @@ describePg(
       const p1 = sheets['安保信访维稳专项（含特护期京、郑、长、株等地）'];
       const approved = (await http().get(`/api/evaluations/${p1.id}`).expect(200)).body;
       expect(approved.status).toBe('approved');
-      const result = await worker
-        .get(JobProducer)
-        .enqueueAndWait(Job.RecomputeAll, { profileId: 'national-2020' }, 20_000);
+      const result = await stack
+        .worker!.get(JobProducer)
+        .enqueueAndWait(Job.RecomputeAll, { profileId: 'national-2020' }, 120_000);
       // approved is final: the approved evaluation keeps its version and score until it is reopened
       expect(result).toEqual({ enqueued: 2 });
       for (const s of Object.values(sheets)) expect((await scored(s.id)).current).toBe(true);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_QUEUES, freePort } from '@selfeval/jobs';
 import { tempDir } from '../helpers/config';
-import { alive } from '../helpers/fixtures';
+import { alive } from '../helpers/processes';
 
 const ROOT = path.join(__dirname, '../..');
 

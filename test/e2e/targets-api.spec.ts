@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource } from 'typeorm';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
+import type { Agent } from '../helpers/auth';
 import { binary } from '../helpers/http';
 import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 const EXPECTED_SHEETS: Record<string, number[]> = {
   // indicators per sheet, as published
@@ -18,25 +16,18 @@ const EXPECTED_SHEETS: Record<string, number[]> = {
 };
 
 describePg('targets API through the real app on PostgreSQL', () => {
-  let app: NestExpressApplication;
-  let drop: () => Promise<void>;
+  let stack: Stack;
   let ds: DataSource;
   let admin: Agent;
   const http = () => admin;
   const count = async (table: string) => Number((await ds.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    app = await createApi(testConfig({ database: pg.db }));
-    await app.init();
-    admin = (await signedIn(app, 'admin', { displayName: '管理员' })).agent;
-    ds = app.get(DataSource);
+    stack = await startStack({ names: { admin: { displayName: '管理员' } } });
+    admin = stack.users.admin;
+    ds = stack.app.get(DataSource);
   });
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('previews an upload with warnings and stores nothing (dryRun)', async () => {
     const res = await http().post('/api/targets/import?dryRun=1').attach('files', seedFile('003')).expect(201);

@@ -8,7 +8,7 @@ import { AuditLogEntity } from '@selfeval/db';
 import { createApi } from '../../apps/api/src/create-api';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
+import { dropRedisPrefix, testConfig } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
 import { binary } from '../helpers/http';
 import { createPgSchema } from '../helpers/postgres';
@@ -35,6 +35,7 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
   let app: NestExpressApplication;
   let worker: INestApplicationContext;
   let drop: () => Promise<void>;
+  let config: ReturnType<typeof testConfig>;
   let ds: DataSource;
   let admin: Agent;
   let reporter: Agent;
@@ -79,7 +80,7 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
   beforeAll(async () => {
     const made = await makeDb();
     drop = made.drop;
-    const config = testConfig(made.db ? { database: made.db } : {});
+    config = testConfig(made.db ? { database: made.db } : {});
     app = await createApi(config);
     await app.init();
     ds = app.get(DataSource);
@@ -107,6 +108,8 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
     await worker?.close();
     await app?.close();
     await drop?.();
+    // nothing left behind: the queues' keys under this file's prefix
+    if (config?.redisUrl) await dropRedisPrefix(config.redisUrl, config.queuePrefix);
   });
 
   it('target approval: one of five lands, one audit row', async () => {

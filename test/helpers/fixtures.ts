@@ -11,12 +11,5 @@ export function seedFile(prefix: string): string {
   return path.join(SEEDS_DIR, name);
 }
 
-/** Whether a process still runs (signal 0 probes without killing). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** moved to processes.ts; re-exported for the specs that import it from here */
+export { alive } from './processes';

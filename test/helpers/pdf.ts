@@ -5,14 +5,23 @@ import * as path from 'node:path';
 
 /** Reads PDFs back with poppler (pdftotext, pdfinfo, pdffonts, pdftoppm), as a person's PDF reader would. */
 function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-')), 'doc.pdf');
-  fs.writeFileSync(file, pdf);
-  return fn(file);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdf-'));
+  try {
+    const file = path.join(dir, 'doc.pdf');
+    fs.writeFileSync(file, pdf);
+    return fn(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-export const pdfText = (pdf: Buffer, page?: number) =>
+/**
+ * The text as laid out on the page; `raw` keeps the order it is drawn in instead, so a table cell's
+ * wrapped lines stay together rather than interleaving with the cells beside them.
+ */
+export const pdfText = (pdf: Buffer, page?: number, mode: 'layout' | 'raw' = 'layout') =>
   withFile(pdf, (f) =>
-    execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', f, '-'], {
+    execFileSync('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), `-${mode}`, f, '-'], {
       encoding: 'utf8',
     }),
   );

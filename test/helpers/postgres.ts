@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DatabaseConfig } from '@selfeval/config';
 
 import { postgresUrl } from './pg-url';
+import { runId, schemaPattern } from './run';
 
 export { postgresUrl };
 
@@ -16,7 +17,7 @@ export async function createPgSchema(): Promise<{
   db: DatabaseConfig & { driver: 'postgres' };
   drop: () => Promise<void>;
 }> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const schema = `${schemaPattern(runId())}${randomBytes(6).toString('hex')}`;
   const client = new Client({ connectionString: postgresUrl() });
   await client.connect();
   await client.query(`CREATE SCHEMA ${schema}`);

@@ -1,4 +1,11 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PeriodsService, QuarterReportsService } from '@selfeval/actuals';
+import { SelfEvaluationEntity, TargetSheetEntity } from '@selfeval/db';
 import { parseTarget, TargetSheet } from '@selfeval/domain';
+import { TargetsService } from '@selfeval/targets';
+
+const DAY = 86_400_000;
 
 /** A small project sheet of unit 900 (故障测试单位), for tests that need many sheets. */
 export function syntheticProject(i: number): TargetSheet {
@@ -34,3 +41,35 @@ export function syntheticValues(indicators: { id: string; position: number }[]) 
     .sort((a, b) => a.position - b.position)
     .map((i, k) => ({ indicatorId: i.id, value: ['10次', '88%', '9万元', '95%', '92%'][k] }));
 }
+
+/**
+ * `n` synthetic sheets imported, approved and given a Q4 draft, for the fault tests' large batches:
+ * through the services (thousands of HTTP round trips would only slow the setup down).
+ */
+export async function seedSyntheticYearEnd(app: INestApplicationContext, n: number): Promise<void> {
+  const targets = app.get(TargetsService);
+  await targets.importResult(
+    { sheets: Array.from({ length: n }, (_, i) => syntheticProject(i)), warnings: [] },
+    { name: 'synthetic', hash: 'synthetic' },
+  );
+  const reports = app.get(QuarterReportsService);
+  await app.get(PeriodsService).setPeriod(2026, 'Q4', new Date(Date.now() - DAY), new Date(Date.now() + DAY), 'test');
+  const sheets = await app
+    .get(DataSource)
+    .getRepository(TargetSheetEntity)
+    .find({ relations: { indicators: true } });
+  for (const s of sheets) {
+    await targets.approve(s.id, 'test');
+    const values = syntheticValues(s.indicators!);
+    await reports.saveDraft(s.id, 'Q4', { spending: [{ source: '财政拨款', amount: '9.5' }], values }, 'test');
+  }
+}
+
+/** Evaluations whose scores belong to their current data version. */
+export const countScored = (ds: DataSource) =>
+  ds
+    .getRepository(SelfEvaluationEntity)
+    .createQueryBuilder('e')
+    .where('e.scored_version = e.data_version')
+    .andWhere("e.score_state = 'scored'")
+    .getCount();

@@ -1,7 +1,7 @@
 import IORedis from 'ioredis';
 import { EmbeddedRedis } from '@selfeval/jobs';
 import { tempDir } from '../helpers/config';
-import { alive } from '../helpers/fixtures';
+import { alive } from '../helpers/processes';
 
 describe('EmbeddedRedis', () => {
   it('starts a private redis-server on loopback, keeps data under the data dir, and stops it', async () => {

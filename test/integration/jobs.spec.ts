@@ -2,17 +2,18 @@ import * as path from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { ALL_QUEUES, Job, JobProducer, JobRunner, Queue } from '@selfeval/jobs';
 import { createWorker } from '../../apps/worker/src/create-worker';
-import { tempDir, testConfig } from '../helpers/config';
+import { dropRedisPrefix, tempDir, testConfig } from '../helpers/config';
 
 describe('job round trip through a real BullMQ worker on real Redis', () => {
   let worker: INestApplicationContext;
+  const config = testConfig({ database: { driver: 'sqlite', file: path.join(tempDir(), 'w.sqlite') } });
 
   beforeAll(async () => {
-    const config = testConfig({ database: { driver: 'sqlite', file: path.join(tempDir(), 'w.sqlite') } });
     worker = await createWorker(config);
   });
   afterAll(async () => {
     await worker?.close();
+    await dropRedisPrefix(config.redisUrl!, config.queuePrefix);
   });
 
   it('runs an enqueued job in the worker and returns its result', async () => {

@@ -19,6 +19,7 @@ import { ActualsController } from './http/actuals.controller';
 import { EvaluationController } from './http/evaluation.controller';
 import { TargetsController } from './http/targets.controller';
 import { UnitsController } from './http/units.controller';
+import { ApiDocs, ApiDocsController } from './openapi/api-docs';
 
 @Module({})
 export class ApiModule {
@@ -46,10 +47,12 @@ export class ApiModule {
         AuthPagesController,
         UnitPagesController,
         AdminPagesController,
+        ApiDocsController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: WebViews, useFactory: () => new WebViews() },
+        ApiDocs,
         {
           provide: LoginLimiter,
           inject: [REDIS_CONNECTION, APP_CONFIG],

@@ -6,6 +6,7 @@ import { configureApp } from './configure-app';
 import { configureSession } from './auth/session.setup';
 import { REDIS_CONNECTION } from '@selfeval/jobs';
 import { mountQueueBoard } from './admin-queues/queue-board';
+import { ApiDocs } from './openapi/api-docs';
 
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   // body parsers are registered by configureSession, before the CSRF check that reads form bodies
@@ -18,5 +19,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   configureApp(app);
   configureSession(app, config, app.get(REDIS_CONNECTION));
   mountQueueBoard(app);
+  // the OpenAPI document is read from the controllers' decorators once, served at /api/docs
+  app.get(ApiDocs).publish(app);
   return app;
 }

@@ -43,7 +43,8 @@ export class ActualsQueries {
 
   /**
    * Units to remind: a period closes within `days`, the unit has an approved sheet of that year
-   * without a submitted or confirmed report, and a contact address.
+   * without a submitted or confirmed report, and somewhere to send it: a contact e-mail, a group
+   * robot, or both (`email` is null for a unit reached only by its robot).
    */
   async pendingReminders(now: Date, days: number) {
     const horizon = new Date(now.getTime() + days * 86_400_000);
@@ -55,7 +56,7 @@ export class ActualsQueries {
     const out: {
       unitId: string;
       unitName: string;
-      email: string;
+      email: string | null;
       year: number;
       period: Period;
       closesAt: Date;
@@ -76,14 +77,14 @@ export class ActualsQueries {
         ])
         .where('s.year = :year AND s.status = :approved', { year: p.year, approved: 'approved' })
         .andWhere("(r.id IS NULL OR r.status NOT IN ('submitted', 'confirmed'))")
-        .andWhere('u.contact_email IS NOT NULL')
+        .andWhere('(u.contact_email IS NOT NULL OR u.webhook_url IS NOT NULL)')
         // a total order: projects without a code would otherwise come in any order
         .orderBy('u.code')
         .addOrderBy('s.kind')
         .addOrderBy('s.project_code')
         .addOrderBy('s.name')
         .addOrderBy('s.id')
-        .getRawMany<{ unitId: string; unitName: string; email: string; sheetName: string; kind: string }>();
+        .getRawMany<{ unitId: string; unitName: string; email: string | null; sheetName: string; kind: string }>();
       const byUnit = new Map<string, (typeof out)[number]>();
       for (const r of rows) {
         const entry = byUnit.get(r.unitId) ?? {

@@ -99,7 +99,7 @@ export class UsersService {
       unitId = unit.id;
     }
     const generated = input.password ? null : oneTimePassword();
-    const password = input.password ?? generated!;
+    const password = input.password ?? generated ?? oneTimePassword();
     const problems = passwordProblems(password, input.username);
     if (problems.length) throw new DomainError('VALIDATION_FAILED', problems.join('；'), { field: 'password' });
     const repo = this.ds.getRepository(UserAccountEntity);

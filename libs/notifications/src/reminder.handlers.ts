@@ -53,6 +53,8 @@ export class ReminderHandlers implements OnApplicationBootstrap {
       // the group robot is queued first: a mail server that is down does not hold it back
       const unit = units.get(r.unitId);
       if (unit) await queueRobotNotice(this.jobs, unit, `robot-${dedupeKey}`, [subject, ...body].join('\n'));
+      // a unit reached only by its group robot gets no mail
+      if (!r.email) continue;
       const outcome = await this.mail.sendOnce({
         dedupeKey,
         to: r.email,

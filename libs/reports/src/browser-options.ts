@@ -10,6 +10,11 @@ export function chromiumLaunchOptions(executablePath: string, userDataDir?: stri
     headless: true,
     // a profile under DATA_DIR (see browser-leftovers.ts) instead of puppeteer's temporary one
     ...(userDataDir ? { userDataDir } : {}),
+    // the process's own shutdown closes the browser (and puppeteer then removes its profile); puppeteer's
+    // signal handlers would race it and let the process exit before the profile is removed
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    handleSIGINT: false,
     args: [
       '--no-sandbox',
       '--disable-dev-shm-usage',

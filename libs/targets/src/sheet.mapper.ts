@@ -34,14 +34,17 @@ export function toInterchange(
 /** The stored target columns of an indicator as an interchange Target. */
 export function indicatorTarget(i: IndicatorEntity): Target {
   const text = i.targetText ?? '';
-  if (i.targetKind === 'quantitative')
+  if (i.targetKind === 'quantitative') {
+    // the importer stores a number with every quantitative target; a row without one is corrupt, not zero
+    if (i.targetValue === null) throw new Error(`indicator ${i.id}: quantitative target without a value`);
     return {
       raw: i.targetRaw,
       kind: 'quantitative',
       op: i.targetOp as TargetOp,
-      value: i.targetValue!,
+      value: i.targetValue,
       unit: i.targetUnit,
     };
+  }
   // dates and periods keep their ISO value in target_text (see targets.service targetColumns)
   if (i.targetKind === 'date' && text)
     return { raw: i.targetRaw, kind: 'date', op: '<=', value: text, unit: null, text: i.targetRaw };

@@ -52,7 +52,7 @@ export class AccessGuard implements CanActivate {
       if (policy.unit.subject !== 'unit-code' && typeof id === 'string' && !UUID.test(id))
         throw new BadRequestException(`“${policy.unit.param}”应为 UUID`);
       const unitId = typeof id === 'string' ? await this.units.unitOf(policy.unit.subject, id) : null;
-      if (unitId === null || !inScope(req.actor!.scope, unitId))
+      if (unitId === null || !req.actor || !inScope(req.actor.scope, unitId))
         throw new DomainError('NOT_FOUND', '找不到该内容，或您无权查看', { field: policy.unit.param });
     }
     return true;

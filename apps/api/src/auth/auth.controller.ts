@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -10,31 +11,74 @@ import { DomainError, ROLES } from '@selfeval/domain';
 import type { Role } from '@selfeval/domain';
 import { Allow, CurrentActor, Public, RequestActor } from './access.decorators';
 import { csrfToken } from './session.setup';
+import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 
 class LoginDto {
-  @IsString() @MaxLength(64) username!: string;
-  @IsString() @MaxLength(200) password!: string;
+  @ApiProperty({ description: '用户名', maxLength: 64, example: 'tianbao' })
+  @IsString()
+  @MaxLength(64)
+  username!: string;
+  @ApiProperty({ description: '密码', maxLength: 200, example: 'Test-pass-2026' })
+  @IsString()
+  @MaxLength(200)
+  password!: string;
 }
 class PasswordDto {
-  @IsString() @MaxLength(200) currentPassword!: string;
-  @IsString() @MaxLength(200) newPassword!: string;
+  @ApiProperty({ description: '当前密码（或一次性密码）', maxLength: 200 })
+  @IsString()
+  @MaxLength(200)
+  currentPassword!: string;
+  @ApiProperty({
+    description: '新密码：至少 10 位，含字母和数字，不含用户名',
+    maxLength: 200,
+    example: 'Xin-mima-2026',
+  })
+  @IsString()
+  @MaxLength(200)
+  newPassword!: string;
 }
 class ResetRequestDto {
-  @IsString() @MaxLength(64) username!: string;
+  @ApiProperty({ description: '忘记密码的用户名', maxLength: 64, example: 'tianbao' })
+  @IsString()
+  @MaxLength(64)
+  username!: string;
 }
 class ResetConfirmDto {
-  @IsString() @MaxLength(200) token!: string;
-  @IsString() @MaxLength(200) newPassword!: string;
+  @ApiProperty({ description: '重置邮件中的令牌（30 分钟内有效，只能用一次）', maxLength: 200 })
+  @IsString()
+  @MaxLength(200)
+  token!: string;
+  @ApiProperty({ description: '新密码', maxLength: 200, example: 'Xin-mima-2026' })
+  @IsString()
+  @MaxLength(200)
+  newPassword!: string;
 }
 class NewUserDto {
-  @IsString() @MaxLength(64) username!: string;
-  @IsString() @MaxLength(100) displayName!: string;
-  @IsIn(ROLES) role!: Role;
-  @IsOptional() @IsString() unitCode?: string;
-  @IsOptional() @IsEmail() email?: string;
+  @ApiProperty({ description: '用户名：3–64 位字母、数字、点、下划线或连字符', maxLength: 64, example: 'zhang.san' })
+  @IsString()
+  @MaxLength(64)
+  username!: string;
+  @ApiProperty({ description: '姓名', maxLength: 100, example: '张三' })
+  @IsString()
+  @MaxLength(100)
+  displayName!: string;
+  @ApiProperty({ description: '角色：管理员、评审人、填报人、单位负责人', enum: ROLES, example: 'reporter' })
+  @IsIn(ROLES)
+  role!: Role;
+  @ApiPropertyOptional({ description: '所属单位编码（填报人和单位负责人必填）', example: '501' })
+  @IsOptional()
+  @IsString()
+  unitCode?: string;
+  @ApiPropertyOptional({ description: '邮箱（用于重置密码邮件）', example: 'zhangsan@example.gov.cn' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
 }
 class AssignDto {
-  @IsArray() @IsString({ each: true }) unitCodes!: string[];
+  @ApiProperty({ description: '评审人负责的单位编码（整体替换）', type: [String], example: ['501', '502'] })
+  @IsArray()
+  @IsString({ each: true })
+  unitCodes!: string[];
 }
 
 /**
@@ -121,6 +165,7 @@ export async function signIn(
   return user;
 }
 
+@ApiTags('登录与账号')
 @Controller('api/auth')
 export class AuthController {
   constructor(
@@ -130,6 +175,7 @@ export class AuthController {
   ) {}
 
   /** Who is signed in (or null) and the CSRF token to send as X-CSRF-Token. */
+  @ApiOperation({ summary: '当前登录用户（未登录为 null）和 CSRF 令牌（请求头 X-CSRF-Token）' })
   @Get('session')
   @Public()
   session(@Req() req: Request) {
@@ -137,6 +183,13 @@ export class AuthController {
     return { user: actor?.user ?? null, csrfToken: csrfToken(req) };
   }
 
+  @ApiOperation({ summary: '登录：返回用户和新的 CSRF 令牌，会话保存在 Cookie 中' })
+  @ApiErrors(
+    HttpStatus.UNAUTHORIZED,
+    HttpStatus.FORBIDDEN,
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    HttpStatus.TOO_MANY_REQUESTS,
+  )
   @Post('login')
   @Public()
   @HttpCode(200)
@@ -145,6 +198,8 @@ export class AuthController {
     return { user, csrfToken: csrfToken(req) };
   }
 
+  @ApiOperation({ summary: '退出登录' })
+  @ApiErrors(HttpStatus.FORBIDDEN)
   @Post('logout')
   @Public()
   @HttpCode(200)
@@ -157,6 +212,8 @@ export class AuthController {
    * Forgotten password: mails a single-use link to the account's address. The answer is the same
    * whether or not the account exists, has an address, or hit the mail limit (no user enumeration).
    */
+  @ApiOperation({ summary: '忘记密码：向账号登记的邮箱发送重置链接（无论账号是否存在，回答都相同）' })
+  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.UNPROCESSABLE_ENTITY, HttpStatus.TOO_MANY_REQUESTS)
   @Post('password-reset')
   @Public()
   @HttpCode(202)
@@ -168,6 +225,8 @@ export class AuthController {
   }
 
   /** Sets a new password with a mailed token; every session of the user ends. */
+  @ApiOperation({ summary: '用邮件中的令牌设置新密码；该用户的所有会话失效' })
+  @ApiErrors(HttpStatus.FORBIDDEN, HttpStatus.UNPROCESSABLE_ENTITY)
   @Post('password-reset/confirm')
   @Public()
   @HttpCode(200)
@@ -176,6 +235,8 @@ export class AuthController {
     return { ok: true };
   }
 
+  @ApiOperation({ summary: '修改自己的密码；本人其他会话失效' })
+  @ApiSignedInErrors()
   @Post('password')
   @Allow('account.self')
   @HttpCode(200)
@@ -194,6 +255,8 @@ export async function enqueueResetMail(jobs: JobProducer, userId: string): Promi
   await jobs.enqueue(Job.MailPasswordReset, { userId, requestId }, { jobId: jobId(Job.MailPasswordReset, requestId) });
 }
 
+@ApiTags('用户管理')
+@ApiSignedInErrors()
 @Controller('api/users')
 export class UsersController {
   constructor(
@@ -201,6 +264,7 @@ export class UsersController {
     private readonly jobs: JobProducer,
   ) {}
 
+  @ApiOperation({ summary: '所有账号（角色、单位、状态、最近登录）' })
   @Get()
   @Allow('users.manage')
   list() {
@@ -208,6 +272,8 @@ export class UsersController {
   }
 
   /** Creates an account; without a password a one-time password is returned once (shown to the administrator). */
+  @ApiOperation({ summary: '创建账号；未给密码时返回一次性密码（只显示这一次）' })
+  @ApiErrors(HttpStatus.CONFLICT)
   @Post()
   @Allow('users.manage')
   async create(@Body() dto: NewUserDto) {
@@ -216,6 +282,8 @@ export class UsersController {
   }
 
   /** A new one-time password (returned once); the user's sessions end and the password must be changed at sign-in. */
+  @ApiOperation({ summary: '重置密码：返回新的一次性密码，该用户的所有会话失效' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Post(':id/password-reset')
   @Allow('users.manage')
   @HttpCode(200)
@@ -224,6 +292,8 @@ export class UsersController {
   }
 
   /** Mails the user a reset link (issue 17); the current password keeps working until the link is used. */
+  @ApiOperation({ summary: '向用户邮箱发送重置密码链接' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Post(':id/password-reset-mail')
   @Allow('users.manage')
   @HttpCode(202)
@@ -238,6 +308,8 @@ export class UsersController {
     return { ok: true };
   }
 
+  @ApiOperation({ summary: '设置评审人负责的单位' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Put(':id/units')
   @Allow('users.manage')
   async assign(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AssignDto) {

@@ -4,10 +4,12 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import type IORedis from 'ioredis';
 import { JobProducer, REDIS_CONNECTION } from '@selfeval/jobs';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators';
 
 type Check = { ok: boolean; error?: string; [k: string]: unknown };
 
+@ApiTags('运行状态')
 @Controller('api/health')
 export class HealthController {
   constructor(
@@ -17,6 +19,9 @@ export class HealthController {
   ) {}
 
   /** 200 when the database and Redis answer, 503 otherwise; queue counts for operators. */
+  @ApiOperation({ summary: '健康检查：数据库、Redis 和作业队列（无需登录）' })
+  @ApiResponse({ status: 200, description: '数据库和 Redis 正常' })
+  @ApiResponse({ status: 503, description: '数据库或 Redis 无法连接（返回体同样列出各项检查）' })
   @Get()
   @Public()
   async health(@Res({ passthrough: true }) res: Response) {

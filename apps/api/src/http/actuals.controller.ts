@@ -3,6 +3,7 @@ import {
   Controller,
   Get,
   Headers,
+  HttpStatus,
   Inject,
   Param,
   ParseIntPipe,
@@ -32,46 +33,130 @@ import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES }
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { expectedVersion } from './expected-version';
 import { sendPdf } from './send-pdf';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiConsumes,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CAUSE_CATEGORIES, FUND_SOURCES, GRADES, LIKELIHOODS } from '@selfeval/domain';
+import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
 class SpendingDto {
-  @IsString() source!: string;
-  @Transform(asString) @IsString() amount!: string;
+  @ApiProperty({ description: '资金来源', enum: FUND_SOURCES, example: '财政拨款' })
+  @IsString()
+  source!: string;
+  @ApiProperty({ description: '累计执行数（万元，十进制字符串）', example: '123.45' })
+  @Transform(asString)
+  @IsString()
+  amount!: string;
 }
 class AdjustmentDto {
-  @Transform(asString) @IsString() amount!: string;
-  @IsString() @MaxLength(1000) reason!: string;
+  @ApiProperty({ description: '预算调整金额（万元，可为负）', example: '-10.5' })
+  @Transform(asString)
+  @IsString()
+  amount!: string;
+  @ApiProperty({ description: '调整原因', maxLength: 1000, example: '项目延期，调减年度预算' })
+  @IsString()
+  @MaxLength(1000)
+  reason!: string;
 }
 class ValueDto {
-  @IsString() indicatorId!: string;
-  @IsOptional() @Transform(asString) @IsString() @MaxLength(200) value?: string;
-  @IsOptional() @IsString() grade?: string;
-  @IsOptional() @IsString() likelihood?: string;
-  @IsOptional() @IsString() causeCategory?: string;
-  @IsOptional() @IsString() @MaxLength(2000) causeText?: string;
+  @ApiProperty({ description: '指标 id', format: 'uuid' })
+  @IsString()
+  indicatorId!: string;
+  @ApiPropertyOptional({ description: '定量指标的累计完成值', maxLength: 200, example: '96.5' })
+  @IsOptional()
+  @Transform(asString)
+  @IsString()
+  @MaxLength(200)
+  value?: string;
+  @ApiPropertyOptional({ description: '定性指标的完成等级', enum: GRADES })
+  @IsOptional()
+  @IsString()
+  grade?: string;
+  @ApiPropertyOptional({ description: '全年完成可能性', enum: LIKELIHOODS })
+  @IsOptional()
+  @IsString()
+  likelihood?: string;
+  @ApiPropertyOptional({ description: '偏差原因类别', enum: CAUSE_CATEGORIES })
+  @IsOptional()
+  @IsString()
+  causeCategory?: string;
+  @ApiPropertyOptional({ description: '偏差原因说明', maxLength: 2000, example: '受汛期影响，工期推迟一个月' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  causeText?: string;
 }
 class SaveReportDto {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => SpendingDto) spending!: SpendingDto[];
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => AdjustmentDto) adjustments?: AdjustmentDto[];
-  @IsOptional() @IsString() @MaxLength(2000) overspendExplanation?: string;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => ValueDto) values!: ValueDto[];
-  /** the report's dataVersion the client read (0 before the first save), or send If-Match: a stale save answers 409 */
-  @IsOptional() @IsInt() @Min(0) version?: number;
+  @ApiProperty({ description: '各资金来源的累计执行数', type: [SpendingDto] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => SpendingDto)
+  spending!: SpendingDto[];
+  @ApiPropertyOptional({ description: '预算调整', type: [AdjustmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => AdjustmentDto)
+  adjustments?: AdjustmentDto[];
+  @ApiPropertyOptional({ description: '执行数超过预算时的说明', maxLength: 2000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  overspendExplanation?: string;
+  @ApiProperty({ description: '各指标的完成值、可能性和偏差原因', type: [ValueDto] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ValueDto)
+  values!: ValueDto[];
+  @ApiPropertyOptional({
+    description: '读取时的 dataVersion（首次保存为 0；或用 If-Match 头）；已被他人修改时返回 409',
+    minimum: 0,
+    example: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  version?: number;
 }
 class ReasonDto {
-  @IsString() @MaxLength(2000) reason!: string;
+  @ApiProperty({ description: '退回原因', maxLength: 2000, example: '二季度执行数与账面不符，请核对' })
+  @IsString()
+  @MaxLength(2000)
+  reason!: string;
 }
 class PeriodDto {
-  @IsDateString() opensAt!: string;
-  @IsDateString() closesAt!: string;
+  @ApiProperty({ description: '填报开始时间（ISO 8601）', example: '2026-04-01T00:00:00+08:00' })
+  @IsDateString()
+  opensAt!: string;
+  @ApiProperty({ description: '填报截止时间（ISO 8601）', example: '2026-04-15T23:59:59+08:00' })
+  @IsDateString()
+  closesAt!: string;
 }
 class ReopenDto {
-  @IsString() unitCode!: string;
-  @IsString() @MaxLength(2000) reason!: string;
-  @IsDateString() until!: string;
+  @ApiProperty({ description: '单位编码', example: '501' })
+  @IsString()
+  unitCode!: string;
+  @ApiProperty({ description: '重新开放的原因', maxLength: 2000, example: '单位申请补报佐证材料' })
+  @IsString()
+  @MaxLength(2000)
+  reason!: string;
+  @ApiProperty({ description: '对该单位开放到（ISO 8601）', example: '2026-04-20T23:59:59+08:00' })
+  @IsDateString()
+  until!: string;
 }
 
+@ApiTags('季度填报（双监控）')
+@ApiSignedInErrors()
 @Controller('api/actuals')
 export class ActualsController {
   constructor(
@@ -85,6 +170,9 @@ export class ActualsController {
   ) {}
 
   /** Renders the 绩效运行监控表 of a quarter (a worker job, once per data version); mail=1 also mails it. */
+  @ApiOperation({ summary: '生成该季度的绩效运行监控表 PDF（后台作业）；mail=1 同时发邮件' })
+  @ApiQuery({ name: 'mail', required: false, description: '1 或 true：生成后发给单位邮箱', example: '1' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Post('sheets/:sheetId/periods/:period/monitoring-table')
   @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
   async monitoringTable(
@@ -102,6 +190,9 @@ export class ActualsController {
     return { queued: true, ...queued };
   }
 
+  @ApiOperation({ summary: '下载最新的绩效运行监控表 PDF' })
+  @ApiProduces('application/pdf')
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:sheetId/periods/:period/monitoring-table.pdf')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   async monitoringTablePdf(
@@ -114,6 +205,7 @@ export class ActualsController {
     sendPdf(res, file, this.files);
   }
 
+  @ApiOperation({ summary: '设置某年度某季度的填报时间' })
   @Put('periods/:year/:period')
   @Allow('targets.manage')
   setPeriod(
@@ -125,6 +217,8 @@ export class ActualsController {
     return this.periods.setPeriod(year, period, new Date(dto.opensAt), new Date(dto.closesAt), actor);
   }
 
+  @ApiOperation({ summary: '为一个单位重新开放已截止的填报期' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('periods/:year/:period/reopen')
   @Allow('targets.manage')
   reopen(
@@ -136,6 +230,8 @@ export class ActualsController {
     return this.periods.reopen(dto.unitCode, year, period, dto.reason, new Date(dto.until), actor);
   }
 
+  @ApiOperation({ summary: '季度报告（累计执行数、指标完成值、状态）' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:sheetId/periods/:period')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
@@ -144,8 +240,15 @@ export class ActualsController {
     return report;
   }
 
+  @ApiOperation({ summary: '保存季度报告草稿（整体替换，一个事务）' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put('sheets/:sheetId/periods/:period')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: '读取时的 dataVersion，如 "1"；与请求体 version 二选一',
+  })
   save(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Param('period') period: string,
@@ -157,6 +260,8 @@ export class ActualsController {
     return this.reports.saveDraft(sheetId, period, input, actor, expectedVersion(version, ifMatch));
   }
 
+  @ApiOperation({ summary: '提交季度报告；四季度提交后开始年终打分' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('sheets/:sheetId/periods/:period/submit')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   async submit(
@@ -167,12 +272,16 @@ export class ActualsController {
     return this.submission.submit(sheetId, period, actor);
   }
 
+  @ApiOperation({ summary: '单位负责人确认季度报告' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('sheets/:sheetId/periods/:period/confirm')
   @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
   confirm(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
     return this.reports.confirm(sheetId, period, actor);
   }
 
+  @ApiOperation({ summary: '退回季度报告并说明原因' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('sheets/:sheetId/periods/:period/return')
   @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
   returnReport(
@@ -184,6 +293,9 @@ export class ActualsController {
     return this.reports.returnReport(sheetId, period, dto.reason, actor);
   }
 
+  @ApiOperation({ summary: '下载季度填报 Excel 工作簿' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:sheetId/periods/:period/workbook.xlsx')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   async workbook(
@@ -198,6 +310,16 @@ export class ActualsController {
       .send(bytes);
   }
 
+  @ApiOperation({ summary: '上传填好的季度填报工作簿（字段名 file），整体保存或整体不保存' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: '填好的 .xlsx 工作簿' } },
+    },
+  })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.PAYLOAD_TOO_LARGE)
   @Post('sheets/:sheetId/periods/:period/workbook')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
@@ -211,6 +333,17 @@ export class ActualsController {
     return this.reports.uploadWorkbook(sheetId, period, file.buffer, decodeUploadName(file.originalname), actor);
   }
 
+  @ApiOperation({ summary: '上传佐证材料（字段名 file）；indicatorId 可关联到指标' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: { file: { type: 'string', format: 'binary', description: '佐证材料（PDF、图片、Office 文档等）' } },
+    },
+  })
+  @ApiQuery({ name: 'indicatorId', required: false, description: '关联的指标 id' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.PAYLOAD_TOO_LARGE, HttpStatus.UNSUPPORTED_MEDIA_TYPE)
   @Post('sheets/:sheetId/periods/:period/evidence')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
@@ -232,6 +365,7 @@ export class ActualsController {
     );
   }
 
+  @ApiOperation({ summary: '该季度的佐证材料列表' })
   @Get('sheets/:sheetId/periods/:period/evidence')
   @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
   listEvidence(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
@@ -239,6 +373,9 @@ export class ActualsController {
   }
 
   /** Always a download with the sniffed type, never rendered inline (no stored HTML can run in the app's origin). */
+  @ApiOperation({ summary: '下载一份佐证材料（总是作为附件下载）' })
+  @ApiProduces('application/octet-stream')
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('evidence/:id')
   @Allow('actuals.read', { subject: 'evidence', param: 'id' })
   async downloadEvidence(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
@@ -251,12 +388,17 @@ export class ActualsController {
       .send(bytes);
   }
 
+  @ApiOperation({ summary: '一份报告的修改记录（谁、何时、改了什么）' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('audit/:entityId')
   @Allow('actuals.read', { subject: 'audit-entity', param: 'entityId' })
   audit(@Param('entityId', ParseUUIDPipe) entityId: string) {
     return this.queries.auditTrail(entityId);
   }
 
+  @ApiOperation({ summary: '填报进度看板：各单位各目标表的状态和预警灯' })
+  @ApiQuery({ name: 'year', description: '年度', example: 2026 })
+  @ApiQuery({ name: 'period', description: '季度：Q1–Q4', example: 'Q1' })
   @Get('board')
   @Allow('board.read')
   board(

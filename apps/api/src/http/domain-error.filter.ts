@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { DomainError, DomainErrorCode } from '@selfeval/domain';
 
 /** Every domain error code has an honest HTTP status; a new code without one fails to compile. */
-const STATUS: Record<DomainErrorCode, number> = {
+export const STATUS: Record<DomainErrorCode, number> = {
   FILE_EMPTY: HttpStatus.UNPROCESSABLE_ENTITY,
   FILE_TOO_LARGE: HttpStatus.PAYLOAD_TOO_LARGE,
   FILE_NOT_UTF8: HttpStatus.UNPROCESSABLE_ENTITY,

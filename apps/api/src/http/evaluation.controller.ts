@@ -1,4 +1,28 @@
-import { Body, Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpStatus,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiHeader,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CAUSE_CATEGORIES, DEFAULT_PROFILE_ID } from '@selfeval/domain';
+import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import type { Response } from 'express';
 import { ContentStore, REPORT_STORE } from '@selfeval/db';
 import { DomainError, REPORT_KINDS, ReportKind } from '@selfeval/domain';
@@ -24,40 +48,116 @@ const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ?
 
 /** The evaluation's dataVersion the client read (or send If-Match): a stale write answers 409. */
 class VersionedDto {
-  @IsOptional() @IsInt() @Min(0) version?: number;
+  @ApiPropertyOptional({
+    description: '读取时的 dataVersion（或用 If-Match 头）；已被他人修改时返回 409',
+    minimum: 0,
+    example: 3,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  version?: number;
 }
+/** If-Match as an alternative to the body's version. */
+const IfMatch = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: '读取时的 dataVersion，如 "3"；与请求体 version 二选一',
+  });
 
 class WeightDto {
-  @IsString() indicatorId!: string;
-  @IsOptional() @Transform(asString) @IsString() weight!: string | null;
+  @ApiProperty({ description: '指标 id', format: 'uuid' })
+  @IsString()
+  indicatorId!: string;
+  @ApiPropertyOptional({
+    description: '权重（分值，十进制字符串）；null 恢复默认',
+    type: String,
+    nullable: true,
+    example: '10',
+  })
+  @IsOptional()
+  @Transform(asString)
+  @IsString()
+  weight!: string | null;
 }
 class WeightsDto extends VersionedDto {
-  @IsArray() @ValidateNested({ each: true }) @Type(() => WeightDto) weights!: WeightDto[];
+  @ApiProperty({ description: '各指标的权重', type: [WeightDto] })
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => WeightDto)
+  weights!: WeightDto[];
 }
 class ExplanationDto extends VersionedDto {
-  @IsOptional() @IsString() @MaxLength(4000) text?: string | null;
-  @IsOptional() @IsString() causeCategory?: string | null;
-  @IsOptional() @IsBoolean() notApplicable?: boolean;
+  @ApiPropertyOptional({ description: '偏差原因分析及改进措施', maxLength: 4000, type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  text?: string | null;
+  @ApiPropertyOptional({ description: '偏差原因类别', enum: CAUSE_CATEGORIES, nullable: true })
+  @IsOptional()
+  @IsString()
+  causeCategory?: string | null;
+  @ApiPropertyOptional({ description: '无偏差，不需要说明', example: false })
+  @IsOptional()
+  @IsBoolean()
+  notApplicable?: boolean;
 }
 class ReviewDto extends VersionedDto {
-  @IsOptional() @Transform(asString) @IsString() score!: string | null;
-  @IsOptional() @IsString() @MaxLength(2000) comment?: string;
+  @ApiPropertyOptional({
+    description: '评审人复核后的得分；null 取消复核',
+    type: String,
+    nullable: true,
+    example: '8.5',
+  })
+  @IsOptional()
+  @Transform(asString)
+  @IsString()
+  score!: string | null;
+  @ApiPropertyOptional({ description: '复核意见', maxLength: 2000, example: '佐证材料不足，酌情扣分' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  comment?: string;
 }
 class TextsDto extends VersionedDto {
-  @IsOptional() @IsString() @MaxLength(4000) goalActual?: string | null;
+  @ApiPropertyOptional({ description: '总体目标的实际完成情况', maxLength: 4000, type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  goalActual?: string | null;
   /** section id → text; validated against the unit's outline by the service */
-  @IsOptional() @IsObject() sections?: Record<string, string>;
+  @ApiPropertyOptional({
+    description: '自评报告各章节的文字（章节 id → 文字），按单位的报告提纲校验',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'basic-info': '本单位主要职能……' },
+  })
+  @IsOptional()
+  @IsObject()
+  sections?: Record<string, string>;
 }
 class ReasonDto {
-  @IsOptional() @IsString() @MaxLength(2000) reason?: string;
+  @ApiPropertyOptional({ description: '退回原因', maxLength: 2000, example: '请补充偏差原因分析' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
 }
 class ReopenDto {
-  @IsString() @MaxLength(2000) reason!: string;
+  @ApiProperty({ description: '重新打开的原因（必填，记入审计记录）', maxLength: 2000, example: '年终数据需更正' })
+  @IsString()
+  @MaxLength(2000)
+  reason!: string;
 }
 class ProfileDto extends VersionedDto {
-  @IsString() profileId!: string;
+  @ApiProperty({ description: '评分方案 id', example: DEFAULT_PROFILE_ID })
+  @IsString()
+  profileId!: string;
 }
 
+@ApiTags('年终自评')
+@ApiSignedInErrors()
 @Controller('api/evaluations')
 export class EvaluationController {
   constructor(
@@ -70,6 +170,8 @@ export class EvaluationController {
    * Renders the documents of the current scores (worker jobs) and mails them to the unit: the
    * 自评表, and for a department sheet also the 部门整体支出绩效自评报告 with the project tables as annexes.
    */
+  @ApiOperation({ summary: '按当前得分生成自评表（部门整体另有自评报告）PDF 并发邮件（后台作业）' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/report')
   @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
   async report(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
@@ -78,6 +180,10 @@ export class EvaluationController {
   }
 
   /** The newest PDF; ?kind=department-report for the narrative report of a department sheet. */
+  @ApiOperation({ summary: '下载最新的自评表或自评报告 PDF' })
+  @ApiQuery({ name: 'kind', required: false, description: '报告类型', enum: REPORT_KINDS })
+  @ApiProduces('application/pdf')
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get(':sheetId/report.pdf')
   @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
   async download(
@@ -95,8 +201,11 @@ export class EvaluationController {
   }
 
   /** 实际完成情况 and the unit's own sections of the narrative report (by outline section id). */
+  @ApiOperation({ summary: '保存实际完成情况和自评报告各章节文字' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/texts')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
+  @IfMatch()
   texts(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Body() dto: TextsDto,
@@ -111,20 +220,27 @@ export class EvaluationController {
     );
   }
 
+  @ApiOperation({ summary: '自评：各指标得分、偏差说明、复核和状态' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get(':sheetId')
   @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
   get(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
     return this.evaluations.get(sheetId);
   }
 
+  @ApiOperation({ summary: '重新打分（后台作业）' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/score')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
   score(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
     return this.evaluations.requestScoring(sheetId, actor);
   }
 
+  @ApiOperation({ summary: '选择评分方案' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/profile')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
+  @IfMatch()
   profile(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Body() dto: ProfileDto,
@@ -134,8 +250,11 @@ export class EvaluationController {
     return this.evaluations.setProfile(sheetId, dto.profileId, actor, expectedVersion(dto.version, ifMatch));
   }
 
+  @ApiOperation({ summary: '设置各指标权重（分值）' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/weights')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
+  @IfMatch()
   weights(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Body() dto: WeightsDto,
@@ -150,8 +269,11 @@ export class EvaluationController {
     );
   }
 
+  @ApiOperation({ summary: '填写一个指标的偏差原因分析及改进措施' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/indicators/:indicatorId/explanation')
   @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
+  @IfMatch()
   explanation(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
@@ -164,18 +286,24 @@ export class EvaluationController {
   }
 
   /** 单位负责人 submits the self-evaluation for review. */
+  @ApiOperation({ summary: '单位负责人提交自评，送评审' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/submit')
   @Allow('evaluation.submit', { subject: 'sheet', param: 'sheetId' })
   submit(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
     return this.evaluations.submit(sheetId, actor);
   }
 
+  @ApiOperation({ summary: '评审通过' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/approve')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
   approve(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
     return this.evaluations.decide(sheetId, 'approve', null, actor);
   }
 
+  @ApiOperation({ summary: '退回自评并说明原因' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/return')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
   returnEvaluation(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ReasonDto, @Actor() actor: string) {
@@ -183,14 +311,19 @@ export class EvaluationController {
   }
 
   /** Approved is final: the evaluator of the unit (or an administrator) reopens it, with a reason, for another round. */
+  @ApiOperation({ summary: '重新打开已审核通过的自评（须填原因），退回单位修改后重新提交、重新评审' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/reopen')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
   reopen(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ReopenDto, @Actor() actor: string) {
     return this.evaluations.reopen(sheetId, dto.reason, actor);
   }
 
+  @ApiOperation({ summary: '评审人复核一个指标的得分' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/indicators/:indicatorId/review')
   @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
+  @IfMatch()
   review(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,

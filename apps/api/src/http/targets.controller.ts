@@ -2,6 +2,7 @@ import {
   Body,
   Controller,
   Get,
+  HttpStatus,
   Param,
   ParseIntPipe,
   ParseUUIDPipe,
@@ -15,20 +16,61 @@ import {
 import type { Response } from 'express';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiProduces,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { exportTemplateXlsx, importFiles, parseFiles, TargetsService, toInterchange } from '@selfeval/targets';
 
 class UpdateIndicatorDto {
-  @IsOptional() @IsString() @MaxLength(500) name?: string;
-  @IsOptional() @IsString() @MaxLength(500) target?: string;
+  @ApiPropertyOptional({ description: '三级指标名称', maxLength: 500, example: '信访事项按期办结率' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  name?: string;
+  @ApiPropertyOptional({
+    description: '指标值（按原文填写，系统解析运算符、数值和单位）',
+    maxLength: 500,
+    example: '≥95%',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  target?: string;
 }
 
+@ApiTags('绩效目标表')
+@ApiSignedInErrors()
 @Controller('api/targets')
 export class TargetsController {
   constructor(private readonly targets: TargetsService) {}
 
   /** Upload → preview (dryRun=1: parse and validate, store nothing) → confirm (the same files without dryRun). */
+  @ApiOperation({
+    summary: '导入绩效目标表',
+    description:
+      '上传 .txt / .docx / .xlsx 文件（字段名 files，最多 20 个）；dryRun=1 只解析校验、不保存。每个文件整体保存或整体不保存。',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['files'],
+      properties: {
+        files: { type: 'array', items: { type: 'string', format: 'binary' }, description: '绩效目标表文件' },
+      },
+    },
+  })
+  @ApiQuery({ name: 'dryRun', required: false, description: '1 或 true：预览，不保存', example: '1' })
+  @ApiErrors(HttpStatus.PAYLOAD_TOO_LARGE, HttpStatus.UNSUPPORTED_MEDIA_TYPE, HttpStatus.CONFLICT)
   @Post('import')
   @Allow('targets.manage')
   @UseInterceptors(FilesInterceptor('files', 20, { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
@@ -39,6 +81,9 @@ export class TargetsController {
     return importFiles(this.targets, await parseFiles(docs), { dryRun: dryRun === '1' || dryRun === 'true' });
   }
 
+  @ApiOperation({ summary: '绩效目标表列表（仅限本人可见的单位）' })
+  @ApiQuery({ name: 'unit', required: false, description: '单位编码或名称', example: '501' })
+  @ApiQuery({ name: 'year', required: false, description: '年度', example: 2026 })
   @Get('sheets')
   @Allow('targets.read')
   list(
@@ -50,6 +95,11 @@ export class TargetsController {
   }
 
   /** The sheets of one unit and year in selfeval's Excel template; re-importable unchanged. */
+  @ApiOperation({ summary: '导出某单位某年度的绩效目标表（selfeval Excel 模板，可原样再导入）' })
+  @ApiQuery({ name: 'unit', description: '单位编码或名称', example: '501' })
+  @ApiQuery({ name: 'year', description: '年度', example: 2026 })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('export.xlsx')
   @Allow('targets.read')
   async exportXlsx(
@@ -73,18 +123,24 @@ export class TargetsController {
       .send(bytes);
   }
 
+  @ApiOperation({ summary: '一张绩效目标表及其指标' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:id')
   @Allow('targets.read', { subject: 'sheet', param: 'id' })
   get(@Param('id', ParseUUIDPipe) id: string) {
     return this.targets.getSheet(id);
   }
 
+  @ApiOperation({ summary: '绩效目标表的版本历史（目标调整）' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:id/history')
   @Allow('targets.read', { subject: 'sheet', param: 'id' })
   history(@Param('id', ParseUUIDPipe) id: string) {
     return this.targets.history(id);
   }
 
+  @ApiOperation({ summary: '修改未批复目标表中一个指标的名称或指标值' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Patch('sheets/:id/indicators/:indicatorId')
   @Allow('targets.manage')
   updateIndicator(
@@ -96,6 +152,8 @@ export class TargetsController {
     return this.targets.updateIndicator(id, indicatorId, dto, actor);
   }
 
+  @ApiOperation({ summary: '批复绩效目标表（批复后锁定）' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('sheets/:id/approve')
   @Allow('targets.manage')
   approve(@Param('id', ParseUUIDPipe) id: string, @Actor() actor: string) {

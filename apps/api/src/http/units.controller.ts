@@ -1,4 +1,6 @@
-import { Body, Controller, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, HttpStatus, Inject, Param, Put } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { robotOf } from '@selfeval/domain';
@@ -6,11 +8,24 @@ import { TargetsService } from '@selfeval/targets';
 import { Allow } from '../auth/access.decorators';
 
 class ContactDto {
-  @IsOptional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ description: '接收截止提醒和报告的邮箱；不填则清除', example: 'lukou@example.gov.cn' })
+  @IsOptional()
+  @IsEmail()
+  email?: string;
   /** 企业微信 / 钉钉 group-robot webhook (https) */
-  @IsOptional() @IsString() @MaxLength(500) webhookUrl?: string;
+  @ApiPropertyOptional({
+    description: '企业微信或钉钉群机器人地址（https）；不填则清除。响应中只显示“（已设置）”',
+    maxLength: 500,
+    example: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  webhookUrl?: string;
 }
 
+@ApiTags('单位')
+@ApiSignedInErrors()
 @Controller('api/units')
 export class UnitsController {
   constructor(
@@ -19,6 +34,9 @@ export class UnitsController {
   ) {}
 
   /** Where deadline reminders and "report ready" notices for the unit go: mail, group robot, or both. */
+  @ApiOperation({ summary: '设置单位的联系邮箱和群机器人（截止提醒、报告通知）' })
+  @ApiParam({ name: 'code', description: '单位编码或名称', example: '501' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
   @Put(':code/contact')
   @Allow('targets.manage')
   setContact(@Param('code') code: string, @Body() dto: ContactDto) {

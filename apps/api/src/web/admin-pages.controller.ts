@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,6 +30,8 @@ type Form = Record<string, string | undefined>;
 const ASSETS: Record<string, string> = { 'app.css': 'text/css; charset=utf-8' };
 
 /** Administrator pages: import with preview, accounts and assignments, queue state; and the static assets. */
+// pages, not JSON: kept out of the OpenAPI document
+@ApiExcludeController()
 @Controller()
 export class AdminPagesController {
   private readonly uploads: string;

@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { UsersService } from '@selfeval/auth';
@@ -12,6 +13,8 @@ function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
 }
 
+// pages, not JSON: kept out of the OpenAPI document
+@ApiExcludeController()
 @Controller()
 export class AuthPagesController {
   constructor(

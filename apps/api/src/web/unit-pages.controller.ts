@@ -1,3 +1,4 @@
+import { ApiExcludeController } from '@nestjs/swagger';
 import {
   Body,
   Controller,
@@ -51,6 +52,8 @@ function isStaleSave(e: DomainError): boolean {
 }
 
 /** Pages for unit reporters, unit heads and evaluators: thin over the same services as the JSON API. */
+// pages, not JSON: kept out of the OpenAPI document
+@ApiExcludeController()
 @Controller()
 export class UnitPagesController {
   constructor(

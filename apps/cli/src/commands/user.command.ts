@@ -1,8 +1,7 @@
-import bcrypt from 'bcryptjs';
 import Table from 'cli-table3';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@selfeval/config';
-import { oneTimePassword, UsersService } from '@selfeval/auth';
+import { UsersService } from '@selfeval/auth';
 import { createDataSource, UnitEntity, UserAccountEntity } from '@selfeval/db';
 import { DomainError, Role, ROLE_LABELS, ROLES } from '@selfeval/domain';
 
@@ -67,23 +66,21 @@ export async function userAddCommand(
 }
 
 /**
- * A new one-time password for a user who lost theirs (or the first-start accounts). The old one
- * stops working at once; the user must choose a new password at the next sign-in.
+ * A new one-time password for a user who lost theirs (or the first-start accounts). The same
+ * UsersService reset the administrators' API uses: the old password stops working and every
+ * session of the user ends (session_version); the user must choose a new password at sign-in.
+ * A deactivated account is switched back on, as an operator running this expects.
  */
 export async function userResetPasswordCommand(config: AppConfig, username: string): Promise<void> {
   await withDatabase(config, async (ds) => {
-    const repo = ds.getRepository(UserAccountEntity);
-    const user = await repo.findOneBy({ username });
+    const user = await ds.getRepository(UserAccountEntity).findOneBy({ username });
     if (!user)
       throw new DomainError('NOT_FOUND', `找不到用户名“${username}”（用 selfeval user list 查看所有账号）`, {
         field: 'username',
       });
-    const password = oneTimePassword();
-    await repo.update(
-      { id: user.id },
-      { passwordHash: await bcrypt.hash(password, config.auth.bcryptCost), mustChangePassword: true, active: true },
-    );
-    console.log(`已重置密码。\n${handOut(username, password)}`);
+    const password = await new UsersService(ds, config.auth.bcryptCost).resetPassword(user.id);
+    if (!user.active) await ds.getRepository(UserAccountEntity).update({ id: user.id }, { active: true });
+    console.log(`已重置密码，该用户已登录的会话均已失效。\n${handOut(username, password)}`);
   });
 }
 

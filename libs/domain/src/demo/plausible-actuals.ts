@@ -113,7 +113,8 @@ export function plausibleQuarters(
             ...(last && short ? cause(rnd) : {}),
           };
         }
-        const v = value!;
+        // yearEnd gives every quantitative target a value
+        const v = value ?? new D(0);
         const atQuarter =
           last || isRate(i.target) || i.target.op === '<=' || i.target.op === '<' || v.isZero()
             ? v

@@ -40,6 +40,8 @@ export function finalResult(score: SheetScore, reviewerScores: ReadonlyMap<numbe
     }
   }
   const rounded = round2(total);
-  const grade = profile.grades.find(([min]) => new D(rounded).gte(min))![1];
+  const band = profile.grades.find(([min]) => new D(rounded).gte(min));
+  if (!band) throw new Error(`profile ${profile.id} has no grade for ${rounded}`);
+  const grade = band[1];
   return { total: rounded, grade, reviewed: true, buckets };
 }

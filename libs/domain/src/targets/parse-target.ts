@@ -75,16 +75,16 @@ function parseUnsafe(raw: string, ctx: TargetContext): ParsedTarget {
   const parts = compact.split(/[，,；;、]/).filter((p) => p !== '');
   if (parts.length > 1) {
     const parsed = parts.map((p) => parseSingle(p, p, ctx));
-    if (parsed.every((p) => p !== null && p.targets[0].kind !== 'qualitative')) {
+    if (parsed.every((p): p is NonNullable<typeof p> => p !== null && p.targets[0].kind !== 'qualitative')) {
       return {
-        targets: parsed.flatMap((p) => p!.targets),
+        targets: parsed.flatMap((p) => p.targets),
         warnings: [
           {
             code: 'COMPOUND_TARGET_SPLIT',
             message: `一个单元格含 ${parts.length} 个指标值“${trimmed}”，已拆分为 ${parts.length} 个指标`,
           },
           ...lookalike,
-          ...parsed.flatMap((p) => p!.warnings),
+          ...parsed.flatMap((p) => p.warnings),
         ],
       };
     }

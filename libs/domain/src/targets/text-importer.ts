@@ -190,9 +190,9 @@ class TextImporter {
     this.readUnitCell(cells, keys);
 
     if (keys.includes('一级指标') && keys.includes('二级指标')) {
-      if (!this.current) this.start('project', line);
-      this.current!.columns = this.headerColumns(keys);
-      this.current!.level1 = this.current!.level2 = '';
+      const sheet = this.current ?? this.start('project', line);
+      sheet.columns = this.headerColumns(keys);
+      sheet.level1 = sheet.level2 = '';
       return;
     }
     const startsProject = keys.some((k) => NAME_LABELS.test(k) || k === '项目编码');
@@ -212,7 +212,7 @@ class TextImporter {
     const b = this.current;
     if (!b) return;
     if (b.columns && !startsProject && !keys.some(isLabelKey)) {
-      this.readIndicatorRow(b, cells, line);
+      this.readIndicatorRow(b, b.columns, cells, line);
       return;
     }
     this.readLabels(b, cells, keys, line, next);
@@ -243,11 +243,13 @@ class TextImporter {
       const i = keys.findIndex((k) => re.test(k));
       return i < 0 ? undefined : i;
     };
+    // The caller saw 一级指标 and 二级指标; a missing 三级指标/指标值 column reads as empty cells (index -1).
+    const required = (re: RegExp) => find(re) ?? -1;
     return {
-      level1: find(/^一级指标$/)!,
-      level2: find(/^二级指标$/)!,
-      name: find(/^三级指标$/)!,
-      value: find(/^指标值(及单位)?$/) ?? find(/^指标值/)!,
+      level1: required(/^一级指标$/),
+      level2: required(/^二级指标$/),
+      name: required(/^三级指标$/),
+      value: find(/^指标值(及单位)?$/) ?? required(/^指标值/),
       op: find(/^指标值类型$/),
       unit: find(/^(度量|计量)单位$/),
       description: find(/绩效指标描述|指标值说明|指标解释/),
@@ -256,8 +258,7 @@ class TextImporter {
     };
   }
 
-  private readIndicatorRow(b: SheetBuilder, raw: string[], line: number) {
-    const c = b.columns!;
+  private readIndicatorRow(b: SheetBuilder, c: Columns, raw: string[], line: number) {
     let cells = [...raw];
     // Labels published one column too far left (固原, 渌口): move the row right until the label sits in its column.
     const first = cells.findIndex((x) => x !== '');
@@ -393,9 +394,10 @@ class TextImporter {
     void line;
   }
 
-  private start(kind: TargetSheet['kind'], line: number) {
+  private start(kind: TargetSheet['kind'], line: number): SheetBuilder {
     this.current = new SheetBuilder(kind, line);
     this.sheets.push(this.current);
+    return this.current;
   }
 
   private warn(b: SheetBuilder, code: Warning['code'], message: string, row?: number) {
@@ -441,7 +443,7 @@ class TextImporter {
     const dept = sheets.find((b) => b.sheet.kind === 'department');
     const projects = sheets.filter((b) => b.sheet.kind === 'project');
     if (dept?.sheet.budget.project && projects.length && projects.every((p) => p.sheet.budget.total)) {
-      const sum = projects.reduce((acc, p) => acc.plus(p.sheet.budget.total!), new Decimal(0));
+      const sum = projects.reduce((acc, p) => acc.plus(p.sheet.budget.total ?? 0), new Decimal(0));
       if (!sum.eq(dept.sheet.budget.project)) {
         warnings.push({
           code: 'PROJECTS_NOT_SUMMING',
