@@ -9,6 +9,7 @@ import { escapeGlob, redisPrefixPattern, runId, testRedisUrl } from './run';
 export { testRedisUrl };
 
 const created: string[] = [];
+const prefixes: { url: string; prefix: string }[] = [];
 
 /** A fresh directory under the run's temp root; removed after the test file (test/helpers/after-file.ts). */
 export function tempDir(prefix = 'selfeval-test-'): string {
@@ -26,12 +27,16 @@ export function testConfig(overrides: { database?: DatabaseConfig; redisUrl?: st
   const dataDir = tempDir();
   // bcrypt cost 4: hashing speed is not what the tests check
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', NODE_ENV: 'test', BCRYPT_COST: '4' });
-  return {
-    ...config,
-    database: overrides.database ?? config.database,
-    redisUrl: overrides.redisUrl ?? testRedisUrl(),
-    queuePrefix: `${redisPrefixPattern(runId())}${randomBytes(4).toString('hex')}}`,
-  };
+  const redisUrl = overrides.redisUrl ?? testRedisUrl();
+  const queuePrefix = `${redisPrefixPattern(runId())}${randomBytes(4).toString('hex')}}`;
+  prefixes.push({ url: redisUrl, prefix: queuePrefix });
+  return { ...config, database: overrides.database ?? config.database, redisUrl, queuePrefix };
+}
+
+/** Deletes the Redis keys under every queue prefix testConfig handed out in this file (after its apps closed). */
+export async function dropTestRedisPrefixes(): Promise<void> {
+  // only the shared Redis: a private redis-server the file started is stopped by now, and its keys with it
+  for (const { url, prefix } of prefixes.splice(0)) if (url === testRedisUrl()) await dropRedisPrefix(url, prefix);
 }
 
 /** Deletes every key under a test's queue prefix (queues, jobs, event streams). */
