@@ -68,7 +68,8 @@ async function expectResponsive(port: number, m: Awaited<ReturnType<typeof healt
     `  baseline without upload: p50 ${idle.p50.toFixed(1)} ms p99 ${idle.p99.toFixed(1)} ms; ` +
       `event-loop delay max ${idle.loopMaxMs.toFixed(0)} ms`,
   );
-  expect(m.samples).toBeGreaterThan(3);
+  // health answered while the upload ran (how many times depends on how long the refusal took)
+  expect(m.samples).toBeGreaterThan(0);
   // Latency on a machine whose run queue is several times its cores measures the machine, not the
   // app: there the figures are printed and the latency is not judged (the limits still are).
   const load = os.loadavg()[0];
@@ -76,6 +77,7 @@ async function expectResponsive(port: number, m: Awaited<ReturnType<typeof healt
     figures.push(`  (load average ${load.toFixed(1)} on ${os.cpus().length} cores: latency printed, not asserted)`);
     return;
   }
+  expect(m.samples).toBeGreaterThan(3);
   expect(m.loopMaxMs).toBeLessThan(200 + idle.loopMaxMs);
   expect(m.p99).toBeLessThan(200 + idle.p99);
 }
