@@ -8,7 +8,6 @@ import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
 import type { SmtpCatcher } from '../helpers/smtp-catcher';
 import { LUKOU_YEAR_END, SheetRow, Stack, startStack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait-for';
 
 describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker jobs and mailed exactly once', () => {
   let stack: Stack;
@@ -87,8 +86,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const mail = await smtp.withSubject('【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表');
     expect(mail.text).toContain('自评得分 99.50 分，等级“优”');
     // the group robot hears that the report is ready
-    const notice = await waitFor(
-      async () => robotTexts.find((t) => t.includes('“驻京维稳工作组专项”项目支出绩效自评表已生成')),
+    const notice = await stack.jobs.until(
+      () => robotTexts.find((t) => t.includes('“驻京维稳工作组专项”项目支出绩效自评表已生成')),
       'the robot notice',
     );
     expect(notice).toBe(

@@ -185,10 +185,14 @@ export async function startStack(options: StackOptions = {}) {
       signIn: (role: Role, opts: { unitCode?: string; displayName?: string; username?: string } = {}) =>
         signedIn(app, role, opts),
 
-      /** The evaluation once the scoring job of its current data version has completed. */
+      /**
+       * The evaluation once the scoring job of its current data version has completed; at once when
+       * its scores are already current at that version (a reviewer's score queues no scoring job).
+       */
       async scored(sheetId: string) {
         for (;;) {
           const ev = await evaluation(sheetId);
+          if (ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion) return ev;
           const id = jobId(Job.ScoreSheet, ev.id, `v${ev.dataVersion}`);
           await jobs.done(Queue.Scoring, id, `scoring of sheet ${sheetId} at data version ${ev.dataVersion}`);
           const now = await evaluation(sheetId);
