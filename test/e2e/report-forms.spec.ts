@@ -1,7 +1,6 @@
 import { buildDepartmentReportVM, buildSelfEvalTableVM } from '@selfeval/reports';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   DEPARTMENT_REPORT_SAMPLE,
@@ -9,11 +8,12 @@ import {
   LONG_GROUP_SAMPLE,
   PROJECT_SAMPLE,
 } from '../fixtures/reports/samples';
+import { tempDir } from '../helpers/config';
 import { chromiumRenderer, pdfFonts, pdfText } from '../helpers/pdf';
 
 /** The PDFs read back with poppler against the points of the official forms (issue 15). */
 function poppler(pdf: Buffer, tool: string, args: string[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forms-')), 'doc.pdf');
+  const file = path.join(tempDir('forms-'), 'doc.pdf');
   fs.writeFileSync(file, pdf);
   return execFileSync(tool, [...args, file], { encoding: 'utf8' });
 }

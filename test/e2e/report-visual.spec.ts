@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildDepartmentReportVM, buildMonitoringTableVM, buildSelfEvalTableVM } from '@selfeval/reports';
 import {
@@ -9,6 +8,7 @@ import {
   MONITORING_SAMPLE,
   PROJECT_SAMPLE,
 } from '../fixtures/reports/samples';
+import { tempDir } from '../helpers/config';
 import { chromiumRenderer } from '../helpers/pdf';
 import { decodeGreyPng, diffPgm, differingShare } from '../helpers/png';
 
@@ -26,7 +26,7 @@ const UPDATE = process.env.UPDATE_REFERENCE_IMAGES === '1';
 const MAX_DIFFERING = 0.002;
 
 function pages(pdf: Buffer): Buffer[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'visual-'));
+  const dir = tempDir('visual-');
   fs.writeFileSync(path.join(dir, 'doc.pdf'), pdf);
   execFileSync('pdftoppm', ['-r', '50', '-gray', '-png', path.join(dir, 'doc.pdf'), path.join(dir, 'page')]);
   return fs
