@@ -17,29 +17,12 @@ import { importTextDocument } from '../libs/domain/src';
 import { TargetsService } from '../libs/targets/src/targets.service';
 import { createApi } from '../apps/api/src/create-api';
 import { benchSession } from './lib/session';
+import { quarterBody, SHORT_ROWS } from './lib/xinfang-indicators';
 
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CONNECTIONS = 50;
 const DURATION = Number(process.env.DURATION ?? 20);
 const UNITS = Number(process.env.UNITS ?? 2000);
-
-const ROWS = [
-  ['产出指标', '数量指标', '坐班接访', '≥264天'],
-  ['', '', '网上来信办理', '≥300件'],
-  ['', '', '联席会议', '≥4次'],
-  ['', '', '听取汇报', '≥4次'],
-  ['', '质量指标', '按期办结率', '=100%'],
-  ['', '', '及时受理率', '=100%'],
-  ['', '', '调解协议率', '高于市平均值'],
-  ['', '时效指标', '按计划完成', '=80%'],
-  ['效益指标', '社会效益', '促进社会和谐稳定', '≥95%'],
-  ['', '生态效益', '法治化建设程度', '≥90%'],
-  ['', '可持续影响', '长效机制', '落实到位'],
-  ['满意度指标', '服务对象满意度', '信访人满意度', '≥80%'],
-  ['成本指标', '经济成本指标', '公用经费成本', '≤26.48万元'],
-  ['', '', '项目经费成本', '≤12万元'],
-  ['', '', '人员经费成本', '≤11.57万元'],
-];
 
 function projectDoc(u: number): string {
   return [
@@ -47,7 +30,7 @@ function projectDoc(u: number): string {
     `${100000 + u}基准单位\t单位：万元`,
     `项目名称\t基准项目${u}\t项目金额\t50`,
     ['一级指标', '二级指标', '三级指标', '指标值'].join('\t'),
-    ...ROWS.map((r) => r.join('\t')),
+    ...SHORT_ROWS.map((r) => r.join('\t')),
   ].join('\n');
 }
 
@@ -91,30 +74,7 @@ async function submissions() {
       new Date(Date.now() + 86_400_000),
       'bench',
     );
-    const values = [
-      '66天',
-      '75件',
-      '1次',
-      '1次',
-      '100%',
-      '100%',
-      '达成年度指标',
-      '80%',
-      '95%',
-      '90%',
-      '达成年度指标',
-      '85%',
-      '6万元',
-      '3万元',
-      '2.9万元',
-    ];
-    const body = (s: { indicators: string[] }) =>
-      JSON.stringify({
-        spending: [{ source: '财政拨款', amount: '12.5' }],
-        values: s.indicators.map((id, i) =>
-          values[i].startsWith('达成') ? { indicatorId: id, grade: values[i] } : { indicatorId: id, value: values[i] },
-        ),
-      });
+    const body = (s: { indicators: string[] }) => quarterBody(s.indicators);
     let next = 0;
     const address = app.getHttpServer().address() as { port: number };
     const auth = await benchSession(app, `http://127.0.0.1:${address.port}`);

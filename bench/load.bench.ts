@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { UsersService } from '../libs/auth/src';
 import { openDatabase } from '../libs/db/src';
 import { freePort } from '../libs/jobs/src';
+import { quarterBody, TEMPLATE_HEADER, TEMPLATE_ROWS } from './lib/xinfang-indicators';
 
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -23,41 +24,6 @@ const DURATION = Number(process.env.DURATION ?? 20);
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const ROOT = path.join(__dirname, '..');
 
-const ROWS = [
-  ['产出指标', '数量指标', '坐班接访', '≥', '264', '天'],
-  ['', '', '网上来信办理', '≥', '300', '件'],
-  ['', '', '联席会议', '≥', '4', '次'],
-  ['', '', '听取汇报', '≥', '4', '次'],
-  ['', '质量指标', '按期办结率', '=', '100', '%'],
-  ['', '', '及时受理率', '=', '100', '%'],
-  ['', '', '调解协议率', '定性', '高于市平均值', ''],
-  ['', '时效指标', '按计划完成', '=', '80', '%'],
-  ['效益指标', '社会效益', '促进社会和谐稳定', '≥', '95', '%'],
-  ['', '生态效益', '法治化建设程度', '≥', '90', '%'],
-  ['', '可持续影响', '长效机制', '定性', '落实到位', ''],
-  ['满意度指标', '服务对象满意度', '信访人满意度', '≥', '80', '%'],
-  ['成本指标', '经济成本指标', '公用经费成本', '≤', '26.48', '万元'],
-  ['', '', '项目经费成本', '≤', '12', '万元'],
-  ['', '', '人员经费成本', '≤', '11.57', '万元'],
-];
-const VALUES = [
-  '66天',
-  '75件',
-  '1次',
-  '1次',
-  '100%',
-  '100%',
-  '达成年度指标',
-  '80%',
-  '95%',
-  '90%',
-  '达成年度指标',
-  '85%',
-  '6万元',
-  '3万元',
-  '2.9万元',
-];
-
 function projectsDoc(n: number): string {
   // the department table names the unit; the project tables after it belong to the same unit
   const lines: string[] = [
@@ -65,12 +31,10 @@ function projectsDoc(n: number): string {
     '部门（单位）名称\t压测单位\t\t',
     `资金总额\t${50 * n}\t项目支出\t${50 * n}`,
   ];
-  lines.push(['一级指标', '二级指标', '三级指标', '指标值类型', '指标值', '度量单位'].join('\t'));
-  for (const r of ROWS) lines.push(r.join('\t'));
+  lines.push(TEMPLATE_HEADER, ...TEMPLATE_ROWS.map((r) => r.join('\t')));
   for (let p = 0; p < n - 1; p++) {
     lines.push('2026年项目支出绩效目标表', `项目名称\t压测项目${p}\t项目金额\t50`);
-    lines.push(['一级指标', '二级指标', '三级指标', '指标值类型', '指标值', '度量单位'].join('\t'));
-    for (const r of ROWS) lines.push(r.join('\t'));
+    lines.push(TEMPLATE_HEADER, ...TEMPLATE_ROWS.map((r) => r.join('\t')));
   }
   return lines.join('\n');
 }
@@ -161,17 +125,7 @@ async function main() {
       const full = (await (await fetch(`${base}/api/targets/sheets/${s.id}`, { headers })).json()) as {
         indicators: { id: string }[];
       };
-      bodies.set(
-        s.id,
-        JSON.stringify({
-          spending: [{ source: '财政拨款', amount: '12.5' }],
-          values: full.indicators.map((i, k) =>
-            VALUES[k].startsWith('达成')
-              ? { indicatorId: i.id, grade: VALUES[k] }
-              : { indicatorId: i.id, value: VALUES[k] },
-          ),
-        }),
-      );
+      bodies.set(s.id, quarterBody(full.indicators.map((i) => i.id)));
     }
     await fetch(`${base}/api/actuals/periods/2026/Q1`, {
       method: 'PUT',

@@ -10,28 +10,11 @@ import { Client } from 'pg';
 import { openDatabase, systemClock } from '../libs/db/src';
 import { importTextDocument } from '../libs/domain/src';
 import { TargetsService } from '../libs/targets/src/targets.service';
+import { TEMPLATE_HEADER, TEMPLATE_ROWS } from './lib/xinfang-indicators';
 
 const SHEETS = Number(process.env.SHEETS ?? 10_000);
 const PER_UNIT = 10; // 1 department + 9 projects per document
 const URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-const ROWS = [
-  ['产出指标', '数量指标', '坐班接访', '≥', '264', '天'],
-  ['', '', '网上来信办理', '≥', '300', '件'],
-  ['', '', '联席会议', '≥', '4', '次'],
-  ['', '', '听取汇报', '≥', '4', '次'],
-  ['', '质量指标', '按期办结率', '=', '100', '%'],
-  ['', '', '及时受理率', '=', '100', '%'],
-  ['', '', '调解协议率', '定性', '高于市平均值', ''],
-  ['', '时效指标', '按计划完成', '=', '80', '%'],
-  ['效益指标', '社会效益', '促进社会和谐稳定', '≥', '95', '%'],
-  ['', '生态效益', '法治化建设程度', '≥', '90', '%'],
-  ['', '可持续影响', '长效机制', '定性', '落实到位', ''],
-  ['满意度指标', '服务对象满意度', '信访人满意度', '≥', '80', '%'],
-  ['成本指标', '经济成本指标', '公用经费成本', '≤', '26.48', '万元'],
-  ['', '', '项目经费成本', '≤', '12', '万元'],
-  ['', '', '人员经费成本', '≤', '11.57', '万元'],
-];
 
 function document(u: number): string {
   const lines = [
@@ -40,8 +23,9 @@ function document(u: number): string {
     `资金总额\t259.05\t项目支出\t${(9 * 13.33).toFixed(2)}`,
   ];
   const table = () => {
-    lines.push(['一级指标', '二级指标', '三级指标', '指标值类型', '指标值', '度量单位'].join('\t'));
-    for (const r of ROWS) lines.push([r[0], r[1], r[2], r[3], String(Number(r[4]) + (u % 7) || r[4]), r[5]].join('\t'));
+    lines.push(TEMPLATE_HEADER);
+    for (const r of TEMPLATE_ROWS)
+      lines.push([r[0], r[1], r[2], r[3], String(Number(r[4]) + (u % 7) || r[4]), r[5]].join('\t'));
   };
   table();
   for (let p = 0; p < PER_UNIT - 1; p++) {

@@ -40,7 +40,8 @@ describe('a Chromium left by a SIGKILLed renderer process', () => {
         profileRoot,
         CHROMIUM,
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+      // the killed browser cannot clean its own temp files (org.chromium.Chromium.*): they go with this test's dir
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TMPDIR: tempDir() } },
     );
     const line = await new Promise<string>((resolve, reject) => {
       readline.createInterface({ input: child.stdout! }).once('line', resolve);

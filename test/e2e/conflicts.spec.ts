@@ -1,16 +1,10 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
-
-const DAY = 86_400_000;
+import type { Agent } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 /** Requests that race over HTTP: the conditional writes answer 409 in Chinese, never 500, and audit once. */
 describePg('concurrent workflow requests through the real app on PostgreSQL', () => {
-  let app: NestExpressApplication;
-  let drop: () => Promise<void>;
+  let stack: Stack;
   let admin: Agent;
   let reporter: Agent;
   let sheetId: string;
@@ -22,30 +16,23 @@ describePg('concurrent workflow requests through the real app on PostgreSQL', ()
   });
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    app = await createApi(testConfig({ database: pg.db }));
-    await app.init();
-    admin = (await signedIn(app, 'admin', { displayName: '财政管理员', username: 'cz.admin' })).agent;
-    await admin.post('/api/targets/import').attach('files', seedFile('003')).expect(201);
-    reporter = (await signedIn(app, 'reporter', { unitCode: '501', displayName: '张填报', username: 'zhang.tb' }))
-      .agent;
-    const sheets = (await admin.get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
-    sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
+    // the sheet stays unapproved: the first test races the approvals
+    stack = await startStack({
+      seed: ['003'],
+      periods: ['2024/Q1', '2024/Q2'],
+      unit: '501',
+      names: {
+        admin: { displayName: '财政管理员', username: 'cz.admin' },
+        reporter: { displayName: '张填报', username: 'zhang.tb' },
+      },
+    });
+    ({ admin, reporter } = stack.users);
+    sheetId = stack.sheet('信访维稳工作经费').id;
     indicatorIds = (await admin.get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators
       .filter((i: { targetKind: string }) => i.targetKind === 'quantitative')
       .map((i: { id: string }) => i.id);
-    const now = Date.now();
-    for (const p of ['Q1', 'Q2'])
-      await admin
-        .put(`/api/actuals/periods/2024/${p}`)
-        .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
-        .expect(200);
   });
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('five approvals of one target version at once: one lands, four get 409', async () => {
     const res = await Promise.all(

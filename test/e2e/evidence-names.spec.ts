@@ -1,11 +1,6 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
-
-const DAY = 86_400_000;
+import type { Agent } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 /** A multipart body written byte by byte, so the file name can be raw GBK as old Windows tools send it. */
 function multipart(filename: Buffer, content: Buffer) {
@@ -21,36 +16,22 @@ function multipart(filename: Buffer, content: Buffer) {
 }
 
 describePg('evidence file names and types through the real app', () => {
-  let app: NestExpressApplication;
-  let drop: () => Promise<void>;
+  let stack: Stack;
   let admin: Agent;
   let url: string;
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    app = await createApi(testConfig({ database: pg.db }));
-    await app.init();
-    admin = (await signedIn(app, 'admin')).agent;
-    await admin.post('/api/targets/import').attach('files', seedFile('003')).expect(201);
-    const sheets = (await admin.get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
-    const sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
+    stack = await startStack({ seed: ['003'], periods: ['2024/Q1'] });
+    admin = stack.users.admin;
+    const sheetId = stack.sheet('信访维稳工作经费').id;
     await admin.post(`/api/targets/sheets/${sheetId}/approve`).expect(201);
-    const now = Date.now();
-    await admin
-      .put('/api/actuals/periods/2024/Q1')
-      .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
-      .expect(200);
     await admin
       .put(`/api/actuals/sheets/${sheetId}/periods/Q1`)
       .send({ spending: [{ source: '财政拨款', amount: '1' }], values: [] })
       .expect(200);
     url = `/api/actuals/sheets/${sheetId}/periods/Q1/evidence`;
   });
-  afterAll(async () => {
-    await app?.close();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   it('stores and serves a PDF named x.html as x.pdf, as an attachment with nosniff', async () => {
     const up = await admin.post(url).attach('file', Buffer.from('%PDF-1.7\n<html><script>1</script>'), 'x.html');

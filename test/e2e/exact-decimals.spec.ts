@@ -1,55 +1,38 @@
 import * as path from 'node:path';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import ExcelJS from 'exceljs';
 import type { DatabaseConfig } from '@selfeval/config';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { tempDir, testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
+import type { Agent } from '../helpers/auth';
+import { tempDir } from '../helpers/config';
 import { binary } from '../helpers/http';
-import { createPgSchema, describePg } from '../helpers/postgres';
-
-const DAY = 86_400_000;
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 /**
  * Money and values through the real app on both databases: 18-digit money and 6-decimal values come
  * back digit for digit; numbers longer than the columns, and an indicator reported twice, are a 4xx
  * naming the field (never a database error).
  */
-function suite(name: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: () => Promise<void> }>) {
+/** `database`: an SQLite file, or left out for a fresh PostgreSQL schema */
+function suite(name: string, database?: () => DatabaseConfig) {
   describe(name, () => {
-    let app: NestExpressApplication;
-    let drop: () => Promise<void>;
+    let stack: Stack;
     let admin: Agent;
     let sheetId: string;
     let ids: Record<string, string>;
     const url = () => `/api/actuals/sheets/${sheetId}/periods/Q1`;
 
     beforeAll(async () => {
-      const made = await makeDb();
-      drop = made.drop;
-      app = await createApi(testConfig({ database: made.db }));
-      await app.init();
-      admin = (await signedIn(app, 'admin')).agent;
-      await admin.post('/api/targets/import').attach('files', seedFile('003')).expect(201);
-      const sheets = (await admin.get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
-      sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
+      stack = await startStack({ seed: ['003'], periods: ['2024/Q1'], database: database?.() });
+      admin = stack.users.admin;
+      sheetId = stack.sheet('信访维稳工作经费').id;
       await admin.post(`/api/targets/sheets/${sheetId}/approve`).expect(201);
       const indicators = (await admin.get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators as {
         id: string;
         name: string;
       }[];
       ids = Object.fromEntries(indicators.map((i) => [i.name, i.id]));
-      const now = Date.now();
-      await admin
-        .put('/api/actuals/periods/2024/Q1')
-        .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
-        .expect(200);
     });
-    afterAll(async () => {
-      await app?.close();
-      await drop?.();
-    });
+    afterAll(() => stack?.close());
 
     it('keeps 18-digit money and 6-decimal values digit for digit', async () => {
       await admin
@@ -155,11 +138,8 @@ function suite(name: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: (
   });
 }
 
-suite('exact decimals on SQLite', async () => ({
-  db: { driver: 'sqlite', file: path.join(tempDir(), 'd.sqlite') },
-  drop: async () => undefined,
-}));
+suite('exact decimals on SQLite', () => ({ driver: 'sqlite', file: path.join(tempDir(), 'd.sqlite') }));
 
 describePg('PostgreSQL', () => {
-  suite('exact decimals on PostgreSQL', createPgSchema);
+  suite('exact decimals on PostgreSQL');
 });

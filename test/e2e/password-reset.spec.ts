@@ -1,47 +1,38 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { hashResetToken, issueResetToken, UsersService } from '@selfeval/auth';
 import { PasswordResetEntity } from '@selfeval/db';
-import { createApi } from '../../apps/api/src/create-api';
-import { createWorker } from '../../apps/worker/src/create-worker';
-import { Agent, login, signedIn, TEST_PASSWORD } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { createPgSchema, describePg } from '../helpers/postgres';
-import { startSmtpCatcher } from '../helpers/smtp-catcher';
-import { waitFor } from '../helpers/wait-for';
+import { Job, JobProducer, Queue } from '@selfeval/jobs';
+import { Agent, login, TEST_PASSWORD } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import type { SmtpCatcher } from '../helpers/smtp-catcher';
+import { Stack, startStack } from '../helpers/stack';
 
 const NEW_PASSWORD = 'Reset-pass-2026';
 
 describePg('password reset by mail: real app, real worker, real SMTP server', () => {
+  let stack: Stack;
   let app: NestExpressApplication;
-  let worker: INestApplicationContext;
-  let drop: () => Promise<void>;
-  let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
+  let smtp: SmtpCatcher;
   let admin: Agent;
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    smtp = await startSmtpCatcher();
-    const config = {
-      ...testConfig({ database: pg.db }),
-      mail: { smtpUrl: smtp.url, from: '绩效自评系统 <selfeval@czj.example.gov.cn>', outboxDir: '/nonexistent' },
-      publicUrl: 'https://jxzp.example.gov.cn',
-    };
-    app = await createApi(config);
-    await app.init();
-    worker = await createWorker(config);
-    admin = (await signedIn(app, 'admin')).agent;
+    stack = await startStack({
+      worker: true,
+      smtp: true,
+      config: (c) => ({
+        ...c,
+        mail: { ...c.mail, from: '绩效自评系统 <selfeval@czj.example.gov.cn>', outboxDir: '/nonexistent' },
+        publicUrl: 'https://jxzp.example.gov.cn',
+      }),
+    });
+    app = stack.app;
+    smtp = stack.smtp!;
+    admin = stack.users.admin;
   });
-  afterAll(async () => {
-    await worker?.close();
-    await app?.close();
-    await smtp?.stop();
-    await drop?.();
-  });
+  afterAll(() => stack?.close());
 
   const anonymous = async () => {
     const agent = request.agent(app.getHttpServer());
@@ -50,10 +41,7 @@ describePg('password reset by mail: real app, real worker, real SMTP server', ()
     return agent;
   };
   const mailTo = (address: string, nth = 1) =>
-    waitFor(async () => {
-      const mails = smtp.messages.filter((m) => m.to && JSON.stringify(m.to).includes(address));
-      return mails.length >= nth ? mails[nth - 1] : undefined;
-    }, `reset mail ${nth} to ${address}`);
+    smtp.received((m) => !!m.to && JSON.stringify(m.to).includes(address), `reset mail ${nth} to ${address}`, nth);
   const tokenOf = (mail: ParsedMail) => {
     const m = /https:\/\/jxzp\.example\.gov\.cn\/password-reset\?token=([A-Za-z0-9_-]{43})/.exec(mail.text ?? '');
     if (!m) throw new Error(`no reset link in ${mail.text}`);
@@ -136,11 +124,15 @@ describePg('password reset by mail: real app, real worker, real SMTP server', ()
     const res = await admin.post(`/api/users/${silent.id}/password-reset-mail`).expect(422);
     expect(res.body.message).toBe('用户“no.mail”没有登记邮箱，无法发送重置邮件');
 
-    await createUser('zhao.cn', 'zhao@unit.example.cn');
+    const zhao = await createUser('zhao.cn', 'zhao@unit.example.cn');
     const anon = await anonymous();
     for (let i = 0; i < 5; i++) await anon.post('/api/auth/password-reset').send({ username: 'zhao.cn' }).expect(202);
-    await mailTo('zhao@unit.example.cn', 3);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // the limit is applied before a mail job is enqueued: three jobs exist, and once they are done, three mails
+    const queued = (await app.get(JobProducer).queue(Queue.Mail).getJobs())
+      .filter((j) => j.name === Job.MailPasswordReset && j.data.userId === zhao.id)
+      .map((j) => j.id!);
+    expect(queued).toHaveLength(3);
+    for (const id of queued) await stack.jobs.done(Queue.Mail, id, `reset mail job ${id}`);
     expect(smtp.messages.filter((m) => JSON.stringify(m.to).includes('zhao@unit.example.cn'))).toHaveLength(3);
   });
 

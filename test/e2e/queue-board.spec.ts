@@ -3,11 +3,9 @@ import { Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import request from 'supertest';
 import { Job, JobProducer, Queue, REDIS_CONNECTION } from '@selfeval/jobs';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn, TEST_PASSWORD } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { createPgSchema, describePg } from '../helpers/postgres';
-import { waitFor } from '../helpers/wait-for';
+import { Agent, TEST_PASSWORD } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 interface BoardJob {
   id: string;
@@ -25,10 +23,10 @@ interface BoardQueue {
 
 /** BullMQ's dashboard under /admin/queues: administrators only, failed jobs inspected and retried. */
 describePg('queue dashboard (bull-board) under /admin/queues', () => {
+  let stack: Stack;
   let app: NestExpressApplication;
   let worker: Worker;
   let connection: Redis;
-  let drop: () => Promise<void>;
   let admin: Agent;
   let evaluator: Agent;
   let jobId: string;
@@ -37,15 +35,11 @@ describePg('queue dashboard (bull-board) under /admin/queues', () => {
   let failing = true;
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    const config = testConfig({ database: pg.db });
-    app = await createApi(config);
-    await app.init();
-    const signedInAdmin = await signedIn(app, 'admin');
-    admin = signedInAdmin.agent;
-    adminName = signedInAdmin.user.username;
-    evaluator = (await signedIn(app, 'evaluator')).agent;
+    stack = await startStack();
+    app = stack.app;
+    admin = stack.users.admin;
+    adminName = stack.accounts.get('admin')!.username;
+    evaluator = (await stack.signIn('evaluator')).agent;
     worker = new Worker(
       Queue.System,
       async () => {
@@ -54,19 +48,18 @@ describePg('queue dashboard (bull-board) under /admin/queues', () => {
       },
       {
         connection: (connection = app.get(REDIS_CONNECTION).duplicate({ maxRetriesPerRequest: null })),
-        prefix: config.queuePrefix,
+        prefix: stack.config.queuePrefix,
       },
     );
     const job = await app.get(JobProducer).enqueue(Job.Echo, { message: '测试' }, { attempts: 1 });
     jobId = job.id!;
-    await waitFor(async () => (await job.isFailed()) || undefined, 'the job to fail', 10_000);
+    await expect(stack.jobs.done(Queue.System, jobId, 'the job to fail')).rejects.toThrow('未设置联系邮箱');
   });
 
   afterAll(async () => {
     await worker?.close();
     connection?.disconnect();
-    await app?.close();
-    await drop?.();
+    await stack?.close();
   });
 
   /** The administrator's session cookie alone, as a browser sends it (the test agents add the CSRF token). */
@@ -140,8 +133,8 @@ describePg('queue dashboard (bull-board) under /admin/queues', () => {
 
     failing = false;
     await retry().set('Sec-Fetch-Site', 'same-origin').expect(204);
-    const job = (await app.get(JobProducer).queue(Queue.System).getJob(jobId))!;
-    await waitFor(async () => (await job.isCompleted()) || undefined, 'the retried job to complete', 10_000);
+    // the job's recorded outcome is still the failure: wait for its first completion
+    await stack.jobs.until(() => stack.jobs.completed(Queue.System, jobId) || undefined, 'the retried job to complete');
     expect((await failedOfSystem(admin)).find((q) => q.name === Queue.System)!.counts.failed).toBe(0);
   });
 });

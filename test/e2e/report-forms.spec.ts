@@ -1,7 +1,6 @@
-import { buildDepartmentReportVM, buildSelfEvalTableVM, PdfRenderer, TemplateRegistry } from '@selfeval/reports';
+import { buildDepartmentReportVM, buildSelfEvalTableVM } from '@selfeval/reports';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   DEPARTMENT_REPORT_SAMPLE,
@@ -9,11 +8,12 @@ import {
   LONG_GROUP_SAMPLE,
   PROJECT_SAMPLE,
 } from '../fixtures/reports/samples';
-import { pdfFonts, pdfText } from '../helpers/pdf';
+import { tempDir } from '../helpers/config';
+import { chromiumRenderer, pdfFonts, pdfText } from '../helpers/pdf';
 
 /** The PDFs read back with poppler against the points of the official forms (issue 15). */
 function poppler(pdf: Buffer, tool: string, args: string[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'forms-')), 'doc.pdf');
+  const file = path.join(tempDir('forms-'), 'doc.pdf');
   fs.writeFileSync(file, pdf);
   return execFileSync(tool, [...args, file], { encoding: 'utf8' });
 }
@@ -22,12 +22,7 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 const compact = (text: string) => text.replace(/\s+/g, '');
 
 describe('自评表 and 自评报告 PDFs against the official forms', () => {
-  const renderer = new PdfRenderer({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    timeoutMs: 30_000,
-  });
-  const templates = new TemplateRegistry();
-  afterAll(() => renderer.close());
+  const { renderer, templates } = chromiumRenderer();
 
   it('项目支出绩效自评表: title once, every fund row, units, upright ≥ ≤, signature block, unit as author', async () => {
     const pdf = await renderer.render(templates.render('self-eval-table', buildSelfEvalTableVM(PROJECT_SAMPLE)), {

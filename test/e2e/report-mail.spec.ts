@@ -1,6 +1,7 @@
 import * as http_ from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
+import { findOutline } from '@selfeval/domain';
 import { Job, JobProducer } from '@selfeval/jobs';
 import type { Agent } from '../helpers/auth';
 import { binary } from '../helpers/http';
@@ -8,7 +9,6 @@ import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
 import type { SmtpCatcher } from '../helpers/smtp-catcher';
 import { LUKOU_YEAR_END, SheetRow, Stack, startStack } from '../helpers/stack';
-import { waitFor } from '../helpers/wait-for';
 
 describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker jobs and mailed exactly once', () => {
   let stack: Stack;
@@ -87,8 +87,8 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     const mail = await smtp.withSubject('【绩效自评】2026年度“驻京维稳工作组专项”项目支出绩效自评表');
     expect(mail.text).toContain('自评得分 99.50 分，等级“优”');
     // the group robot hears that the report is ready
-    const notice = await waitFor(
-      async () => robotTexts.find((t) => t.includes('“驻京维稳工作组专项”项目支出绩效自评表已生成')),
+    const notice = await stack.jobs.until(
+      () => robotTexts.find((t) => t.includes('“驻京维稳工作组专项”项目支出绩效自评表已生成')),
       'the robot notice',
     );
     expect(notice).toBe(
@@ -168,18 +168,10 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     expect(Buffer.compare(pdf, report.attachments[0].content)).toBe(0);
     savePage1Png(pdf, 'department-report');
     const text = pdfText(pdf);
-    for (const title of [
-      '一、部门基本情况',
-      '二、一般公共预算支出情况',
-      '三、政府性基金预算支出情况',
-      '四、部门整体支出绩效情况',
-      '五、存在的问题及原因分析',
-      '六、下一步改进措施',
-      '七、绩效自评结果拟应用和公开情况',
-      '八、其他需要说明的情况',
-    ]) {
-      expect(text).toContain(title);
-    }
+    // every section of the unit's outline (湖南: the eight of domain.md §6, pinned in outlines.spec.ts)
+    const outline = findOutline('hunan-2020');
+    expect(outline?.sections).toHaveLength(8);
+    for (const { title } of outline?.sections ?? []) expect(text).toContain(title);
     expect(text).toContain('渌口区信访局内设综合股、督查股。');
     expect(text).toContain('自评结果将<b>公开</b>并用于2027年预算安排。'); // escaped, printed literally
     expect(text).toContain('（单位未填写本节内容）'); // 八、 left empty

@@ -2,21 +2,15 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { freePort } from '@selfeval/jobs';
-import { buildSelfEvalTableVM, PdfRenderer, TemplateRegistry } from '@selfeval/reports';
+import { buildSelfEvalTableVM, PdfRenderer } from '@selfeval/reports';
 import { scoreFile } from '../../apps/cli/src/commands/score.command';
-import { pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
+import { chromiumRenderer, pdfFonts, pdfPages, pdfText, savePage1Png } from '../helpers/pdf';
 import { alive, killTree } from '../helpers/processes';
 
 const FIXTURE = path.join(__dirname, '../fixtures/score/guantao-weiwen.json');
 
 describe('项目支出绩效自评表 PDF: Handlebars + Puppeteer on Debian Chromium', () => {
-  const renderer = new PdfRenderer({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    pages: 2,
-    timeoutMs: 30_000,
-  });
-  const templates = new TemplateRegistry();
-  afterAll(() => renderer.close());
+  const { renderer, templates } = chromiumRenderer({ pages: 2 });
 
   function vm(extraRows = 0) {
     const doc = JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));

@@ -1,20 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  buildDepartmentReportVM,
-  buildMonitoringTableVM,
-  buildSelfEvalTableVM,
-  PdfRenderer,
-  TemplateRegistry,
-} from '@selfeval/reports';
+import { buildDepartmentReportVM, buildMonitoringTableVM, buildSelfEvalTableVM } from '@selfeval/reports';
 import {
   DEPARTMENT_REPORT_SAMPLE,
   DEPARTMENT_SAMPLE,
   MONITORING_SAMPLE,
   PROJECT_SAMPLE,
 } from '../fixtures/reports/samples';
+import { tempDir } from '../helpers/config';
+import { chromiumRenderer } from '../helpers/pdf';
 import { decodeGreyPng, diffPgm, differingShare } from '../helpers/png';
 
 /**
@@ -31,7 +26,7 @@ const UPDATE = process.env.UPDATE_REFERENCE_IMAGES === '1';
 const MAX_DIFFERING = 0.002;
 
 function pages(pdf: Buffer): Buffer[] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'visual-'));
+  const dir = tempDir('visual-');
   fs.writeFileSync(path.join(dir, 'doc.pdf'), pdf);
   execFileSync('pdftoppm', ['-r', '50', '-gray', '-png', path.join(dir, 'doc.pdf'), path.join(dir, 'page')]);
   return fs
@@ -42,12 +37,7 @@ function pages(pdf: Buffer): Buffer[] {
 }
 
 describe('reports look as reviewed (pixel comparison with reference images)', () => {
-  const renderer = new PdfRenderer({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    timeoutMs: 30_000,
-  });
-  const templates = new TemplateRegistry();
-  afterAll(() => renderer.close());
+  const { renderer, templates } = chromiumRenderer();
 
   const kinds: [string, () => string][] = [
     ['project-self-eval', () => templates.render('self-eval-table', buildSelfEvalTableVM(PROJECT_SAMPLE))],

@@ -1,19 +1,11 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DataSource, Like } from 'typeorm';
 import { MailDeliveryEntity } from '@selfeval/db';
-import { Job, JobProducer } from '@selfeval/jobs';
-import { createApi } from '../../apps/api/src/create-api';
-import { createWorker } from '../../apps/worker/src/create-worker';
-import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
-import { seedFile } from '../helpers/fixtures';
-import { createPgSchema, describePg } from '../helpers/postgres';
-import { waitFor } from '../helpers/wait-for';
-
-const DAY = 86_400_000;
+import { Job, JobProducer, Queue } from '@selfeval/jobs';
+import type { Agent } from '../helpers/auth';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 
 interface Received {
   path: string;
@@ -62,45 +54,36 @@ function startRobotReceiver() {
 }
 
 describePg('group-robot notices (企业微信 / 钉钉) by webhook, against a local receiver', () => {
-  let app: NestExpressApplication;
-  let worker: INestApplicationContext;
+  let stack: Stack;
   let robots: Awaited<ReturnType<typeof startRobotReceiver>>;
-  let drop: () => Promise<void>;
   let admin: Agent;
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
     robots = await startRobotReceiver();
-    const config = {
-      ...testConfig({ database: pg.db }),
-      webhooks: { allowLoopback: true, timeoutMs: 2_000 },
-      reminderDays: 3,
-    };
-    app = await createApi(config);
-    await app.init();
-    admin = (await signedIn(app, 'admin')).agent;
-    worker = await createWorker(config);
-    await admin.post('/api/targets/import').attach('files', seedFile('004')).expect(201);
-    await admin.post('/api/targets/import').attach('files', seedFile('000')).expect(201);
-    for (const unit of ['株洲市渌口区信访局', '沅江市信访局']) {
-      const sheets = (await admin.get(`/api/targets/sheets?unit=${encodeURIComponent(unit)}`).expect(200)).body;
-      for (const s of sheets) await admin.post(`/api/targets/sheets/${s.id}/approve`).expect(201);
-    }
-    const now = Date.now();
-    for (const year of [2026, 2024])
-      await admin
-        .put(`/api/actuals/periods/${year}/Q1`)
-        .send({ opensAt: new Date(now - 30 * DAY).toISOString(), closesAt: new Date(now + 2 * DAY).toISOString() })
-        .expect(200);
+    // 渌口 (2026) and 沅江 (2024), every sheet approved, both first quarters closing tomorrow: within reminderDays
+    stack = await startStack({
+      seed: ['004', '000'],
+      approve: true,
+      periods: ['2026/Q1', '2024/Q1'],
+      worker: true,
+      config: (c) => ({ ...c, webhooks: { allowLoopback: true, timeoutMs: 2_000 }, reminderDays: 3 }),
+    });
+    admin = stack.users.admin;
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await app?.close();
+    await stack?.close();
     await robots?.stop();
-    await drop?.();
   });
+
+  /** Every robot notice job queued so far, once each has its final outcome (BullMQ's retries included). */
+  const noticesSettled = async () => {
+    const queued = (await stack.app.get(JobProducer).queue(Queue.Mail).getJobs()).filter(
+      (j) => j.name === Job.SendWebhook,
+    );
+    for (const j of queued) await stack.jobs.done(Queue.Mail, j.id!, `robot notice ${j.id}`);
+    return queued.length;
+  };
 
   const contact = (unit: string, body: object) =>
     admin.put(`/api/units/${encodeURIComponent(unit)}/contact`).send(body);
@@ -130,10 +113,11 @@ describePg('group-robot notices (企业微信 / 钉钉) by webhook, against a lo
   });
 
   it('posts each reminder to the unit’s group once; a 502 and a redirect are retried by BullMQ, never followed', async () => {
-    const producer = worker.get(JobProducer);
+    const producer = stack.worker!.get(JobProducer);
     await producer.enqueueAndWait(Job.SendReminders, {}, 20_000);
     const delivered = () => robots.received.filter((r) => r.status === 200);
-    await waitFor(async () => (delivered().length >= 2 ? true : undefined), 'both notices after their retries', 20_000);
+    expect(await noticesSettled()).toBe(2);
+    expect(delivered()).toHaveLength(2);
 
     const wecom = robots.received.filter((r) => r.path === '/cgi-bin/webhook/send');
     expect(wecom.map((r) => r.status)).toEqual([502, 200]);
@@ -150,7 +134,7 @@ describePg('group-robot notices (企业微信 / 钉钉) by webhook, against a lo
     // the redirect's target was never fetched
     expect(robots.stolen).toEqual([]);
 
-    const rows = await app
+    const rows = await stack.app
       .get(DataSource)
       .getRepository(MailDeliveryEntity)
       .findBy({ dedupeKey: Like('robot-%') });
@@ -168,7 +152,7 @@ describePg('group-robot notices (企业微信 / 钉钉) by webhook, against a lo
 
     // next morning, or the reminder job retried: the group is not told twice
     await producer.enqueueAndWait(Job.SendReminders, {}, 20_000);
-    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await noticesSettled()).toBe(2);
     expect(delivered()).toHaveLength(2);
   });
 });

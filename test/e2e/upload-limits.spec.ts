@@ -1,21 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { importTextDocument } from '@selfeval/domain';
 import { exportTemplateXlsx, MAX_INDICATORS_PER_SHEET, ZIP_LIMITS } from '@selfeval/targets';
-import { createApi } from '../../apps/api/src/create-api';
-import { Agent, signedIn } from '../helpers/auth';
-import { testConfig } from '../helpers/config';
+import type { Agent } from '../helpers/auth';
 import { seedFile } from '../helpers/fixtures';
 import { appendRows } from '../helpers/big-workbook';
 import { binary } from '../helpers/http';
-import { createPgSchema, describePg } from '../helpers/postgres';
+import { describePg } from '../helpers/postgres';
+import { Stack, startStack } from '../helpers/stack';
 import { buildZip, entriesOf, entryOf, zerosEntry } from '../helpers/zip-writer';
 
-const DAY = 86_400_000;
 const ROWS = 100_000;
 
 /**
@@ -83,31 +79,20 @@ async function expectResponsive(port: number, m: Awaited<ReturnType<typeof healt
 }
 
 describePg('upload limits through the real app: rows, indicators, zip bombs, an event loop that keeps serving', () => {
-  let app: NestExpressApplication;
-  let drop: () => Promise<void>;
+  let stack: Stack;
   let admin: Agent;
   let port: number;
   let sheetId: string;
   const figures: string[] = [];
 
   beforeAll(async () => {
-    const pg = await createPgSchema();
-    drop = pg.drop;
-    app = await createApi(testConfig({ database: pg.db }));
-    await app.listen(0, '127.0.0.1');
-    port = (app.getHttpServer().address() as AddressInfo).port;
+    stack = await startStack({ listen: true, seed: ['003'], periods: ['2024/Q1'] });
+    port = Number(new URL(stack.url).port);
     // Node loads and compiles its fetch client (undici) on first use, on this thread: not in a measurement
     await (await fetch(`http://127.0.0.1:${port}/api/health`)).arrayBuffer();
-    admin = (await signedIn(app, 'admin')).agent;
-    await admin.post('/api/targets/import').attach('files', seedFile('003')).expect(201);
-    const sheets = (await admin.get('/api/targets/sheets?unit=501&year=2024').expect(200)).body;
-    sheetId = sheets.find((s: { name: string }) => s.name === '信访维稳工作经费').id;
+    admin = stack.users.admin;
+    sheetId = stack.sheet('信访维稳工作经费').id;
     await admin.post(`/api/targets/sheets/${sheetId}/approve`).expect(201);
-    const now = Date.now();
-    await admin
-      .put('/api/actuals/periods/2024/Q1')
-      .send({ opensAt: new Date(now - DAY).toISOString(), closesAt: new Date(now + DAY).toISOString() })
-      .expect(200);
     // Under Jest the parse worker transpiles the parser modules with ts-node on first use (compiled
     // code only loads them). Both parsers are used once here on the worker (files over 512 KB go
     // there), so the measurements below see a parse, not a TypeScript compile: a blank Q1 workbook
@@ -125,8 +110,7 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
   afterAll(async () => {
     // the figures the README quotes
     if (figures.length) console.log(figures.join('\n'));
-    await app?.close();
-    await drop?.();
+    await stack?.close();
   });
 
   const sheetCount = async () => (await admin.get('/api/targets/sheets').expect(200)).body.length as number;

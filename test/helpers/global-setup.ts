@@ -17,6 +17,8 @@ export default async function globalSetup(): Promise<void> {
   process.env[RUN_ENV] = run;
   process.env.SELFEVAL_TEST_TMP_BASE = os.tmpdir();
   process.env.TMPDIR = root;
+  // ts-node in the upload parse worker would keep a compile cache in TMPDIR (v8-compile-cache-<uid>) past the run
+  process.env.DISABLE_V8_COMPILE_CACHE = '1';
 
   const client = new Client({ connectionString: postgresUrl() });
   try {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { PdfRenderer, TemplateRegistry } from '@selfeval/reports';
 
 /** Reads PDFs back with poppler (pdftotext, pdfinfo, pdffonts, pdftoppm), as a person's PDF reader would. */
 function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
@@ -52,4 +53,15 @@ export function savePage1Png(pdf: Buffer, name: string): string {
     execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', f, path.join(dir, name)]),
   );
   return path.join(dir, `${name}.png`);
+}
+
+/** Debian's Chromium rendering the report templates for one describe block; the browser closes after it. */
+export function chromiumRenderer(options: { pages?: number } = {}) {
+  const renderer = new PdfRenderer({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    ...options,
+    timeoutMs: 30_000,
+  });
+  afterAll(() => renderer.close());
+  return { renderer, templates: new TemplateRegistry() };
 }

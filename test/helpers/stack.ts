@@ -26,6 +26,8 @@ export interface StackOptions {
   worker?: boolean;
   /** the database made from the test's fresh PostgreSQL schema (e.g. behind a proxy); default: the schema itself */
   db?: (schema: DatabaseConfig & { driver: 'postgres' }) => DatabaseConfig | Promise<DatabaseConfig>;
+  /** a database of the test's own instead of a PostgreSQL schema (e.g. an SQLite file); `db` is then unused */
+  database?: DatabaseConfig;
   /** a private, restartable redis-server instead of the shared one */
   embeddedRedis?: boolean;
   /** a real SMTP server that the app mails to */
@@ -65,9 +67,12 @@ export async function startStack(options: StackOptions = {}) {
     for (const step of closers.splice(0).reverse()) await step();
   };
   try {
-    const pg = await createPgSchema();
-    closers.push(pg.drop);
-    const database = options.db ? await options.db(pg.db) : pg.db;
+    let database = options.database;
+    if (!database) {
+      const pg = await createPgSchema();
+      closers.push(pg.drop);
+      database = options.db ? await options.db(pg.db) : pg.db;
+    }
 
     let redis: EmbeddedRedis | undefined;
     let redisUrl: string | undefined;
@@ -180,12 +185,14 @@ export async function startStack(options: StackOptions = {}) {
       signIn: (role: Role, opts: { unitCode?: string; displayName?: string; username?: string } = {}) =>
         signedIn(app, role, opts),
 
-      /** The evaluation once its scores belong to its current data version (waiting on the scoring job if one runs). */
+      /**
+       * The evaluation once the scoring job of its current data version has completed; at once when
+       * its scores are already current at that version (a reviewer's score queues no scoring job).
+       */
       async scored(sheetId: string) {
         for (;;) {
           const ev = await evaluation(sheetId);
-          // already scored at this data version (a reviewer score, say, bumps the version without rescoring)
-          if (ev.current) return ev;
+          if (ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion) return ev;
           const id = jobId(Job.ScoreSheet, ev.id, `v${ev.dataVersion}`);
           await jobs.done(Queue.Scoring, id, `scoring of sheet ${sheetId} at data version ${ev.dataVersion}`);
           const now = await evaluation(sheetId);

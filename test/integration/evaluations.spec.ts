@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { QuarterReportsService } from '@selfeval/actuals';
-import { IndicatorScoreEntity, openDatabase, SelfEvaluationEntity } from '@selfeval/db';
+import { IndicatorScoreEntity, SelfEvaluationEntity } from '@selfeval/db';
 import { DomainError } from '@selfeval/domain';
 import { EvaluationService, QuarterSubmission } from '@selfeval/evaluation';
-import { createPgSchema, describePg } from '../helpers/postgres';
+import { openedDataSource } from '../helpers/data-source';
+import { describePg } from '../helpers/postgres';
 import { approvedSheet, auditRows, quarterReports, recordingEnqueuer, settle } from '../helpers/workflow-db';
 import { syntheticProject } from '../helpers/synthetic';
 
@@ -12,8 +13,8 @@ const conflictLike = (e: unknown) =>
   e instanceof DomainError && (e.code === 'CONFLICT' || e.code === 'WORKFLOW_STATE') ? 'conflict' : e;
 
 describePg('self-evaluations on PostgreSQL: the Q4 rule, whole forms, transitions that race', () => {
+  const database = openedDataSource();
   let ds: DataSource;
-  let drop: () => Promise<void>;
   let reports: QuarterReportsService;
   let evaluations: EvaluationService;
   let scoring: [string, number][];
@@ -29,9 +30,7 @@ describePg('self-evaluations on PostgreSQL: the Q4 rule, whole forms, transition
   const evaluation = () => ds.getRepository(SelfEvaluationEntity).findOneByOrFail({ sheetId });
 
   beforeAll(async () => {
-    const made = await createPgSchema();
-    drop = made.drop;
-    ds = await openDatabase(made.db);
+    ds = database();
     const approved = await approvedSheet(ds, syntheticProject(1), now);
     sheetId = approved.sheet.id;
     indicators = approved.sheet.indicators;
@@ -40,11 +39,6 @@ describePg('self-evaluations on PostgreSQL: the Q4 rule, whole forms, transition
     scoring = recorded.calls;
     evaluations = new EvaluationService(ds, recorded.enqueue, now);
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await drop?.();
-  });
-
   it('Q1–Q3 submissions do not start scoring; the Q4 submission does (the rule lives in libs/evaluation)', async () => {
     const submission = new QuarterSubmission(reports, evaluations);
     const values = ['10次', '88%', '9万元', '95%', '92%'];

@@ -1,10 +1,8 @@
-import * as path from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '@selfeval/config';
 import { PeriodsService, QuarterReportsService } from '@selfeval/actuals';
-import { openDatabase, QuarterReportEntity, transition } from '@selfeval/db';
+import { QuarterReportEntity, transition } from '@selfeval/db';
 import { DomainError, QuarterReportInput } from '@selfeval/domain';
-import { tempDir } from '../helpers/config';
+import { openedDataSource, sqliteFile, TestDatabase } from '../helpers/data-source';
 import { createPgSchema, describePg } from '../helpers/postgres';
 import { approvedSheet, auditRows, quarterReports, settle, sheetWithIndicators } from '../helpers/workflow-db';
 
@@ -18,8 +16,8 @@ const conflictLike = (e: unknown) =>
   e instanceof DomainError && (e.code === 'CONFLICT' || e.code === 'WORKFLOW_STATE') ? e.code : e;
 
 describePg('quarter reports on PostgreSQL: workflow rules, one conditional write per transition', () => {
+  const database = openedDataSource();
   let ds: DataSource;
-  let drop: () => Promise<void>;
   let periods: PeriodsService;
   let reports: QuarterReportsService;
   let enqueued: [string, number][];
@@ -27,20 +25,13 @@ describePg('quarter reports on PostgreSQL: workflow rules, one conditional write
   let ids: string[];
 
   beforeAll(async () => {
-    const made = await createPgSchema();
-    drop = made.drop;
-    ds = await openDatabase(made.db);
+    ds = database();
     const approved = await approvedSheet(ds, sheetWithIndicators('季报工作流', 3), now);
     periods = approved.periods;
     sheetId = approved.sheet.id;
     ids = approved.sheet.indicators.map((i) => i.id);
     ({ service: reports, enqueued } = quarterReports(ds, periods, now));
   });
-  afterAll(async () => {
-    await ds?.destroy();
-    await drop?.();
-  });
-
   it('five first saves at once: none fails on the unique key, one creates, the versions count the saves', async () => {
     const { ok, errors } = await settle(
       Array.from({ length: 5 }, (_, k) => reports.saveDraft(sheetId, 'Q1', input(ids, String(10 + k)), `填报人${k}`)),
@@ -131,19 +122,11 @@ describePg('quarter reports on PostgreSQL: workflow rules, one conditional write
   });
 });
 
-function bigSheet(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: () => Promise<void> }>) {
+function bigSheet(label: string, makeDb: TestDatabase) {
   describe(`a 10,000-indicator sheet on ${label}`, () => {
+    const database = openedDataSource(makeDb);
     let ds: DataSource;
-    let drop: () => Promise<void>;
-    beforeAll(async () => {
-      const made = await makeDb();
-      drop = made.drop;
-      ds = await openDatabase(made.db);
-    });
-    afterAll(async () => {
-      await ds?.destroy();
-      await drop?.();
-    });
+    beforeAll(() => (ds = database()));
 
     it('stores the sheet and a full quarter report, and reads both back in order', async () => {
       const { sheet, periods } = await approvedSheet(ds, sheetWithIndicators('万项指标', 10_000), now);
@@ -160,7 +143,4 @@ function bigSheet(label: string, makeDb: () => Promise<{ db: DatabaseConfig; dro
 }
 
 describePg('PostgreSQL (65,535 bind parameters)', () => bigSheet('PostgreSQL', createPgSchema));
-bigSheet('SQLite', async () => ({
-  db: { driver: 'sqlite', file: path.join(tempDir(), 'big.sqlite') },
-  drop: async () => undefined,
-}));
+bigSheet('SQLite', sqliteFile('big.sqlite'));

@@ -1,10 +1,8 @@
-import * as path from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '@selfeval/config';
-import { auditTrail, openDatabase, systemClock } from '@selfeval/db';
+import { auditTrail, systemClock } from '@selfeval/db';
 import type { ImportResult, TargetSheet } from '@selfeval/domain';
 import { indicatorTarget, TargetsService } from '@selfeval/targets';
-import { tempDir } from '../helpers/config';
+import { openedDataSource, sqliteFile, TestDatabase } from '../helpers/data-source';
 import { createPgSchema, describePg } from '../helpers/postgres';
 
 const sheet = (name: string, level2: string = '数量指标'): TargetSheet => ({
@@ -27,19 +25,11 @@ const sheet = (name: string, level2: string = '数量指标'): TargetSheet => ({
   ],
 });
 
-function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: () => Promise<void> }>) {
+function suite(label: string, makeDb: TestDatabase) {
   describe(`TargetsService all-or-nothing on ${label}`, () => {
+    const database = openedDataSource(makeDb);
     let ds: DataSource;
-    let drop: () => Promise<void>;
-    beforeAll(async () => {
-      const made = await makeDb();
-      drop = made.drop;
-      ds = await openDatabase(made.db);
-    });
-    afterAll(async () => {
-      await ds?.destroy();
-      await drop?.();
-    });
+    beforeAll(() => (ds = database()));
 
     it('stores nothing of a file when a later sheet fails to write', async () => {
       const service = new TargetsService(ds, systemClock);
@@ -115,8 +105,5 @@ function suite(label: string, makeDb: () => Promise<{ db: DatabaseConfig; drop: 
   });
 }
 
-suite('SQLite', async () => ({
-  db: { driver: 'sqlite', file: path.join(tempDir(), 't.sqlite') },
-  drop: async () => undefined,
-}));
+suite('SQLite', sqliteFile('t.sqlite'));
 describePg('PostgreSQL', () => suite('PostgreSQL', createPgSchema));

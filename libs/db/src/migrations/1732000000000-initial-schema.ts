@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
+import { ID_COLUMN, references } from './table-parts';
 
 /**
  * Written with TypeORM's Table API rather than SQL so one file runs on SQLite and PostgreSQL.
@@ -9,7 +10,7 @@ export class InitialSchema1732000000000 implements MigrationInterface {
 
   async up(qr: QueryRunner): Promise<void> {
     const timestamp = qr.connection.driver.normalizeType({ type: Date });
-    const id: TableColumnOptions = { name: 'id', type: 'varchar', length: '36', isPrimary: true };
+    const id: TableColumnOptions = ID_COLUMN;
     const createdAt: TableColumnOptions = {
       name: 'created_at',
       type: timestamp,
@@ -65,14 +66,7 @@ export class InitialSchema1732000000000 implements MigrationInterface {
         indices: [
           { name: 'uq_target_sheet_version', columnNames: ['unit_id', 'year', 'sheet_key', 'version'], isUnique: true },
         ],
-        foreignKeys: [
-          {
-            columnNames: ['unit_id'],
-            referencedTableName: 'unit',
-            referencedColumnNames: ['id'],
-            onDelete: 'RESTRICT',
-          },
-        ],
+        foreignKeys: [references('unit_id', 'unit', 'RESTRICT')],
       }),
     );
     await qr.createTable(
@@ -97,14 +91,7 @@ export class InitialSchema1732000000000 implements MigrationInterface {
           { name: 'weight', type: 'decimal', precision: 9, scale: 4, isNullable: true },
         ],
         indices: [{ name: 'ix_indicator_sheet', columnNames: ['sheet_id', 'position'] }],
-        foreignKeys: [
-          {
-            columnNames: ['sheet_id'],
-            referencedTableName: 'target_sheet',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
-        ],
+        foreignKeys: [references('sheet_id', 'target_sheet', 'CASCADE')],
       }),
     );
   }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
+import { ID_COLUMN, references } from './table-parts';
 
 /** Quarterly reporting (issue 4): periods, reports, spending, adjustments, values, audit, monitoring. */
 export class Actuals1732100000000 implements MigrationInterface {
@@ -7,7 +8,7 @@ export class Actuals1732100000000 implements MigrationInterface {
   async up(qr: QueryRunner): Promise<void> {
     const ts = qr.connection.driver.normalizeType({ type: Date });
     const now = qr.connection.driver.mappedDataTypes.createDateDefault;
-    const id: TableColumnOptions = { name: 'id', type: 'varchar', length: '36', isPrimary: true };
+    const id: TableColumnOptions = ID_COLUMN;
     const ref = (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '36' });
     const money = (name: string, nullable = false): TableColumnOptions => ({
       name,
@@ -15,12 +16,6 @@ export class Actuals1732100000000 implements MigrationInterface {
       precision: 18,
       scale: 6,
       isNullable: nullable,
-    });
-    const fk = (column: string, table: string, onDelete = 'CASCADE') => ({
-      columnNames: [column],
-      referencedTableName: table,
-      referencedColumnNames: ['id'],
-      onDelete,
     });
 
     await qr.createTable(
@@ -49,7 +44,7 @@ export class Actuals1732100000000 implements MigrationInterface {
           { name: 'created_by', type: 'varchar', length: '100' },
           { name: 'created_at', type: ts, default: now },
         ],
-        foreignKeys: [fk('unit_id', 'unit')],
+        foreignKeys: [references('unit_id', 'unit')],
       }),
     );
     await qr.createTable(
@@ -76,7 +71,7 @@ export class Actuals1732100000000 implements MigrationInterface {
           { name: 'uq_quarter_report', columnNames: ['sheet_id', 'period'], isUnique: true },
           { name: 'ix_quarter_report_unit', columnNames: ['unit_id', 'year', 'period'] },
         ],
-        foreignKeys: [fk('sheet_id', 'target_sheet', 'RESTRICT'), fk('unit_id', 'unit', 'RESTRICT')],
+        foreignKeys: [references('sheet_id', 'target_sheet', 'RESTRICT'), references('unit_id', 'unit', 'RESTRICT')],
       }),
     );
     await qr.createTable(
@@ -84,7 +79,7 @@ export class Actuals1732100000000 implements MigrationInterface {
         name: 'report_spending',
         columns: [id, ref('report_id'), { name: 'source', type: 'varchar', length: '30' }, money('amount')],
         indices: [{ name: 'ix_report_spending', columnNames: ['report_id'] }],
-        foreignKeys: [fk('report_id', 'quarter_report')],
+        foreignKeys: [references('report_id', 'quarter_report')],
       }),
     );
     await qr.createTable(
@@ -92,7 +87,7 @@ export class Actuals1732100000000 implements MigrationInterface {
         name: 'budget_adjustment',
         columns: [id, ref('report_id'), money('amount'), { name: 'reason', type: 'text' }],
         indices: [{ name: 'ix_budget_adjustment', columnNames: ['report_id'] }],
-        foreignKeys: [fk('report_id', 'quarter_report')],
+        foreignKeys: [references('report_id', 'quarter_report')],
       }),
     );
     await qr.createTable(
@@ -110,7 +105,7 @@ export class Actuals1732100000000 implements MigrationInterface {
           { name: 'cause_text', type: 'text', isNullable: true },
         ],
         indices: [{ name: 'uq_indicator_value', columnNames: ['report_id', 'indicator_id'], isUnique: true }],
-        foreignKeys: [fk('report_id', 'quarter_report'), fk('indicator_id', 'indicator', 'RESTRICT')],
+        foreignKeys: [references('report_id', 'quarter_report'), references('indicator_id', 'indicator', 'RESTRICT')],
       }),
     );
     await qr.createTable(
@@ -143,7 +138,7 @@ export class Actuals1732100000000 implements MigrationInterface {
           { name: 'details', type: 'text' },
           { name: 'computed_at', type: ts },
         ],
-        foreignKeys: [fk('report_id', 'quarter_report')],
+        foreignKeys: [references('report_id', 'quarter_report')],
       }),
     );
   }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { ID_COLUMN, references } from './table-parts';
 
 export class Evidence1732200000000 implements MigrationInterface {
   name = 'Evidence1732200000000';
@@ -9,7 +10,7 @@ export class Evidence1732200000000 implements MigrationInterface {
       new Table({
         name: 'evidence_file',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          ID_COLUMN,
           { name: 'report_id', type: 'varchar', length: '36' },
           { name: 'indicator_id', type: 'varchar', length: '36', isNullable: true },
           { name: 'sha256', type: 'varchar', length: '64' },
@@ -21,18 +22,8 @@ export class Evidence1732200000000 implements MigrationInterface {
         ],
         indices: [{ name: 'ix_evidence_report', columnNames: ['report_id'] }],
         foreignKeys: [
-          {
-            columnNames: ['report_id'],
-            referencedTableName: 'quarter_report',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
-          {
-            columnNames: ['indicator_id'],
-            referencedTableName: 'indicator',
-            referencedColumnNames: ['id'],
-            onDelete: 'RESTRICT',
-          },
+          references('report_id', 'quarter_report', 'CASCADE'),
+          references('indicator_id', 'indicator', 'RESTRICT'),
         ],
       }),
     );

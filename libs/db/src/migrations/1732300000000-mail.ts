@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { ID_COLUMN } from './table-parts';
 
 export class Mail1732300000000 implements MigrationInterface {
   name = 'Mail1732300000000';
@@ -12,7 +13,7 @@ export class Mail1732300000000 implements MigrationInterface {
       new Table({
         name: 'mail_delivery',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          ID_COLUMN,
           { name: 'dedupe_key', type: 'varchar', length: '200', isUnique: true },
           { name: 'recipient', type: 'varchar', length: '200' },
           { name: 'subject', type: 'varchar', length: '300' },

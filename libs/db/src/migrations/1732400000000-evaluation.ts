@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { ID_COLUMN, references } from './table-parts';
 
 export class Evaluation1732400000000 implements MigrationInterface {
   name = 'Evaluation1732400000000';
@@ -10,7 +11,7 @@ export class Evaluation1732400000000 implements MigrationInterface {
       new Table({
         name: 'self_evaluation',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          ID_COLUMN,
           { name: 'sheet_id', type: 'varchar', length: '36', isUnique: true },
           { name: 'unit_id', type: 'varchar', length: '36' },
           { name: 'profile_id', type: 'varchar', length: '40' },
@@ -27,27 +28,14 @@ export class Evaluation1732400000000 implements MigrationInterface {
           { name: 'scored_at', type: ts, isNullable: true },
         ],
         indices: [{ name: 'ix_self_evaluation_profile', columnNames: ['profile_id', 'profile_version'] }],
-        foreignKeys: [
-          {
-            columnNames: ['sheet_id'],
-            referencedTableName: 'target_sheet',
-            referencedColumnNames: ['id'],
-            onDelete: 'RESTRICT',
-          },
-          {
-            columnNames: ['unit_id'],
-            referencedTableName: 'unit',
-            referencedColumnNames: ['id'],
-            onDelete: 'RESTRICT',
-          },
-        ],
+        foreignKeys: [references('sheet_id', 'target_sheet', 'RESTRICT'), references('unit_id', 'unit', 'RESTRICT')],
       }),
     );
     await qr.createTable(
       new Table({
         name: 'indicator_score',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          ID_COLUMN,
           { name: 'evaluation_id', type: 'varchar', length: '36' },
           { name: 'indicator_id', type: 'varchar', length: '36' },
           { name: 'unit_weight', type: 'decimal', precision: 9, scale: 4, isNullable: true },
@@ -64,18 +52,8 @@ export class Evaluation1732400000000 implements MigrationInterface {
         ],
         indices: [{ name: 'uq_indicator_score', columnNames: ['evaluation_id', 'indicator_id'], isUnique: true }],
         foreignKeys: [
-          {
-            columnNames: ['evaluation_id'],
-            referencedTableName: 'self_evaluation',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
-          {
-            columnNames: ['indicator_id'],
-            referencedTableName: 'indicator',
-            referencedColumnNames: ['id'],
-            onDelete: 'RESTRICT',
-          },
+          references('evaluation_id', 'self_evaluation', 'CASCADE'),
+          references('indicator_id', 'indicator', 'RESTRICT'),
         ],
       }),
     );

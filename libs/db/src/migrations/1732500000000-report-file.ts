@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { ID_COLUMN, references } from './table-parts';
 
 export class ReportFile1732500000000 implements MigrationInterface {
   name = 'ReportFile1732500000000';
@@ -8,7 +9,7 @@ export class ReportFile1732500000000 implements MigrationInterface {
       new Table({
         name: 'report_file',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          ID_COLUMN,
           // exactly one subject: a self-evaluation (自评表/自评报告) or a quarter report (监控表)
           { name: 'evaluation_id', type: 'varchar', length: '36', isNullable: true },
           { name: 'quarter_report_id', type: 'varchar', length: '36', isNullable: true },
@@ -31,18 +32,8 @@ export class ReportFile1732500000000 implements MigrationInterface {
           { name: 'ck_report_file_subject', expression: '(evaluation_id IS NULL) <> (quarter_report_id IS NULL)' },
         ],
         foreignKeys: [
-          {
-            columnNames: ['evaluation_id'],
-            referencedTableName: 'self_evaluation',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
-          {
-            columnNames: ['quarter_report_id'],
-            referencedTableName: 'quarter_report',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
+          references('evaluation_id', 'self_evaluation', 'CASCADE'),
+          references('quarter_report_id', 'quarter_report', 'CASCADE'),
         ],
       }),
     );

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import { ID_COLUMN, references } from './table-parts';
 
 /** Accounts, evaluator assignments, and the self-evaluation's review workflow. */
 export class Accounts1732700000000 implements MigrationInterface {
@@ -10,7 +11,7 @@ export class Accounts1732700000000 implements MigrationInterface {
       new Table({
         name: 'user_account',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          ID_COLUMN,
           { name: 'username', type: 'varchar', length: '64', isUnique: true },
           { name: 'display_name', type: 'varchar', length: '100' },
           { name: 'role', type: 'varchar', length: '16' },
@@ -22,14 +23,7 @@ export class Accounts1732700000000 implements MigrationInterface {
           { name: 'created_at', type: timestamp },
           { name: 'last_login_at', type: timestamp, isNullable: true },
         ],
-        foreignKeys: [
-          {
-            columnNames: ['unit_id'],
-            referencedTableName: 'unit',
-            referencedColumnNames: ['id'],
-            onDelete: 'RESTRICT',
-          },
-        ],
+        foreignKeys: [references('unit_id', 'unit', 'RESTRICT')],
         checks: [{ name: 'ck_user_unit', expression: "(role IN ('reporter', 'head')) = (unit_id IS NOT NULL)" }],
       }),
     );
@@ -41,12 +35,7 @@ export class Accounts1732700000000 implements MigrationInterface {
           { name: 'unit_id', type: 'varchar', length: '36', isPrimary: true },
         ],
         foreignKeys: [
-          {
-            columnNames: ['user_id'],
-            referencedTableName: 'user_account',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
+          references('user_id', 'user_account', 'CASCADE'),
           { columnNames: ['unit_id'], referencedTableName: 'unit', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
         ],
       }),

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import { ID_COLUMN, references } from './table-parts';
 
 /** Decimal columns per table (money 18,6 in 万元; indicator values 20,6; weights and scores 9,4). */
 const DECIMAL_TABLES = [
@@ -29,21 +30,14 @@ export class SessionsExactDecimals1732800000000 implements MigrationInterface {
       new Table({
         name: 'password_reset',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          ID_COLUMN,
           { name: 'user_id', type: 'varchar', length: '36' },
           { name: 'token_hash', type: 'varchar', length: '64', isUnique: true },
           { name: 'expires_at', type: timestamp },
           { name: 'used_at', type: timestamp, isNullable: true },
           { name: 'created_at', type: timestamp },
         ],
-        foreignKeys: [
-          {
-            columnNames: ['user_id'],
-            referencedTableName: 'user_account',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          },
-        ],
+        foreignKeys: [references('user_id', 'user_account', 'CASCADE')],
         indices: [{ name: 'ix_password_reset_user', columnNames: ['user_id'] }],
       }),
     );

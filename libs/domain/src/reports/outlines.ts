@@ -27,6 +27,14 @@ export interface ReportOutline {
   sections: OutlineSection[];
 }
 
+/** Section 三 reads the same in the Hunan and Hebei outlines. */
+const FUND_BUDGET: OutlineSection = {
+  id: 'fund-budget',
+  title: '三、政府性基金预算支出情况',
+  source: 'fund-budget',
+  prompt: '政府性基金预算支出情况；没有的写明“无”',
+};
+
 /** Hunan-style default, as in domain.md §6. */
 const HUNAN: ReportOutline = {
   id: 'hunan-2020',
@@ -45,12 +53,7 @@ const HUNAN: ReportOutline = {
       source: 'general-budget',
       prompt: '基本支出、项目支出的构成和执行情况',
     },
-    {
-      id: 'fund-budget',
-      title: '三、政府性基金预算支出情况',
-      source: 'fund-budget',
-      prompt: '政府性基金预算支出情况；没有的写明“无”',
-    },
+    FUND_BUDGET,
     {
       id: 'performance',
       title: '四、部门整体支出绩效情况',
@@ -82,12 +85,7 @@ const HEBEI: ReportOutline = {
       source: 'general-budget',
       prompt: '预算安排、调整及执行情况',
     },
-    {
-      id: 'fund-budget',
-      title: '三、政府性基金预算支出情况',
-      source: 'fund-budget',
-      prompt: '政府性基金预算支出情况；没有的写明“无”',
-    },
+    FUND_BUDGET,
     {
       id: 'performance',
       title: '四、绩效目标完成情况及自评结论',

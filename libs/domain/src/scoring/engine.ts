@@ -82,47 +82,29 @@ export function scoreSheet(input: ScoringInput): SheetScore {
       }
     }
   }
-  if (notGradable.length) {
-    // Rows are scored and reviewed, but the sheet gets no total and no grade until it has them.
+  // Rows are scored and reviewed either way; an ungradable sheet gets no total and no grade until it has them.
+  const gradable = notGradable.length === 0;
+  if (!gradable) {
     const names = notGradable.map((b) => (b === 'output' ? '产出指标' : '效益指标')).join('、');
     flags.push({
       code: 'DEPARTMENT_NOT_GRADABLE',
       message: `部门整体支出表没有可评分的${names}，暂不计总分、不定等级：请在年终补充或选取指标（留痕审核）后再评分`,
     });
-    const weightsAssumed = flags.some((f) => f.code === 'WEIGHTS_NOT_PRINTED');
-    const reviewed = reviewPublished(input, indicators, exactOf, execution, null, weightsAssumed);
-    flags.push(...reviewed.flags);
-    return {
-      profile: profileRef,
-      execution,
-      indicators,
-      buckets,
-      totalExact: null,
-      total: null,
-      cap: null,
-      grade: null,
-      gradable: false,
-      unscored: rows.unscored,
-      review: reviewed.review,
-      flags,
-      errors: [],
-    };
   }
-  const rounded = round2(total);
-  const grade = profile.grades.find(([min]) => new D(rounded).gte(min))?.[1] ?? '差';
+  const rounded = gradable ? round2(total) : null;
   const weightsAssumed = flags.some((f) => f.code === 'WEIGHTS_NOT_PRINTED');
-  const reviewed = reviewPublished(input, indicators, exactOf, execution, total, weightsAssumed);
+  const reviewed = reviewPublished(input, indicators, exactOf, execution, gradable ? total : null, weightsAssumed);
   flags.push(...reviewed.flags);
   return {
     profile: profileRef,
     execution,
     indicators,
     buckets,
-    totalExact: total.toFixed(),
+    totalExact: gradable ? total.toFixed() : null,
     total: rounded,
-    cap,
-    grade,
-    gradable: true,
+    cap: gradable ? cap : null,
+    grade: rounded === null ? null : (profile.grades.find(([min]) => new D(rounded).gte(min))?.[1] ?? '差'),
+    gradable,
     unscored: rows.unscored,
     review: reviewed.review,
     flags,

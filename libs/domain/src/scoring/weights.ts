@@ -73,14 +73,27 @@ export function planWeights(
       ? parseExecutionWeight(input.executionWeight, errors)
       : undefined;
 
-  if (formTotals && printed) return formWeights(input, members, profile, explicitExecution, errors, flags);
+  const context: WeightContext = { input, members, profile, explicitExecution, errors, flags };
+  if (formTotals && printed) return formWeights(context);
 
   if (formTotals && scored.length)
     flags.push({
       code: 'WEIGHTS_NOT_PRINTED',
       message: `表中未印分值，按评分方案 ${profile.id} 的一级指标分值均分`,
     });
-  return profileWeights(input, members, profile, explicitExecution, errors, flags);
+  return profileWeights(context);
+}
+
+/** What both ways of weighing (printed 分值, or the profile's buckets) work from. */
+interface WeightContext {
+  input: ScoringInput;
+  /** the scored rows of each bucket */
+  members: Map<Bucket, number[]>;
+  profile: ScoringProfile;
+  /** the 预算执行率 weight the unit gave; undefined when it gave none */
+  explicitExecution: Dec | null | undefined;
+  errors: ScoringError[];
+  flags: ReviewFlag[];
 }
 
 function parseExecutionWeight(w: string, errors: ScoringError[]): Dec | null {
@@ -92,14 +105,8 @@ function parseExecutionWeight(w: string, errors: ScoringError[]): Dec | null {
   return d.isZero() ? null : d;
 }
 
-function formWeights(
-  input: ScoringInput,
-  members: Map<Bucket, number[]>,
-  profile: ScoringProfile,
-  explicitExecution: Dec | null | undefined,
-  errors: ScoringError[],
-  flags: ReviewFlag[],
-): WeightPlan {
+function formWeights(context: WeightContext): WeightPlan {
+  const { input, members, profile, explicitExecution, errors, flags } = context;
   const inds = input.indicators;
   const weights = new Map<number, Dec>();
   const points: Partial<Record<Bucket, Dec>> = {};
@@ -144,14 +151,8 @@ function formWeights(
   return { weights, points, members, executionWeight };
 }
 
-function profileWeights(
-  input: ScoringInput,
-  members: Map<Bucket, number[]>,
-  profile: ScoringProfile,
-  explicitExecution: Dec | null | undefined,
-  errors: ScoringError[],
-  flags: ReviewFlag[],
-): WeightPlan {
+function profileWeights(context: WeightContext): WeightPlan {
+  const { input, members, profile, explicitExecution, errors, flags } = context;
   const inds = input.indicators;
   const points: Partial<Record<Bucket, Dec>> = {};
   for (const [b, p] of Object.entries(profile.buckets) as [Bucket, string][])

@@ -1,7 +1,7 @@
 import type { BudgetKey, ReportOutline, SectionSource, SpendingCheckpoint } from '@selfeval/domain';
 import { D, DEPARTMENT_SHEET_NAME, plannedPercent, round2 } from '@selfeval/domain';
 import { bucketScoreChart, spendingProgressChart, Svg } from '../charts';
-import { buildSelfEvalTableVM, SelfEvalSource, SelfEvalTableVM } from './self-eval-table';
+import { buildSelfEvalTableVM, IndicatorRowVM, SelfEvalSource, SelfEvalTableVM } from './self-eval-table';
 
 export interface DepartmentReportSource {
   year: number;
@@ -83,15 +83,10 @@ export function measureOf(explanation: string): string | null {
 
 /** Indicators that lost points or needed an explanation, across the department and its projects. */
 function shortfalls(all: SelfEvalTableVM[], sources: SelfEvalSource[]) {
-  const out: {
-    sheet: string;
-    name: string;
-    target: string;
-    actual: string;
-    weight: string;
-    score: string;
-    explanation: string;
-  }[] = [];
+  const out: ({ sheet: string } & Pick<
+    IndicatorRowVM,
+    'name' | 'target' | 'actual' | 'weight' | 'score' | 'explanation'
+  >)[] = [];
   all.forEach((vm, k) => {
     for (const r of vm.rows) {
       if (new D(r.score).lt(r.weight) || r.actual === '不适用') out.push({ sheet: sheetLabel(sources[k]), ...r });

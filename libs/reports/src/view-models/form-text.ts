@@ -73,3 +73,28 @@ export function mergeSpans(labels: string[]): number[] {
   }
   return out;
 }
+
+/** The 一级/二级指标 cells of an indicator table row, as the forms print them. */
+export interface LevelCells {
+  level1: string;
+  /** rows this 一级指标 cell spans; 0 when covered by the cell above */
+  level1Span: number;
+  /** the label cut where a line may break ("服务对象|满意度|指标"), never inside a word */
+  level1Parts: string[];
+  level2: string;
+  level2Span: number;
+  level2Parts: string[];
+}
+
+/** The rows with their 一级/二级指标 cells merged; 二级指标 merge only within their 一级指标. */
+export function withLevelCells<T extends { level1: string; level2: string }>(rows: T[]): (T & LevelCells)[] {
+  const l1 = mergeSpans(rows.map((r) => r.level1));
+  const l2 = mergeSpans(rows.map((r) => `${r.level1}\u0000${r.level2}`));
+  return rows.map((r, k) => ({
+    ...r,
+    level1Span: l1[k],
+    level1Parts: breakHints(r.level1),
+    level2Span: l2[k],
+    level2Parts: breakHints(r.level2),
+  }));
+}

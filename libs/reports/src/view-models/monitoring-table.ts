@@ -1,5 +1,5 @@
 import { D, Light, LIGHT_LABELS as LIGHT_TEXT, parseTarget, SHEET_KIND_NAME, STATUS_NAME } from '@selfeval/domain';
-import { breakHints, mergeSpans, officialSigns, withUnit } from './form-text';
+import { LevelCells, officialSigns, withLevelCells, withUnit } from './form-text';
 
 export interface MonitoringTableSource {
   year: number;
@@ -42,14 +42,8 @@ export interface MonitoringTableVM {
     lightClass: string;
   };
   overspend: string;
-  rows: {
-    level1: string;
-    /** rows the 一级/二级指标 cell spans (0: covered by the cell above), as on the 自评表 */
-    level1Span: number;
-    level1Parts: string[];
-    level2: string;
-    level2Span: number;
-    level2Parts: string[];
+  /** the 一级/二级指标 cells merged as on the 自评表 */
+  rows: (LevelCells & {
     name: string;
     target: string;
     current: string;
@@ -58,7 +52,7 @@ export interface MonitoringTableVM {
     lightClass: string;
     likelihood: string;
     cause: string;
-  }[];
+  })[];
   counts: string;
 }
 
@@ -67,24 +61,20 @@ const STATUS_TEXT: Record<string, string> = STATUS_NAME;
 
 /** Pure: the 季度绩效运行监控表 of one quarter report (domain.md §5–6). */
 export function buildMonitoringTableVM(src: MonitoringTableSource): MonitoringTableVM {
-  const l1 = mergeSpans(src.indicators.map((i) => i.level1));
-  const l2 = mergeSpans(src.indicators.map((i) => `${i.level1}\u0000${i.level2}`));
-  const rows = src.indicators.map((i, k) => ({
-    level1: i.level1,
-    level1Span: l1[k],
-    level1Parts: breakHints(i.level1),
-    level2: i.level2,
-    level2Span: l2[k],
-    level2Parts: breakHints(i.level2),
-    name: i.name,
-    target: officialSigns(i.targetRaw),
-    current: officialSigns(withUnit(i.current ?? '', parseTarget(officialSigns(i.targetRaw)).targets[0])),
-    progress: i.progress === null ? '—' : `${new D(i.progress).toFixed(2)}%`,
-    light: LIGHT_TEXT[i.light],
-    lightClass: `light-${i.light}`,
-    likelihood: i.likelihood ?? '',
-    cause: i.cause ?? '',
-  }));
+  const rows = withLevelCells(
+    src.indicators.map((i) => ({
+      level1: i.level1,
+      level2: i.level2,
+      name: i.name,
+      target: officialSigns(i.targetRaw),
+      current: officialSigns(withUnit(i.current ?? '', parseTarget(officialSigns(i.targetRaw)).targets[0])),
+      progress: i.progress === null ? '—' : `${new D(i.progress).toFixed(2)}%`,
+      light: LIGHT_TEXT[i.light],
+      lightClass: `light-${i.light}`,
+      likelihood: i.likelihood ?? '',
+      cause: i.cause ?? '',
+    })),
+  );
   const tally = (['red', 'yellow', 'green', 'blue', 'none'] as Light[])
     .map((l) => [l, src.indicators.filter((i) => i.light === l).length] as const)
     .filter(([, n]) => n > 0)

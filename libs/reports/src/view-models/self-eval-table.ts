@@ -1,7 +1,7 @@
 import type { ExecutionScore, SheetScore } from '@selfeval/domain';
 import { D, finalResult, parseTarget, round2, SHEET_KIND_NAME } from '@selfeval/domain';
 import { completeByDifference, FUND_ROWS, FundKey, fundKeyOfLabel, MoneyFigures } from './fund-rows';
-import { breakHints, mergeSpans, officialSigns, withUnit } from './form-text';
+import { LevelCells, officialSigns, withLevelCells, withUnit } from './form-text';
 
 /** A money row as report-data reads it today (label-keyed); mapped onto the form's fixed rows. */
 export interface MoneyLine {
@@ -68,15 +68,7 @@ export interface MoneyRowVM {
   score: string;
 }
 
-export interface IndicatorRowVM {
-  level1: string;
-  /** rows this 一级指标 cell spans; 0 when covered by the cell above */
-  level1Span: number;
-  /** the label cut where a line may break ("服务对象|满意度|指标"), never inside a word */
-  level1Parts: string[];
-  level2: string;
-  level2Span: number;
-  level2Parts: string[];
+export interface IndicatorRowVM extends LevelCells {
   name: string;
   target: string;
   actual: string;
@@ -208,16 +200,7 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
       comment: src.reviewerComments?.get(ind.index)?.trim() ?? '',
     };
   });
-  // 二级指标 merge only within their 一级指标
-  const l1 = mergeSpans(base.map((r) => r.level1));
-  const l2 = mergeSpans(base.map((r) => `${r.level1}\u0000${r.level2}`));
-  const rows = base.map((r, k) => ({
-    ...r,
-    level1Span: l1[k],
-    level1Parts: breakHints(r.level1),
-    level2Span: l2[k],
-    level2Parts: breakHints(r.level2),
-  }));
+  const rows = withLevelCells(base);
   const department = src.kind === 'department';
   const weight = round2(new D(s.execution.weight));
   const rate = `${new D(s.execution.rate).toFixed(2)}%`;
