@@ -1,42 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common';
 import { can, Role } from '@selfeval/domain';
-import { ACCESS, AccessPolicy } from '../../apps/api/src/auth/access.decorators';
 import type { Agent } from '../helpers/auth';
 import { describePg } from '../helpers/postgres';
+import { routesOf } from '../helpers/routes';
 import { Stack, startStack } from '../helpers/stack';
 
 const SCOPE_404 = '找不到该内容，或您无权查看';
 const NEVER_CALLED = new Set(['POST /api/auth/logout', 'POST /logout']); // would end the agent's session mid-matrix
-
-interface Route {
-  method: string;
-  path: string;
-  policy: AccessPolicy;
-}
-
-/** Every route from the controllers' metadata: a new route joins the matrix by itself. */
-function routesOf(app: NestExpressApplication): Route[] {
-  const discovery = app.get(DiscoveryService);
-  const reflector = app.get(Reflector);
-  const scanner = app.get(MetadataScanner);
-  const out: Route[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const proto = Object.getPrototypeOf(wrapper.instance);
-    const base = String(reflector.get(PATH_METADATA, wrapper.metatype as object as Function) ?? '');
-    for (const name of scanner.getAllMethodNames(proto)) {
-      const handler = proto[name];
-      const method = reflector.get(METHOD_METADATA, handler) as RequestMethod | undefined;
-      if (method === undefined) continue;
-      const sub = String(reflector.get(PATH_METADATA, handler) ?? '');
-      const path = `/${[base, sub].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-      out.push({ method: RequestMethod[method], path, policy: reflector.get(ACCESS, handler) });
-    }
-  }
-  return out;
-}
 
 describePg('access matrix: every route × role × own / other unit', () => {
   let stack: Stack;

@@ -1,15 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { RequestMethod } from '@nestjs/common';
 import request from 'supertest';
 import puppeteer from 'puppeteer-core';
 import { chromiumLaunchOptions } from '@selfeval/reports';
 import { createApi } from '../../apps/api/src/create-api';
-import { ACCESS, AccessPolicy } from '../../apps/api/src/auth/access.decorators';
 import { Agent, signedIn, TEST_PASSWORD } from '../helpers/auth';
 import { testConfig } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
+import { routesOf } from '../helpers/routes';
 
 /** The docs' own routes: the UI and the document itself are not part of the API they describe. */
 const DOCS_ROUTES = new Set([
@@ -18,33 +15,6 @@ const DOCS_ROUTES = new Set([
   'GET /api/docs/init.js',
   'GET /api/docs/assets/:file',
 ]);
-
-interface Route {
-  method: string;
-  path: string;
-  policy: AccessPolicy;
-}
-
-/** Every route from the controllers' metadata (as the access matrix finds them): a new route is checked by itself. */
-function routesOf(app: NestExpressApplication): Route[] {
-  const discovery = app.get(DiscoveryService);
-  const reflector = app.get(Reflector);
-  const scanner = app.get(MetadataScanner);
-  const out: Route[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const proto = Object.getPrototypeOf(wrapper.instance);
-    const base = String(reflector.get(PATH_METADATA, wrapper.metatype as object as Function) ?? '');
-    for (const name of scanner.getAllMethodNames(proto)) {
-      const handler = proto[name];
-      const method = reflector.get(METHOD_METADATA, handler) as RequestMethod | undefined;
-      if (method === undefined) continue;
-      const sub = String(reflector.get(PATH_METADATA, handler) ?? '');
-      const path = `/${[base, sub].filter((p) => p && p !== '/').join('/')}`.replace(/\/+/g, '/');
-      out.push({ method: RequestMethod[method], path, policy: reflector.get(ACCESS, handler) });
-    }
-  }
-  return out;
-}
 
 /** Nest's `:id` as OpenAPI's `{id}`. */
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');

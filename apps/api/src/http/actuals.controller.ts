@@ -31,11 +31,10 @@ import { ContentStore, REPORT_STORE } from '@selfeval/db';
 import { JobProducer } from '@selfeval/jobs';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
-import { expectedVersion } from './expected-version';
+import { expectedVersion, IfMatch } from './expected-version';
 import { sendPdf } from './send-pdf';
 import {
   ApiBody,
-  ApiHeader,
   ApiConsumes,
   ApiOperation,
   ApiProduces,
@@ -244,11 +243,7 @@ export class ActualsController {
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put('sheets/:sheetId/periods/:period')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: '读取时的 dataVersion，如 "1"；与请求体 version 二选一',
-  })
+  @IfMatch()
   save(
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Param('period') period: string,

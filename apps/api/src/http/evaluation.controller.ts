@@ -12,15 +12,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiHeader,
-  ApiOperation,
-  ApiProduces,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CAUSE_CATEGORIES, DEFAULT_PROFILE_ID } from '@selfeval/domain';
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import type { Response } from 'express';
@@ -41,7 +33,7 @@ import {
 } from 'class-validator';
 import { EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
 import { Actor, Allow } from '../auth/access.decorators';
-import { expectedVersion } from './expected-version';
+import { expectedVersion, IfMatch } from './expected-version';
 import { sendPdf } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
@@ -58,13 +50,6 @@ class VersionedDto {
   @Min(0)
   version?: number;
 }
-/** If-Match as an alternative to the body's version. */
-const IfMatch = () =>
-  ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: '读取时的 dataVersion，如 "3"；与请求体 version 二选一',
-  });
 
 class WeightDto {
   @ApiProperty({ description: '指标 id', format: 'uuid' })

@@ -1,3 +1,4 @@
+import { ApiHeader } from '@nestjs/swagger';
 import { DomainError } from '@selfeval/domain';
 
 /**
@@ -16,3 +17,11 @@ export function expectedVersion(bodyVersion: number | undefined, ifMatch: string
     });
   return version;
 }
+
+/** Documents If-Match (read by expectedVersion) on a write route, as an alternative to the body's version. */
+export const IfMatch = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: '读取时的 dataVersion，如 "3"；与请求体 version 二选一',
+  });
