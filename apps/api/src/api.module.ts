@@ -12,7 +12,9 @@ import { AccessGuard } from './auth/access.guard';
 import { AuthController, LoginLimiter, UsersController } from './auth/auth.controller';
 import { AdminPagesController } from './web/admin-pages.controller';
 import { AuthPagesController } from './web/auth-pages.controller';
-import { UnitPagesController } from './web/unit-pages.controller';
+import { EvaluationPagesController } from './web/evaluation-pages.controller';
+import { HomePagesController } from './web/home-pages.controller';
+import { QuarterPagesController } from './web/quarter-pages.controller';
 import { WebViews } from './web/web-views';
 import { HealthController } from './health/health.controller';
 import { ActualsController } from './http/actuals.controller';
@@ -45,7 +47,9 @@ export class ApiModule {
         EvaluationController,
         UnitsController,
         AuthPagesController,
-        UnitPagesController,
+        HomePagesController,
+        QuarterPagesController,
+        EvaluationPagesController,
         AdminPagesController,
         ApiDocsController,
       ],

@@ -1,0 +1,186 @@
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QuarterReportsService } from '@selfeval/actuals';
+import { EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
+import { DomainError } from '@selfeval/domain';
+import { JobProducer } from '@selfeval/jobs';
+import { TargetsService } from '@selfeval/targets';
+import { Actor, Allow, CurrentActor, RequestActor } from '../auth/access.decorators';
+import { WebViews } from './web-views';
+import { buildEvaluationPageVM } from './view-models/evaluation-page.view-model';
+import type { Form } from './view-models/quarter-page.view-model';
+import { postedVersion } from './view-models/stale-save';
+import { handleForm, isStaleSave } from './form-errors';
+
+const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
+type PageState = Pick<
+  Parameters<typeof buildEvaluationPageVM>[0],
+  'saved' | 'form' | 'stale' | 'staleForm' | 'reopenError'
+> & { error?: string };
+
+/** The year-end self-evaluation: the unit explains and submits, the evaluator reviews, approves or returns. */
+// pages, not JSON: kept out of the OpenAPI document
+@ApiExcludeController()
+@Controller()
+export class EvaluationPagesController {
+  constructor(
+    private readonly views: WebViews,
+    private readonly targets: TargetsService,
+    private readonly reports: QuarterReportsService,
+    private readonly evaluations: EvaluationService,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  private async page(req: Request, sheetId: string, actor: RequestActor, state: PageState = {}): Promise<string> {
+    const { error, ...extra } = state;
+    const sheet = await this.targets.getSheet(sheetId);
+    const ev = await this.evaluations.get(sheetId).catch((e) => {
+      if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
+      throw e;
+    });
+    const report = await this.evaluations.latestReport(sheetId);
+    const q4 = await this.reports.getReport(sheetId, 'Q4');
+    const model = buildEvaluationPageVM({ sheet, ev, report, q4, role: actor.user.role, ...extra });
+    return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, { ...model, error });
+  }
+
+  @Get('sheets/:sheetId/evaluation')
+  @Allow('evaluation.read', SHEET)
+  async evaluation(
+    @Req() req: Request,
+    @CurrentActor() actor: RequestActor,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Query('saved') saved?: string,
+  ) {
+    return this.page(req, sheetId, actor, { saved });
+  }
+
+  @Post('sheets/:sheetId/evaluation')
+  @Allow('evaluation.write', SHEET)
+  async saveEvaluation(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    const ev = await this.evaluations.get(sheetId);
+    const posted = (prefix: string) =>
+      ev.indicators
+        .filter((r) => form[`${prefix}_${r.indicatorId}`] !== undefined)
+        .map((r) => ({ indicatorId: r.indicatorId, value: form[`${prefix}_${r.indicatorId}`] ?? '' }));
+    await handleForm(
+      res,
+      async () => {
+        // the whole form in one transaction; the service leaves unchanged fields alone
+        await this.evaluations.saveForm(
+          sheetId,
+          {
+            goalActual: form.goalActual ?? null,
+            // unit weights (re-weighting before submission): checked per bucket by the scoring job
+            weights: posted('weight').map((w) => ({ indicatorId: w.indicatorId, weight: w.value.trim() || null })),
+            explanations: posted('explanation').map((x) => ({
+              indicatorId: x.indicatorId,
+              text: x.value,
+              causeCategory: form[`cause_${x.indicatorId}`] || null,
+            })),
+          },
+          who,
+          postedVersion(form),
+        );
+        return `/sheets/${sheetId}/evaluation?saved=draft`;
+      },
+      // someone saved since this page was read: the same form, typed values kept, stored ones beside them
+      (e) => this.page(req, sheetId, actor, { form, stale: true, error: e.userMessage }),
+      isStaleSave,
+    );
+  }
+
+  @Post('sheets/:sheetId/evaluation/submit')
+  @Allow('evaluation.submit', SHEET)
+  async submitEvaluation(@Res() res: Response, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
+    await this.evaluations.submit(sheetId, who);
+    res.redirect(303, `/sheets/${sheetId}/evaluation?saved=submitted`);
+  }
+
+  @Post('sheets/:sheetId/evaluation/review')
+  @Allow('evaluation.review', SHEET)
+  async review(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    const ev = await this.evaluations.get(sheetId);
+    const scores = ev.indicators
+      .filter((r) => form[`review_${r.indicatorId}`] !== undefined)
+      .map((r) => ({
+        indicatorId: r.indicatorId,
+        score: form[`review_${r.indicatorId}`]?.trim() || null,
+        comment: form[`comment_${r.indicatorId}`]?.trim() || null,
+      }));
+    const decision = form.action === 'approve' || form.action === 'return' ? form.action : undefined;
+    await handleForm(
+      res,
+      async () => {
+        // scores and decision in one transaction: nothing is half-saved, and no waiting for a rescoring
+        await this.evaluations.reviewForm(
+          sheetId,
+          { scores, decision, reason: form.reason ?? null },
+          who,
+          postedVersion(form),
+        );
+        return `/sheets/${sheetId}/evaluation?saved=${form.action ?? 'reviewed'}`;
+      },
+      // the unit or another reviewer changed the evaluation since this page was read: typed scores kept
+      () => this.page(req, sheetId, actor, { form, stale: true, staleForm: 'review-form' }),
+      isStaleSave,
+    );
+  }
+
+  /** The scoring profile of one evaluation (region and year rules); the sheet is scored again. */
+  @Post('sheets/:sheetId/evaluation/profile')
+  @Allow('evaluation.review', SHEET)
+  async profile(
+    @Res() res: Response,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    await this.evaluations.setProfile(sheetId, form.profileId ?? '', who, postedVersion(form));
+    res.redirect(303, `/sheets/${sheetId}/evaluation?saved=profile`);
+  }
+
+  /** Approved is final; the evaluator reopens it with a reason (required: shown beside the field). */
+  @Post('sheets/:sheetId/evaluation/reopen')
+  @Allow('evaluation.review', SHEET)
+  async reopen(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    await handleForm(
+      res,
+      async () => {
+        await this.evaluations.reopen(sheetId, form.reason, who);
+        return `/sheets/${sheetId}/evaluation?saved=reopened`;
+      },
+      (e) => this.page(req, sheetId, actor, { reopenError: e.userMessage }),
+      (e) => e.where.field === 'reason',
+    );
+  }
+
+  @Post('sheets/:sheetId/evaluation/report')
+  @Allow('reports.generate', SHEET)
+  async report(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
+    await requestEvaluationReports(this.evaluations, this.jobs, sheetId, 120_000);
+    res.redirect(303, `/sheets/${sheetId}/evaluation?saved=report`);
+  }
+}
