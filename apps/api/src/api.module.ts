@@ -13,12 +13,15 @@ import { AuthController, LoginLimiter, UsersController } from './auth/auth.contr
 import { AdminPagesController } from './web/admin-pages.controller';
 import { AuthPagesController } from './web/auth-pages.controller';
 import { UnitPagesController } from './web/unit-pages.controller';
+import { UnitProfilePagesController } from './web/unit-profile-pages.controller';
+import { ReportTextPagesController } from './web/report-text-pages.controller';
 import { WebViews } from './web/web-views';
 import { HealthController } from './health/health.controller';
 import { ActualsController } from './http/actuals.controller';
 import { EvaluationController } from './http/evaluation.controller';
 import { TargetsController } from './http/targets.controller';
 import { UnitsController } from './http/units.controller';
+import { UnitProfileController } from './http/unit-profile.controller';
 import { ApiDocs, ApiDocsController } from './openapi/api-docs';
 
 @Module({})
@@ -48,6 +51,9 @@ export class ApiModule {
         UnitPagesController,
         AdminPagesController,
         ApiDocsController,
+        UnitProfileController,
+        UnitProfilePagesController,
+        ReportTextPagesController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

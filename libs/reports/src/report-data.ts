@@ -14,7 +14,7 @@ import {
   sheetWithIndicators,
   TargetSheetEntity,
 } from '@selfeval/db';
-import { D, outlineForRegion, PERIODS, sheetLabel } from '@selfeval/domain';
+import { D, outlineForRegion, PERIODS, sheetLabel, staffText } from '@selfeval/domain';
 import type { DepartmentReportSource } from './view-models/department-report';
 import type { MonitoringTableSource } from './view-models/monitoring-table';
 import type { MoneyLine, SelfEvalSource } from './view-models/self-eval-table';
@@ -138,6 +138,8 @@ export async function loadDepartmentReportSource(
       department: await loadSelfEvalSource(ds, evaluation),
       projects,
       otherProjects,
+      // 一 部门基本情况: the 单位概况 the unit filled on its page
+      unitProfile: { functions: unit.functions, organization: unit.organization, staff: staffText(unit) },
     },
     unscored,
   };
