@@ -239,6 +239,9 @@ describePg('单位概况 and 自评报告正文 pages: filled by the unit, print
     expect(section('七、绩效自评结果拟应用和公开情况', '八、其他需要说明的情况')).toContain(
       flat('自评结果在单位门户网站公开，并用于2027年预算安排。'),
     );
+    // the annexed 自评表's signature block: 填表人 and 联系电话 from the profile
+    expect(text).toContain(flat('填表人：李华'));
+    expect(text).toContain(flat('联系电话：0731-22881234'));
     const eight = section('八、其他需要说明的情况', '附件1');
     expect(eight).toContain(flat('本年度无其他需要说明的情况。'));
     expect(eight).not.toContain('单位未填写本节内容');

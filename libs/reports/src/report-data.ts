@@ -92,6 +92,8 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
     reviewerScores,
     reviewerComments,
     executionExplanation: evaluation.executionExplanation,
+    // 填表人 and 联系电话 of the form's signature block: the contact the unit gave in its 单位概况
+    signature: { preparer: unit.contactPerson, phone: unit.contactPhone },
   };
 }
 
