@@ -144,6 +144,23 @@ describePg('单位概况 and 自评报告正文 pages: filled by the unit, print
     );
   });
 
+  it('lets one of three saves at the same version through, the others 409 (one conditional write)', async () => {
+    const { version } = (await stack.users.admin.get(`/api/units/${unitId}/profile`).expect(200)).body;
+    const results = await Promise.all(
+      ['甲', '乙', '丙'].map((name) =>
+        stack.users.reporter.put(`/api/units/${unitId}/profile`).send({ contactPerson: name, version }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    const winner = results.find((r) => r.status === 200)!.body;
+    expect(winner.version).toBe(version + 1);
+    // put the contact back for the tests below
+    await stack.users.reporter
+      .put(`/api/units/${unitId}/profile`)
+      .send({ contactPerson: '李华', version: version + 1 })
+      .expect(200);
+  });
+
   it('lets the administrator set any unit’s e-mail from the unit list; the evaluator reads only', async () => {
     const list = await admin.get('/units').expect(200);
     expect(list.text).toContain(`href="/units/${unitId}/profile"`);
