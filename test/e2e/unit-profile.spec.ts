@@ -9,6 +9,7 @@ import { describePg } from '../helpers/postgres';
 import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
 
 const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const csrfOf = (html: string) => {
   const m = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!m) throw new Error('no _csrf field on the page');
@@ -262,7 +263,7 @@ describePg('单位概况 and 自评报告正文 pages: filled by the unit, print
     const eight = section('八、其他需要说明的情况', '附件1');
     expect(eight).toContain(flat('本年度无其他需要说明的情况。'));
     expect(eight).not.toContain('单位未填写本节内容');
-  }, 180_000);
+  }, 300_000);
 
   it('keeps the typed text when the evaluation was submitted meanwhile (409, the form shown closed)', async () => {
     await stack.users.head.post(`/api/evaluations/${departmentId}/submit`).expect(201);
@@ -292,6 +293,7 @@ describePg('单位概况 and 自评报告正文 pages: filled by the unit, print
     for (const [name, url, box] of [
       ['unit-profile', `/units/${unitId}/profile`, '#functions'],
       ['report-text', `/sheets/${departmentId}/report-text`, '#section_application'],
+      ['units', '/units', '#units'],
     ]) {
       await page.goto(`${stack.url}${url}`, { waitUntil: 'load' });
       await page.screenshot({ path: path.join(ARTIFACTS, `ui-390-${name}.png`), fullPage: true });
@@ -304,6 +306,16 @@ describePg('单位概况 and 自评报告正文 pages: filled by the unit, print
       }, box);
       expect({ name, scroll: layout.scroll }).toEqual({ name, scroll: 390 });
       expect(layout.box).toBeGreaterThan(300);
+      // axe-core: no serious or critical finding (labels, described-by ids, contrast)
+      await page.evaluate(AXE_SOURCE);
+      const findings = await page.evaluate(async () => {
+        type Axe = { run(): Promise<{ violations: { id: string; impact: string | null }[] }> };
+        const axe = (window as unknown as { axe: Axe }).axe;
+        return (await axe.run()).violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => v.id);
+      });
+      expect({ name, findings }).toEqual({ name, findings: [] });
     }
   }, 60_000);
 });
