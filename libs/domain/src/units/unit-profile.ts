@@ -24,6 +24,7 @@ export type UnitProfileField = keyof UnitProfile;
 interface FieldRule {
   label: string;
   kind: 'text' | 'count' | 'phone' | 'email';
+  /** characters for text; digits for a count */
   max: number;
 }
 
@@ -31,30 +32,18 @@ interface FieldRule {
 export const UNIT_PROFILE_FIELDS: Record<UnitProfileField, FieldRule> = {
   functions: { label: '主要职能', kind: 'text', max: 4000 },
   organization: { label: '机构设置', kind: 'text', max: 4000 },
-  staffQuota: { label: '编制数', kind: 'count', max: 9 },
-  staffActual: { label: '实有人数', kind: 'count', max: 9 },
+  staffQuota: { label: '编制数', kind: 'count', max: 6 },
+  staffActual: { label: '实有人数', kind: 'count', max: 6 },
   staffNotes: { label: '人员情况说明', kind: 'text', max: 2000 },
   contactPerson: { label: '联系人', kind: 'text', max: 50 },
   contactPhone: { label: '联系电话', kind: 'phone', max: 40 },
   contactEmail: { label: '联系邮箱', kind: 'email', max: 200 },
 };
 
-export const EMPTY_UNIT_PROFILE: UnitProfile = {
-  functions: null,
-  organization: null,
-  staffQuota: null,
-  staffActual: null,
-  staffNotes: null,
-  contactPerson: null,
-  contactPhone: null,
-  contactEmail: null,
-};
-
 // one address, no spaces or angle brackets (it goes into a mail header), a dot in the domain
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
 // 0731-22881234, 139 0000 0000, (0731)22881234 转 8012, +86 …
 const PHONE = /^[+＋]?[0-9０-９()（）\-－\s]{5,}(\s*(转|-|ext\.?)\s*[0-9]{1,6})?$/i;
-const COUNT = /^\d{1,6}$/;
 
 /** Full-width digits, as an IME types them, read as ASCII. */
 const halfWidth = (s: string) => s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
@@ -84,7 +73,7 @@ export function checkUnitProfile(input: Record<string, unknown>): {
     }
     if (rule.kind === 'count') {
       const digits = halfWidth(text);
-      if (!COUNT.test(digits))
+      if (!new RegExp(`^\\d{1,${rule.max}}$`).test(digits))
         problems.push({ field, message: `“${rule.label}”应为不小于 0 的整数（人），现为“${text}”` });
       else profile[field] = Number(digits);
       continue;
