@@ -43,6 +43,8 @@ describePg('access matrix: every route × role × own / other unit', () => {
         entityId: report.id,
         evidenceId: evidence.id,
         code: s.unit.code,
+        // the sheet list answers the stored rows, which carry their unit's id
+        unitId: (s as typeof s & { unitId: string }).unitId,
         year: String(s.year),
       };
     }
@@ -53,6 +55,18 @@ describePg('access matrix: every route × role × own / other unit', () => {
   it('answers every route as its policy says', async () => {
     const routes = routesOf(app);
     expect(routes.length).toBeGreaterThan(45);
+    // 单位概况 and 自评报告正文 (issue 13): API and pages, each checked below like every other route
+    expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining([
+        'GET /api/units/:id/profile',
+        'PUT /api/units/:id/profile',
+        'GET /units',
+        'GET /units/:id/profile',
+        'POST /units/:id/profile',
+        'GET /sheets/:sheetId/report-text',
+        'POST /sheets/:sheetId/report-text',
+      ]),
+    );
     const problems: string[] = [];
     let checked = 0;
     for (const route of routes) {
@@ -70,7 +84,10 @@ describePg('access matrix: every route × role × own / other unit', () => {
             .replace(':period', 'Q1')
             .replace(':indicatorId', '00000000-0000-4000-8000-000000000000')
             .replace(':file', 'app.css')
-            .replace(':id', policy.unit?.subject === 'evidence' ? p.evidenceId : p.id);
+            .replace(
+              ':id',
+              policy.unit?.subject === 'evidence' ? p.evidenceId : policy.unit?.subject === 'unit' ? p.unitId : p.id,
+            );
           const agent = agents[role];
           const req =
             route.method === 'GET'

@@ -15,12 +15,15 @@ import { AuthPagesController } from './web/auth-pages.controller';
 import { EvaluationPagesController } from './web/evaluation-pages.controller';
 import { HomePagesController } from './web/home-pages.controller';
 import { QuarterPagesController } from './web/quarter-pages.controller';
+import { UnitProfilePagesController } from './web/unit-profile-pages.controller';
+import { ReportTextPagesController } from './web/report-text-pages.controller';
 import { WebViews } from './web/web-views';
 import { HealthController } from './health/health.controller';
 import { ActualsController } from './http/actuals.controller';
 import { EvaluationController } from './http/evaluation.controller';
 import { TargetsController } from './http/targets.controller';
 import { UnitsController } from './http/units.controller';
+import { UnitProfileController } from './http/unit-profile.controller';
 import { ApiDocs, ApiDocsController } from './openapi/api-docs';
 
 @Module({})
@@ -52,6 +55,9 @@ export class ApiModule {
         EvaluationPagesController,
         AdminPagesController,
         ApiDocsController,
+        UnitProfileController,
+        UnitProfilePagesController,
+        ReportTextPagesController,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

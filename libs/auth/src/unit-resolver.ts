@@ -9,7 +9,7 @@ import {
 } from '@selfeval/db';
 
 /** What a route parameter names, so the guard can find the unit it belongs to. */
-export type UnitSubject = 'sheet' | 'unit-code' | 'evidence' | 'audit-entity';
+export type UnitSubject = 'sheet' | 'unit' | 'unit-code' | 'evidence' | 'audit-entity';
 
 /**
  * The unit a route's subject belongs to; null when the subject does not exist (the route then
@@ -25,6 +25,8 @@ export class UnitResolver {
           (await this.ds.getRepository(TargetSheetEntity).findOne({ select: { unitId: true }, where: { id } }))
             ?.unitId ?? null
         );
+      case 'unit':
+        return (await this.ds.getRepository(UnitEntity).existsBy({ id })) ? id : null;
       case 'unit-code':
         return (
           (await this.ds.getRepository(UnitEntity).findOne({ select: { id: true }, where: { code: id } }))?.id ?? null

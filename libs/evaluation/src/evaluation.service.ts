@@ -258,9 +258,12 @@ export class EvaluationService {
     const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
     const problems = checkSectionTexts(outlineForRegion(unit.region), sections);
     if (problems.length)
-      throw new DomainError('VALIDATION_FAILED', problems.map((p) => p.message).join('；'), {
-        field: problems[0].field,
-      });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        problems.map((p) => p.message).join('；'),
+        { field: problems[0].field },
+        problems,
+      );
     const merged = { ...(ev.reportTexts ?? {}) };
     for (const [id, text] of Object.entries(sections)) {
       const before = merged[id] ?? null;

@@ -14,7 +14,7 @@ import {
   sheetWithIndicators,
   TargetSheetEntity,
 } from '@selfeval/db';
-import { D, outlineForRegion, PERIODS, sheetLabel } from '@selfeval/domain';
+import { D, outlineForRegion, PERIODS, sheetLabel, staffText } from '@selfeval/domain';
 import type { DepartmentReportSource } from './view-models/department-report';
 import type { MonitoringTableSource } from './view-models/monitoring-table';
 import type { MoneyLine, SelfEvalSource } from './view-models/self-eval-table';
@@ -92,6 +92,8 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
     reviewerScores,
     reviewerComments,
     executionExplanation: evaluation.executionExplanation,
+    // 填表人 and 联系电话 of the form's signature block: the contact the unit gave in its 单位概况
+    signature: { preparer: unit.contactPerson, phone: unit.contactPhone },
   };
 }
 
@@ -138,6 +140,8 @@ export async function loadDepartmentReportSource(
       department: await loadSelfEvalSource(ds, evaluation),
       projects,
       otherProjects,
+      // 一 部门基本情况: the 单位概况 the unit filled on its page
+      unitProfile: { functions: unit.functions, organization: unit.organization, staff: staffText(unit) },
     },
     unscored,
   };

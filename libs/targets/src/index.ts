@@ -1,5 +1,6 @@
 export * from './targets.service';
 export * from './targets.module';
+export * from './unit-profile.service';
 export * from './import-files';
 export * from './formats/docx-reader';
 export * from './formats/xlsx-template';

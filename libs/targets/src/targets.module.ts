@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '@selfeval/db';
 import { TargetsService } from './targets.service';
+import { UnitProfileService } from './unit-profile.service';
 
 @Module({
   providers: [
@@ -10,7 +11,8 @@ import { TargetsService } from './targets.service';
       inject: [DataSource, CLOCK],
       useFactory: (ds: DataSource, clock: Clock) => new TargetsService(ds, clock),
     },
+    { provide: UnitProfileService, inject: [DataSource], useFactory: (ds: DataSource) => new UnitProfileService(ds) },
   ],
-  exports: [TargetsService],
+  exports: [TargetsService, UnitProfileService],
 })
 export class TargetsModule {}

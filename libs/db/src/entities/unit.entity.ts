@@ -13,5 +13,17 @@ export class UnitEntity extends WithUuid {
   @Column({ type: 'varchar', length: 200, nullable: true, name: 'contact_email' }) contactEmail!: string | null;
   /** 企业微信 / 钉钉 group-robot webhook for reminders and "report ready" notices; holds the robot's key. */
   @Column({ type: 'varchar', length: 500, nullable: true, name: 'webhook_url' }) webhookUrl!: string | null;
+  /** 单位概况 (migration 1733100000000): section 一 部门基本情况 of the 自评报告, and who to contact. */
+  @Column({ type: 'text', nullable: true, name: 'main_functions' }) functions!: string | null;
+  @Column({ type: 'text', nullable: true }) organization!: string | null;
+  /** 编制数 */
+  @Column({ type: 'integer', nullable: true, name: 'staff_quota' }) staffQuota!: number | null;
+  /** 实有人数 */
+  @Column({ type: 'integer', nullable: true, name: 'staff_actual' }) staffActual!: number | null;
+  @Column({ type: 'text', nullable: true, name: 'staff_notes' }) staffNotes!: string | null;
+  @Column({ type: 'varchar', length: 50, nullable: true, name: 'contact_person' }) contactPerson!: string | null;
+  @Column({ type: 'varchar', length: 40, nullable: true, name: 'contact_phone' }) contactPhone!: string | null;
+  /** bumped by every profile save: a save on top of a version the user did not read is refused */
+  @Column({ type: 'integer', default: 0, name: 'profile_version' }) profileVersion!: number;
   @CreateDateColumn({ name: 'created_at' }) createdAt!: Date;
 }

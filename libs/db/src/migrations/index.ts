@@ -8,6 +8,7 @@ import { ReportTexts1732600000000 } from './1732600000000-report-texts';
 import { Accounts1732700000000 } from './1732700000000-accounts';
 import { SessionsExactDecimals1732800000000 } from './1732800000000-sessions-exact-decimals';
 import { UnitWebhook1732950000000 } from './1732950000000-unit-webhook';
+import { UnitProfile1733100000000 } from './1733100000000-unit-profile';
 
 /** Listed by hand, oldest first: ts-jest and the compiled app load the same list (no dist globs). */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Accounts1732700000000,
   SessionsExactDecimals1732800000000,
   UnitWebhook1732950000000,
+  UnitProfile1733100000000,
 ];

@@ -33,7 +33,7 @@ export async function buildDepartmentReportDocx(vm: DepartmentReportVM): Promise
     for (const c of s.charts)
       body.push(textParagraph(''), table(c.data), textParagraph(c.caption, { align: 'center', size: 18 }));
     for (const p of s.own) body.push(textParagraph(p, { indent: true }));
-    if (s.missing) body.push(textParagraph('（单位未填写本节内容）', { indent: true }));
+    if (s.missing) body.push(textParagraph(s.missingText, { indent: true }));
   }
   const annexes = vm.annexes.map((a, i) =>
     a4Section([

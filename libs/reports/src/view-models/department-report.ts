@@ -1,5 +1,5 @@
 import type { BudgetKey, ReportOutline, SectionSource, SpendingCheckpoint } from '@selfeval/domain';
-import { D, DEPARTMENT_SHEET_NAME, plannedPercent, round2 } from '@selfeval/domain';
+import { D, DEPARTMENT_SHEET_NAME, plannedPercent, round2, UNIT_PROFILE_MISSING } from '@selfeval/domain';
 import { bucketScoreChart, spendingProgressChart, Svg } from '../charts';
 import { buildSelfEvalTableVM, IndicatorRowVM, SelfEvalSource, SelfEvalTableVM } from './self-eval-table';
 
@@ -46,6 +46,8 @@ export interface ReportSectionVM {
   charts: { caption: string; svg: Svg; data: ReportTable }[];
   own: string[];
   missing: boolean;
+  /** what an empty section prints: what to fill and where */
+  missingText: string;
 }
 
 export interface DepartmentReportVM {
@@ -299,6 +301,7 @@ export function buildDepartmentReportVM(src: DepartmentReportSource): Department
         ...f,
         own,
         missing: !own.length && ((!f.facts.length && !f.table && !f.charts.length) || !!profileMissing),
+        missingText: profileMissing ? UNIT_PROFILE_MISSING : '（单位未填写本节内容）',
       };
     }),
     annexes: tables,

@@ -291,7 +291,13 @@ describe('department report view model', () => {
     ]);
     expect(profile.missing).toBe(false);
     expect(profile.facts.join('')).not.toContain('目标表');
-    expect(buildDepartmentReportVM(report()).sections.find((s) => s.id === 'profile')!.missing).toBe(true);
+    const empty = buildDepartmentReportVM(report()).sections.find((s) => s.id === 'profile')!;
+    expect(empty.missing).toBe(true);
+    // says what to fill and where, not only that something is missing
+    expect(empty.missingText).toContain('“单位概况”页填写主要职能、机构设置和人员情况');
+    expect(buildDepartmentReportVM(report()).sections.find((s) => s.id === 'other')!.missingText).toBe(
+      '（单位未填写本节内容）',
+    );
   });
 
   it('says so when nothing lost points', () => {
