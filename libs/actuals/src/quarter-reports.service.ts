@@ -239,7 +239,7 @@ export class QuarterReportsService {
       if (missing.length)
         throw new DomainError(
           'VALIDATION_FAILED',
-          `还有 ${missing.length} 项未填写，不能提交（可先保存草稿）：${missing.map((m) => m.message).join('；')}`,
+          `还有 ${missing.length} 项未填写，不能提交（可先保存草稿）：${missing[0].message}${missing.length > 1 ? ' 等' : ''}`,
           { field: missing[0].field },
           missing,
         );

@@ -144,7 +144,7 @@ export function buildQuarterPageVM(src: QuarterPageSource) {
   const pick = (key: string, fallback: string | null | undefined) => (form ? (form[key] ?? '') : (fallback ?? ''));
   const err = (key: string) => errors?.get(key) ?? [];
 
-  // stored rows (or the posted ones) and always one empty row to add an adjustment
+  // stored rows (or the posted ones) and, while editable, one empty row to add an adjustment
   const adjustments = form
     ? [
         ...new Set(
@@ -157,7 +157,7 @@ export function buildQuarterPageVM(src: QuarterPageSource) {
         .map((k) => ({ amount: form[`adjAmount_${k}`] ?? '', reason: form[`adjReason_${k}`] ?? '' }))
         .filter((a) => a.amount.trim() !== '' || a.reason.trim() !== '')
     : (report?.adjustments ?? []).map((a) => ({ amount: a.amount, reason: a.reason }));
-  const adjustmentRows = [...adjustments, { amount: '', reason: '' }].map((a, k) => ({
+  const adjustmentRows = [...adjustments, ...(editable ? [{ amount: '', reason: '' }] : [])].map((a, k) => ({
     k,
     n: k + 1,
     ...a,
@@ -209,9 +209,11 @@ export function buildQuarterPageVM(src: QuarterPageSource) {
     spendingErrors: err('spending'),
     adjustedBudget: report?.adjustedBudget ?? sheet.budgetTotal,
     adjustments: adjustmentRows,
+    noAdjustments: adjustmentRows.length === 0,
     adjustmentErrors: err('adjustments'),
     overspendExplanation: pick('overspendExplanation', report?.overspendExplanation),
     overspendErrors: err('overspendExplanation'),
+    showOverspend: editable || !!report?.overspendExplanation,
     formErrors: err('form'),
     indicators: sheet.indicators.map((i) => {
       const v = saved.get(i.id);
