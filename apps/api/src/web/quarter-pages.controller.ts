@@ -248,7 +248,8 @@ export class QuarterPagesController {
       (e) =>
         this.page(req, sheetId, period, actor, {
           decision: { reason: form.reason ?? '', error: e.where.field === 'reason' ? e.userMessage : '' },
-          error: e.where.field === 'reason' ? undefined : e.userMessage,
+          // the form is at the foot of a long page: the message also stands at the top
+          error: e.where.field === 'reason' ? `未退回：${e.userMessage}（见页面下方“单位负责人审核”）` : e.userMessage,
         }),
     );
   }
