@@ -276,9 +276,9 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
         .attach('file', bad, '律师-Q1.xlsx')
         .expect(422);
       expect(refused.body.details.map((d: { message: string }) => d.message)).toEqual([
-        '单元格 B7：资金来源“财政拨款”的执行数“-1”不能为负数',
-        '单元格 E18：“陪访律师人数”：实际完成值“3次”的单位“次”与目标单位“人”不一致',
-        '单元格 E19：“律师出勤率”是比率，当前值 120% 不能超过 100%',
+        '工作表“填报”第 7 行 B7 单元格：资金来源“财政拨款”的执行数“-1”不能为负数',
+        '工作表“填报”第 18 行 E18 单元格：“陪访律师人数”：实际完成值“3次”的单位“次”与目标单位“人”不一致',
+        '工作表“填报”第 19 行 E19 单元格：“律师出勤率”是比率，当前值 120% 不能超过 100%',
       ]);
       await http().get(`/api/actuals/sheets/${lawyerId}/periods/Q1`).expect(404);
 

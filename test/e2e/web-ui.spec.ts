@@ -176,7 +176,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     fs.writeFileSync(evidence, '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
     const input = await page.$('#evidence');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(evidence);
-    await submitVia('form input[value=evidence] ~ button');
+    await submitVia('#evidence-form button');
     expect(await text('[role=status]')).toBe('佐证材料已上传。');
     expect(await text('.card ul')).toContain('考勤表.pdf');
     // the draft's values are on the form again: submit them as they are

@@ -41,6 +41,12 @@ export interface FillInValues {
 }
 
 const META = '_meta';
+const SHEET = '填报';
+
+/** A cell as the user finds it in Excel: the worksheet, the row and the address. */
+export function cellName(address: string): string {
+  return `工作表“${SHEET}”第 ${address.replace(/^[A-Z]+/, '')} 行 ${address} 单元格`;
+}
 const FIRST_SPENDING_ROW = 7;
 const ADJUSTMENT_ROWS = 3;
 const HEADER = [
@@ -69,7 +75,7 @@ function layout() {
 export async function buildFillInWorkbook(sheet: FillInSheet, current?: FillInValues): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'selfeval';
-  const ws = wb.addWorksheet('填报');
+  const ws = wb.addWorksheet(SHEET);
   const L = layout();
   const unlocked = (cell: ExcelJS.Cell) => {
     cell.protection = { locked: false };
@@ -168,7 +174,7 @@ export function readFillInWorkbook(bytes: Uint8Array, file: string): Promise<Rea
 /** The reading itself, on whatever thread calls it (the parse worker, through readFillInWorkbook). */
 export async function readFillInWorkbookHere(bytes: Uint8Array, file: string): Promise<ReadWorkbook> {
   const wb = await loadWorkbook(bytes, file);
-  const ws = wb.getWorksheet('填报');
+  const ws = wb.getWorksheet(SHEET);
   const meta = wb.getWorksheet(META);
   if (!ws || !meta)
     throw new DomainError(
@@ -177,7 +183,10 @@ export async function readFillInWorkbookHere(bytes: Uint8Array, file: string): P
       { file },
     );
   const refuse = (address: string, message: string): never => {
-    throw new DomainError('VALIDATION_FAILED', `文件“${file}”单元格 ${address}：${message}`, { file, cell: address });
+    throw new DomainError('VALIDATION_FAILED', `文件“${file}”${cellName(address)}：${message}`, {
+      file,
+      cell: address,
+    });
   };
   const text = (address: string): string => cellText(ws.getCell(address), refuse);
   let sheetId = '';
@@ -221,7 +230,8 @@ export async function readFillInWorkbookHere(bytes: Uint8Array, file: string): P
       ['causeText', 'I'],
     ])
       cellOf.set(`values[${i}].${k}`, `${col}${row}`);
-    const opt = (col: string) => text(`${col}${row}`) || undefined;
+    // every column is on the sheet: an empty cell clears what was stored (a field left out would keep it)
+    const opt = (col: string) => text(`${col}${row}`);
     return {
       indicatorId: id,
       value: opt('E'),
@@ -235,7 +245,7 @@ export async function readFillInWorkbookHere(bytes: Uint8Array, file: string): P
     sheetId,
     period,
     dataVersion,
-    input: { spending, adjustments, overspendExplanation: text(`B${L.overspendRow}`) || undefined, values },
+    input: { spending, adjustments, overspendExplanation: text(`B${L.overspendRow}`), values },
     cellOf,
   };
 }
@@ -245,7 +255,7 @@ export function withCells(error: DomainError, cellOf: Map<string, string>, file:
   if (error.code !== 'VALIDATION_FAILED' || !error.details.length) return error;
   const details = error.details.map((d) => {
     const cell = cellOf.get(d.field);
-    return { field: d.field, message: cell ? `单元格 ${cell}：${d.message}` : d.message, cell };
+    return { field: d.field, message: cell ? `${cellName(cell)}：${d.message}` : d.message, cell };
   });
   return new DomainError(
     'VALIDATION_FAILED',

@@ -19,6 +19,8 @@ import { MonitoringEnqueuer } from '@selfeval/jobs';
 import {
   D,
   DomainError,
+  mergeReportInput,
+  missingForSubmission,
   Period,
   PERIOD_NAME,
   PERIODS,
@@ -68,7 +70,8 @@ export class QuarterReportsService {
   }
 
   /**
-   * Saves the whole report (replacing the previous draft) in one transaction, or nothing.
+   * Saves the report in one transaction, or nothing. Fields the input leaves out keep their stored
+   * values (mergeReportInput): a page or client that does not show a field never clears it.
    * `expectedVersion` is the data version the user read (0 before the first save): a save on top of
    * someone else's is refused with STALE_VERSION instead of overwriting it.
    */
@@ -80,88 +83,171 @@ export class QuarterReportsService {
     expectedVersion?: number,
   ) {
     const period = assertPeriod(periodText);
-    return this.ds.transaction(async (em) => {
-      const { sheet, indicators } = await this.approvedSheet(em, sheetId);
-      await this.periods.assertOpen(em, sheet.unitId, sheet.year, period);
-      await assertScoreInputsOpen(em, sheetId, `修改${PERIOD_NAME[period]}报告`);
-      const found = await findQuarterReport(em, sheetId, period);
-      if (found) assertEditable(found, period, '修改');
-      if (expectedVersion !== undefined && (found?.dataVersion ?? 0) !== expectedVersion)
-        throw new DomainError('CONFLICT', STALE_VERSION, { field: 'version' });
-      const checked = validateQuarterReport(
-        input,
-        {
-          budgetTotal: sheet.budgetTotal ?? '0',
-          indicators: indicators.map((i) => ({ id: i.id, name: i.name, target: indicatorTarget(i) })),
-        },
-        await this.previousValues(em, sheetId, period),
-      );
-      if (checked.errors.length) {
-        throw new DomainError(
-          'VALIDATION_FAILED',
-          `填报内容有 ${checked.errors.length} 处错误，未保存：${checked.errors[0].message}`,
-          { field: checked.errors[0].field },
-          checked.errors,
-        );
-      }
-      const report =
-        found ?? (await ensureQuarterReport(em, { sheetId, unitId: sheet.unitId, year: sheet.year, period }));
-      // a row at version 0 is the empty one just made (here or by a concurrent first save)
-      const created = report.dataVersion === 0;
-      const oldValues = created ? [] : await indicatorValues(em, report.id);
-      const changes: AuditChange[] = [];
-      if (created || report.spentTotal !== checked.spentTotal)
-        changes.push(['累计执行数', created ? null : report.spentTotal, checked.spentTotal]);
-      const names = new Map(indicators.map((i) => [i.id, i.name]));
-      const before = new Map(oldValues.map((o) => [o.indicatorId, o.valueRaw ?? o.grade]));
-      for (const v of checked.values) {
-        const oldText = before.get(v.indicatorId) ?? null;
-        const newText = v.valueRaw ?? v.grade;
-        if (oldText !== newText) changes.push([`指标“${names.get(v.indicatorId)}”`, oldText, newText]);
-      }
-      await transition(em, {
-        entity: QuarterReportEntity,
-        id: report.id,
-        from: EDITABLE,
-        set: {
-          spentTotal: checked.spentTotal,
-          adjustedBudget: checked.adjustedBudget,
-          overspendExplanation: input.overspendExplanation?.trim() || null,
-        },
-        version: 'dataVersion',
-        bump: true,
-        expectedVersion: expectedVersion ?? report.dataVersion,
-        conflict: expectedVersion === undefined ? REPORT_CONFLICT : STALE_VERSION,
-        audit: { action: created ? 'create' : 'update', actor, changes },
-      });
-      await replaceReportData(em, report.id, {
-        spending: input.spending.map((s) => ({ source: s.source, amount: new D(s.amount.trim()).toFixed() })),
-        adjustments: (input.adjustments ?? []).map((a) => ({
-          amount: new D(a.amount.trim()).toFixed(),
-          reason: a.reason.trim(),
-        })),
-        values: checked.values,
-      });
-      const saved = await em.getRepository(QuarterReportEntity).findOneByOrFail({ id: report.id });
-      return { report: saved, warnings: checked.warnings };
+    return this.ds.transaction((em) => this.save(em, sheetId, period, input, actor, expectedVersion));
+  }
+
+  /**
+   * The quarterly form's 提交: saves what was typed and submits it in one transaction, or neither; a report
+   * that is not complete (missingForSubmission) is refused with every missing field named.
+   */
+  async saveAndSubmit(
+    sheetId: string,
+    periodText: string,
+    input: QuarterReportInput,
+    actor: string,
+    expectedVersion?: number,
+  ) {
+    const period = assertPeriod(periodText);
+    const outcome = await this.ds.transaction(async (em) => {
+      const saved = await this.save(em, sheetId, period, input, actor, expectedVersion);
+      return { ...saved, report: await this.submitIn(em, sheetId, period, actor, saved.merged) };
     });
+    await this.enqueueMonitoring(outcome.report.id, outcome.report.dataVersion);
+    return { report: outcome.report, warnings: outcome.warnings };
+  }
+
+  private async save(
+    em: EntityManager,
+    sheetId: string,
+    period: Period,
+    input: QuarterReportInput,
+    actor: string,
+    expectedVersion?: number,
+  ) {
+    const { sheet, indicators } = await this.approvedSheet(em, sheetId);
+    await this.periods.assertOpen(em, sheet.unitId, sheet.year, period);
+    await assertScoreInputsOpen(em, sheetId, `修改${PERIOD_NAME[period]}报告`);
+    const found = await quarterReportWithData(em, sheetId, period);
+    if (found) assertEditable(found.report, period, '修改');
+    if (expectedVersion !== undefined && (found?.report.dataVersion ?? 0) !== expectedVersion)
+      throw new DomainError('CONFLICT', STALE_VERSION, { field: 'version' });
+    const merged = mergeReportInput(
+      input,
+      found && found.report.dataVersion > 0
+        ? {
+            spending: found.spending,
+            adjustments: found.adjustments,
+            overspendExplanation: found.report.overspendExplanation,
+            values: found.values,
+          }
+        : null,
+    );
+    const checked = validateQuarterReport(
+      merged,
+      {
+        budgetTotal: sheet.budgetTotal ?? '0',
+        indicators: indicators.map((i) => ({ id: i.id, name: i.name, target: indicatorTarget(i) })),
+      },
+      await this.previousValues(em, sheetId, period),
+    );
+    if (checked.errors.length) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `填报内容有 ${checked.errors.length} 处错误，未保存：${checked.errors[0].message}`,
+        { field: checked.errors[0].field },
+        checked.errors,
+      );
+    }
+    const report =
+      found?.report ?? (await ensureQuarterReport(em, { sheetId, unitId: sheet.unitId, year: sheet.year, period }));
+    // a row at version 0 is the empty one just made (here or by a concurrent first save)
+    const created = report.dataVersion === 0;
+    const oldValues = created ? [] : await indicatorValues(em, report.id);
+    const changes: AuditChange[] = [];
+    if (created || report.spentTotal !== checked.spentTotal)
+      changes.push(['累计执行数', created ? null : report.spentTotal, checked.spentTotal]);
+    if (!created && report.adjustedBudget !== checked.adjustedBudget)
+      changes.push(['调整后预算数', report.adjustedBudget, checked.adjustedBudget]);
+    const explanation = merged.overspendExplanation?.trim() || null;
+    if (!created && (report.overspendExplanation ?? null) !== explanation)
+      changes.push(['超预算说明', report.overspendExplanation, explanation]);
+    const names = new Map(indicators.map((i) => [i.id, i.name]));
+    const before = new Map(oldValues.map((o) => [o.indicatorId, o.valueRaw ?? o.grade]));
+    for (const v of checked.values) {
+      const oldText = before.get(v.indicatorId) ?? null;
+      const newText = v.valueRaw ?? v.grade;
+      if (oldText !== newText) changes.push([`指标“${names.get(v.indicatorId)}”`, oldText, newText]);
+    }
+    await transition(em, {
+      entity: QuarterReportEntity,
+      id: report.id,
+      from: EDITABLE,
+      set: {
+        spentTotal: checked.spentTotal,
+        adjustedBudget: checked.adjustedBudget,
+        overspendExplanation: explanation,
+      },
+      version: 'dataVersion',
+      bump: true,
+      expectedVersion: expectedVersion ?? report.dataVersion,
+      conflict: expectedVersion === undefined ? REPORT_CONFLICT : STALE_VERSION,
+      audit: { action: created ? 'create' : 'update', actor, changes },
+    });
+    await replaceReportData(em, report.id, {
+      spending: (merged.spending ?? []).map((s) => ({ source: s.source, amount: new D(s.amount.trim()).toFixed() })),
+      adjustments: (merged.adjustments ?? []).map((a) => ({
+        amount: new D(a.amount.trim()).toFixed(),
+        reason: a.reason.trim(),
+      })),
+      values: checked.values,
+    });
+    const saved = await em.getRepository(QuarterReportEntity).findOneByOrFail({ id: report.id });
+    return {
+      report: saved,
+      warnings: checked.warnings,
+      merged: { spending: merged.spending ?? [], values: checked.values },
+    };
   }
 
   async submit(sheetId: string, periodText: string, actor: string) {
     const period = assertPeriod(periodText);
-    const report = await this.ds.transaction(async (em) => {
-      const { sheet } = await this.approvedSheet(em, sheetId);
-      await this.periods.assertOpen(em, sheet.unitId, sheet.year, period);
-      // the year-end report's submission rescores the evaluation: refused up front, not after this commit
-      if (period === 'Q4') await assertScoreInputsOpen(em, sheetId, `提交${PERIOD_NAME[period]}报告`);
-      return this.move(em, sheetId, period, EDITABLE, 'submitted', 'submit', actor, {
-        submittedBy: actor,
-        submittedAt: this.now(),
-      });
-    });
+    const report = await this.ds.transaction((em) => this.submitIn(em, sheetId, period, actor));
     // After the commit: Redis and the database do not commit together; the job is idempotent by version.
     await this.enqueueMonitoring(report.id, report.dataVersion);
     return report;
+  }
+
+  /**
+   * draft/returned → submitted, refused while the report is incomplete. `reported` is what was just saved
+   * (fields name its rows); without it the stored report is checked, its rows in the sheet's order.
+   */
+  private async submitIn(
+    em: EntityManager,
+    sheetId: string,
+    period: Period,
+    actor: string,
+    reported?: {
+      spending: { amount: string }[];
+      values: { indicatorId: string; valueRaw: string | null; grade: string | null }[];
+    },
+  ) {
+    const { sheet, indicators } = await this.approvedSheet(em, sheetId);
+    await this.periods.assertOpen(em, sheet.unitId, sheet.year, period);
+    // the year-end report's submission rescores the evaluation: refused up front, not after this commit
+    if (period === 'Q4') await assertScoreInputsOpen(em, sheetId, `提交${PERIOD_NAME[period]}报告`);
+    const found = await quarterReportWithData(em, sheetId, period);
+    if (found && EDITABLE.includes(found.report.status)) {
+      const stored = new Map(found.values.map((v) => [v.indicatorId, v]));
+      const data = reported ?? {
+        spending: found.spending,
+        values: indicators.flatMap((i) => stored.get(i.id) ?? []),
+      };
+      const missing = missingForSubmission(
+        data,
+        indicators.map((i) => ({ id: i.id, name: i.name, target: indicatorTarget(i) })),
+      );
+      if (missing.length)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `还有 ${missing.length} 项未填写，不能提交（可先保存草稿）：${missing[0].message}${missing.length > 1 ? ' 等' : ''}`,
+          { field: missing[0].field },
+          missing,
+        );
+    }
+    return this.move(em, sheetId, period, EDITABLE, 'submitted', 'submit', actor, {
+      submittedBy: actor,
+      submittedAt: this.now(),
+    });
   }
 
   async confirm(sheetId: string, periodText: string, actor: string) {

@@ -1,4 +1,5 @@
 import type { QuarterReportsService } from '@selfeval/actuals';
+import type { QuarterReportInput } from '@selfeval/domain';
 import type { EvaluationService } from './evaluation.service';
 
 /**
@@ -15,5 +16,12 @@ export class QuarterSubmission {
     const report = await this.reports.submit(sheetId, period, actor);
     if (report.period === 'Q4') await this.evaluations.requestScoring(sheetId, actor);
     return report;
+  }
+
+  /** The quarterly form's 提交: what was typed is saved and submitted in one transaction, or neither. */
+  async saveAndSubmit(sheetId: string, period: string, input: QuarterReportInput, actor: string, version?: number) {
+    const saved = await this.reports.saveAndSubmit(sheetId, period, input, actor, version);
+    if (saved.report.period === 'Q4') await this.evaluations.requestScoring(sheetId, actor);
+    return saved;
   }
 }

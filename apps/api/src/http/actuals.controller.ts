@@ -239,7 +239,7 @@ export class ActualsController {
     return report;
   }
 
-  @ApiOperation({ summary: '保存季度报告草稿（整体替换，一个事务）' })
+  @ApiOperation({ summary: '保存季度报告草稿（一个事务；未提供的字段保留已保存的值，空字符串或空数组清除）' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put('sheets/:sheetId/periods/:period')
   @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })

@@ -1,30 +1,80 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
+  ArgumentsHost,
   Body,
+  Catch,
   Controller,
+  ExceptionFilter,
   Get,
   Param,
   ParseUUIDPipe,
+  PayloadTooLargeException,
   Post,
   Query,
   Req,
   Res,
   UploadedFile,
+  UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { EvidenceService, QuarterReportsService } from '@selfeval/actuals';
+import { ActualsQueries, EvidenceService, QuarterReportsService } from '@selfeval/actuals';
 import { QuarterSubmission } from '@selfeval/evaluation';
-import { DomainError, MAX_EVIDENCE_BYTES, FUND_SOURCES, QuarterReportInput, decodeUploadName } from '@selfeval/domain';
+import { DomainError, MAX_EVIDENCE_BYTES, decodeUploadName } from '@selfeval/domain';
 import { TargetsService } from '@selfeval/targets';
 import { Actor, Allow, CurrentActor, RequestActor } from '../auth/access.decorators';
 import { WebViews } from './web-views';
-import { buildQuarterPageVM, Form } from './view-models/quarter-page.view-model';
+import {
+  buildQuarterPageVM,
+  Form,
+  QuarterPageSource,
+  quarterFieldErrors,
+  quarterInput,
+} from './view-models/quarter-page.view-model';
 import { postedVersion } from './view-models/stale-save';
-import { fieldErrors, handleForm, isStaleSave } from './form-errors';
+import { handleForm, isStaleSave } from './form-errors';
 
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
+
+/** What one request leaves for the next page of the same report (Post/Redirect/Get). */
+interface QuarterFlash {
+  /** `${sheetId}/${period}`: shown only on that report's page */
+  at: string;
+  upload?: QuarterPageSource['upload'];
+  warnings?: string[];
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    quarterFlash?: QuarterFlash;
+  }
+}
+
+const pageUrl = (sheetId: string, period: string) => `/sheets/${sheetId}/periods/${period}`;
+
+/**
+ * An upload's error goes back to the quarterly page by a redirect, the message kept in the session: the
+ * multipart form carries its CSRF token in the query string (the check runs before multer reads the body),
+ * and a page rendered in answer to that POST would leave the token in the address bar (and in history, and
+ * a reload would post the file again). A file above the size limit is refused by multer before the handler
+ * runs, so this filter sends it the same way.
+ */
+@Catch(PayloadTooLargeException)
+class UploadTooLargeFilter implements ExceptionFilter {
+  catch(_e: PayloadTooLargeException, host: ArgumentsHost) {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    const { sheetId, period } = req.params as Record<string, string>;
+    const kind = (req.body as Form | undefined)?.kind === 'workbook' ? 'workbook' : 'evidence';
+    const max = Math.round(MAX_EVIDENCE_BYTES / 1024 / 1024);
+    req.session.quarterFlash = {
+      at: `${sheetId}/${period}`,
+      upload: { kind, indicatorId: '', error: `上传的文件超过大小上限（${max} MB），未保存`, details: [] },
+    };
+    res.redirect(303, `${pageUrl(sheetId, period)}#upload`);
+  }
+}
 
 /** The quarterly report form: reporters fill it in, heads confirm or return it. */
 // pages, not JSON: kept out of the OpenAPI document
@@ -36,6 +86,7 @@ export class QuarterPagesController {
     private readonly targets: TargetsService,
     private readonly reports: QuarterReportsService,
     private readonly evidence: EvidenceService,
+    private readonly queries: ActualsQueries,
     private readonly submission: QuarterSubmission,
   ) {}
 
@@ -44,16 +95,46 @@ export class QuarterPagesController {
     sheetId: string,
     period: string,
     actor: RequestActor,
-    extra: { form?: Form; errors?: Map<string, string[]>; stale?: boolean; error?: string; saved?: string } = {},
+    extra: Pick<QuarterPageSource, 'form' | 'errors' | 'stale' | 'decision' | 'upload'> & {
+      error?: string;
+      saved?: string;
+      warnings?: string[];
+    } = {},
   ): Promise<string> {
     const [sheet, report, evidence] = await Promise.all([
       this.targets.getSheet(sheetId),
       this.reports.getReport(sheetId, period),
       this.evidence.listEvidence(sheetId, period),
     ]);
-    const { error, saved, ...state } = extra;
-    const model = buildQuarterPageVM({ sheet, period, report, evidence, role: actor.user.role, ...state });
-    return this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, { ...model, error, saved });
+    const [versions, trail] = await Promise.all([
+      sheet.status === 'approved' ? [] : this.targets.history(sheetId),
+      report ? this.queries.auditTrail(report.id) : [],
+    ]);
+    const { error, saved, warnings, ...state } = extra;
+    const model = buildQuarterPageVM({
+      sheet,
+      period,
+      report,
+      evidence,
+      role: actor.user.role,
+      versions,
+      trail,
+      ...state,
+    });
+    return this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, {
+      ...model,
+      error,
+      saved,
+      warnings: warnings ?? [],
+    });
+  }
+
+  /** The flash of the previous request on this report, taken once. */
+  private takeFlash(req: Request, sheetId: string, period: string): QuarterFlash | undefined {
+    const flash = req.session?.quarterFlash;
+    if (!flash || flash.at !== `${sheetId}/${period}`) return undefined;
+    delete req.session.quarterFlash;
+    return flash;
   }
 
   @Get('sheets/:sheetId/periods/:period')
@@ -65,7 +146,12 @@ export class QuarterPagesController {
     @Param('period') period: string,
     @Query('saved') saved?: string,
   ) {
-    return this.page(req, sheetId, period, actor, { saved });
+    const flash = this.takeFlash(req, sheetId, period);
+    return this.page(req, sheetId, period, actor, {
+      saved,
+      upload: flash?.upload,
+      warnings: flash?.warnings,
+    });
   }
 
   @Post('sheets/:sheetId/periods/:period')
@@ -81,75 +167,90 @@ export class QuarterPagesController {
   ) {
     const sheet = await this.targets.getSheet(sheetId);
     const ids = sheet.indicators.map((i) => i.id);
-    const input: QuarterReportInput = {
-      spending: FUND_SOURCES.map((source, k) => ({ source, amount: (form[`spend_${k}`] ?? '').trim() })).filter(
-        (s) => s.amount !== '',
-      ),
-      values: sheet.indicators.map((i) => ({
-        indicatorId: i.id,
-        value: form[`value_${i.id}`]?.trim() || undefined,
-        grade: form[`grade_${i.id}`] || undefined,
-        likelihood: form[`likelihood_${i.id}`] || undefined,
-        causeCategory: form[`cause_${i.id}`] || undefined,
-        causeText: form[`causeText_${i.id}`]?.trim() || undefined,
-      })),
-    };
+    const input = quarterInput(form, sheet.indicators);
+    const submit = form.action === 'submit';
     await handleForm(
       res,
       async () => {
-        await this.reports.saveDraft(sheetId, period, input, who, postedVersion(form));
-        if (form.action === 'submit') await this.submission.submit(sheetId, period, who);
-        return `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'submit' ? 'submitted' : 'draft'}`;
+        // 提交 saves what was typed and submits it in one transaction: an incomplete report saves nothing
+        const { warnings } = submit
+          ? await this.submission.saveAndSubmit(sheetId, period, input, who, postedVersion(form))
+          : await this.reports.saveDraft(sheetId, period, input, who, postedVersion(form));
+        if (warnings.length)
+          req.session.quarterFlash = { at: `${sheetId}/${period}`, warnings: warnings.map((w) => w.message) };
+        return `${pageUrl(sheetId, period)}?saved=${submit ? 'submitted' : 'draft'}`;
       },
       // a stale save shows the typed values beside the stored ones; other errors beside their fields
       (e) =>
         isStaleSave(e)
           ? this.page(req, sheetId, period, actor, { form, stale: true, error: e.userMessage })
-          : this.page(req, sheetId, period, actor, { form, errors: fieldErrors(e, ids), error: e.userMessage }),
+          : this.page(req, sheetId, period, actor, { form, errors: quarterFieldErrors(e, ids), error: e.userMessage }),
     );
   }
 
   /** Excel fill-in workbook or an evidence file: multipart forms carry _csrf in the query string. */
   @Post('sheets/:sheetId/periods/:period/upload')
   @Allow('actuals.write', SHEET)
+  @UseFilters(UploadTooLargeFilter)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
   async upload(
     @Req() req: Request,
     @Res() res: Response,
-    @CurrentActor() actor: RequestActor,
     @Actor() who: string,
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Param('period') period: string,
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() form: Form,
   ) {
-    await handleForm(
-      res,
-      async () => {
-        if (!file) throw new DomainError('VALIDATION_FAILED', '请选择文件', { field: 'file' });
-        const name = decodeUploadName(file.originalname);
-        if (form.kind === 'workbook') await this.reports.uploadWorkbook(sheetId, period, file.buffer, name, who);
-        else await this.evidence.addEvidence(sheetId, period, file.buffer, name, form.indicatorId || null, who);
-        return `/sheets/${sheetId}/periods/${period}?saved=${form.kind === 'workbook' ? 'workbook' : 'evidence'}`;
-      },
-      (e) => this.page(req, sheetId, period, actor, { error: e.userMessage }),
-    );
+    const kind = form.kind === 'workbook' ? 'workbook' : 'evidence';
+    let next = `${pageUrl(sheetId, period)}?saved=${kind}`;
+    try {
+      if (!file) throw new DomainError('VALIDATION_FAILED', '请选择文件', { field: 'file' });
+      const name = decodeUploadName(file.originalname);
+      if (kind === 'workbook') {
+        const { warnings } = await this.reports.uploadWorkbook(sheetId, period, file.buffer, name, who);
+        if (warnings.length)
+          req.session.quarterFlash = { at: `${sheetId}/${period}`, warnings: warnings.map((w) => w.message) };
+      } else await this.evidence.addEvidence(sheetId, period, file.buffer, name, form.indicatorId || null, who);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      // every cell's message of a refused workbook, not only the first
+      const details = e.details.length > 1 ? e.details.map((d) => d.message) : [];
+      req.session.quarterFlash = {
+        at: `${sheetId}/${period}`,
+        upload: { kind, indicatorId: form.indicatorId ?? '', error: e.userMessage, details },
+      };
+      next = `${pageUrl(sheetId, period)}#upload`;
+    }
+    res.redirect(303, next);
   }
 
   @Post('sheets/:sheetId/periods/:period/decision')
   @Allow('actuals.confirm', SHEET)
   async decideQuarter(
+    @Req() req: Request,
     @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
     @Actor() who: string,
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Param('period') period: string,
     @Body() form: Form,
   ) {
-    if (form.action === 'return') await this.reports.returnReport(sheetId, period, form.reason ?? '', who);
-    else await this.reports.confirm(sheetId, period, who);
-    res.redirect(
-      303,
-      `/sheets/${sheetId}/periods/${period}?saved=${form.action === 'return' ? 'returned' : 'confirmed'}`,
+    const returning = form.action === 'return';
+    await handleForm(
+      res,
+      async () => {
+        if (returning) await this.reports.returnReport(sheetId, period, form.reason ?? '', who);
+        else await this.reports.confirm(sheetId, period, who);
+        return `${pageUrl(sheetId, period)}?saved=${returning ? 'returned' : 'confirmed'}`;
+      },
+      // the same page, the reason typed still in its box, the message beside it (or on top for a state change)
+      (e) =>
+        this.page(req, sheetId, period, actor, {
+          decision: { reason: form.reason ?? '', error: e.where.field === 'reason' ? e.userMessage : '' },
+          // the form is at the foot of a long page: the message also stands at the top
+          error: e.where.field === 'reason' ? `未退回：${e.userMessage}（见页面下方“单位负责人审核”）` : e.userMessage,
+        }),
     );
   }
 }

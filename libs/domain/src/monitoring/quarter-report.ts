@@ -14,8 +14,12 @@ export interface ReportIndicatorTarget {
   target: Target;
 }
 
+/**
+ * What a save sends. A field left out (undefined) is not part of this save and keeps what is stored (a page
+ * without a field, an older client); an empty string or an empty list clears it. See mergeReportInput.
+ */
 export interface QuarterReportInput {
-  spending: { source: string; amount: string }[];
+  spending?: { source: string; amount: string }[];
   adjustments?: { amount: string; reason: string }[];
   overspendExplanation?: string;
   values: {
@@ -103,7 +107,7 @@ export function validateQuarterReport(
   };
 
   let spent = new D(0);
-  input.spending.forEach((row, i) => {
+  (input.spending ?? []).forEach((row, i) => {
     if (!(FUND_SOURCES as readonly string[]).includes(row.source)) {
       errors.push({
         field: `spending[${i}].source`,
@@ -213,4 +217,82 @@ export function validateQuarterReport(
     values.push(out);
   });
   return { errors, warnings, spentTotal: spent.toFixed(), adjustedBudget: adjusted.toFixed(), values };
+}
+
+/** What a report holds now, as the database gives it back. */
+export interface StoredReportData {
+  spending: { source: string; amount: string }[];
+  adjustments: { amount: string; reason: string }[];
+  overspendExplanation: string | null;
+  values: Omit<NormalizedValue, 'valueNum'>[];
+}
+
+const given = <T>(v: T | undefined, stored: T | null | undefined): T | undefined =>
+  v !== undefined ? v : (stored ?? undefined);
+
+/**
+ * A save on top of what is stored: every field the input leaves out keeps its stored value, so a form
+ * without a field (or an API client that does not know it) never clears what Excel or another client wrote.
+ * The completion value and the grade are one answer: giving either replaces both. Input rows keep their
+ * order (error fields values[i] name the input's rows); stored rows the input does not mention follow.
+ */
+export function mergeReportInput(input: QuarterReportInput, stored: StoredReportData | null): QuarterReportInput {
+  if (!stored) return input;
+  const byId = new Map(stored.values.map((v) => [v.indicatorId, v]));
+  const mentioned = new Set(input.values.map((v) => v.indicatorId));
+  const values = input.values.map((v) => {
+    const s = byId.get(v.indicatorId);
+    if (!s) return v;
+    const answered = v.value !== undefined || v.grade !== undefined;
+    return {
+      indicatorId: v.indicatorId,
+      value: answered ? v.value : (s.valueRaw ?? undefined),
+      grade: answered ? v.grade : (s.grade ?? undefined),
+      likelihood: given(v.likelihood, s.likelihood),
+      causeCategory: given(v.causeCategory, s.causeCategory),
+      causeText: given(v.causeText, s.causeText),
+    };
+  });
+  for (const s of stored.values)
+    if (!mentioned.has(s.indicatorId))
+      values.push({
+        indicatorId: s.indicatorId,
+        value: s.valueRaw ?? undefined,
+        grade: s.grade ?? undefined,
+        likelihood: s.likelihood ?? undefined,
+        causeCategory: s.causeCategory ?? undefined,
+        causeText: s.causeText ?? undefined,
+      });
+  return {
+    spending: input.spending ?? stored.spending,
+    adjustments: input.adjustments ?? stored.adjustments,
+    overspendExplanation: given(input.overspendExplanation, stored.overspendExplanation),
+    values,
+  };
+}
+
+/**
+ * What a report still lacks before it can be submitted (a draft may lack anything): the 累计执行数 and, for
+ * every indicator, its completion value or (qualitative) its grade. `values` in the order whose index the
+ * fields name (values[i].value / values[i].grade); an indicator without a row is named under `values`.
+ */
+export function missingForSubmission(
+  report: { spending: { amount: string }[]; values: Pick<NormalizedValue, 'indicatorId' | 'valueRaw' | 'grade'>[] },
+  indicators: ReportIndicatorTarget[],
+): ReportProblem[] {
+  const problems: ReportProblem[] = [];
+  if (!report.spending.some((s) => String(s.amount ?? '').trim() !== ''))
+    problems.push({ field: 'spending', message: '尚未填写累计执行数（没有支出请填 0）' });
+  const at = new Map(report.values.map((v, i) => [v.indicatorId, i]));
+  for (const ind of indicators) {
+    const i = at.get(ind.id);
+    const v = i === undefined ? undefined : report.values[i];
+    const qualitative = ind.target.kind === 'qualitative';
+    if (qualitative ? v?.grade?.trim() : v?.valueRaw?.trim()) continue;
+    problems.push({
+      field: i === undefined ? 'values' : `values[${i}].${qualitative ? 'grade' : 'value'}`,
+      message: qualitative ? `“${ind.name}”尚未选择评价等级` : `“${ind.name}”尚未填写完成值`,
+    });
+  }
+  return problems;
 }
