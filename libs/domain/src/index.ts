@@ -25,3 +25,4 @@ export * from './demo/plausible-actuals';
 export * from './access/policy';
 export * from './notifications/robot-webhook';
 export * from './labels';
+export * from './targets/version-diff';
