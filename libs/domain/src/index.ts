@@ -26,3 +26,5 @@ export * from './demo/plausible-actuals';
 export * from './access/policy';
 export * from './notifications/robot-webhook';
 export * from './labels';
+export * from './pages/todo';
+export * from './pages/date-format';
