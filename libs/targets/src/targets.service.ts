@@ -408,12 +408,15 @@ export class TargetsService {
     const current = Object.assign(approved, { indicators: await sheetIndicators(em, approved.id) });
     const diff = diffIndicators(current.indicators, sheet.indicators);
     const names = new Map(current.indicators.map((i) => [i.id, i.name]));
+    const position = new Map(current.indicators.map((i) => [i.id, i.position]));
     const reports: CarriedReport[] = [];
     const fingerprint: unknown[] = [];
     const rows = await em.getRepository(QuarterReportEntity).findBy({ sheetId: current.id });
     rows.sort((a, b) => PERIODS.indexOf(a.period as Period) - PERIODS.indexOf(b.period as Period));
     for (const r of rows) {
-      const values = (await indicatorValues(em, r.id)).filter((v) => v.valueRaw !== null || v.grade !== null);
+      const values = (await indicatorValues(em, r.id))
+        .filter((v) => v.valueRaw !== null || v.grade !== null)
+        .sort((a, b) => (position.get(a.indicatorId) ?? 0) - (position.get(b.indicatorId) ?? 0));
       const dropped = values
         .filter((v) => !diff.carry.has(v.indicatorId))
         .map((v) => ({
@@ -563,7 +566,9 @@ export class TargetsService {
         changes,
         reason,
       });
-      if (hadLights) out.reports.push({ id: report.id, dataVersion: report.dataVersion + 1 });
+      // lights exist or were asked for (a submit queues them) for every report handed in
+      if (hadLights || report.status === 'submitted' || report.status === 'confirmed')
+        out.reports.push({ id: report.id, dataVersion: report.dataVersion + 1 });
     }
     const ev = await findEvaluation(em, from.id);
     if (ev) {

@@ -24,6 +24,7 @@ import { SessionUser, UsersService } from '@selfeval/auth';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import {
   decodeUploadName,
+  DEPARTMENT_SHEET_NAME,
   DomainError,
   formatDateTime,
   MAX_DOCUMENT_BYTES,
@@ -142,7 +143,7 @@ export class AdminPagesController {
             kind: s.kind === 'department' ? '部门整体' : '项目',
             year: s.year,
             unit: s.unit.name,
-            name: s.project?.name ?? '',
+            name: s.project?.name ?? DEPARTMENT_SHEET_NAME,
             indicators: s.indicators.length,
             total: s.budget.total ?? '',
           })),
