@@ -121,6 +121,7 @@ describePg('目标调整 in a real browser: import → approve → Q1 → change
   it('imports the seed with warnings grouped by sheet and row (no codes) and approves one project', async () => {
     await upload(seedFile('004'));
     expect(await text('h2')).toMatch(/^预览：3 张表（尚未保存）$/);
+    expect(page.url()).toMatch(/\/admin\/import\?preview=[0-9a-f]{32}$/);
     const warnings = await text('#warnings');
     expect(warnings).not.toMatch(/[A-Z]{3,}_[A-Z_]+/);
     expect(await page.$$eval('.warn-sheet', (hs) => hs.length)).toBeGreaterThan(0);

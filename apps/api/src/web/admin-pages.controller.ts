@@ -114,27 +114,12 @@ export class AdminPagesController {
   // ---- import: upload → preview with warnings → confirm -------------------------------------
   @Get('admin/import')
   @Allow('targets.manage')
-  importPage(@Req() req: Request) {
-    return this.views.render(req, 'import', '导入绩效目标表');
-  }
-
-  /** Parses and validates, stores nothing; the files wait under DATA_DIR/uploads/<token> for the confirmation. */
-  @Post('admin/import')
-  @Allow('targets.manage')
-  @UseInterceptors(FilesInterceptor('files', 20, { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
-  async preview(@Req() req: Request, @Res() res: Response, @UploadedFiles() files: Express.Multer.File[] = []) {
+  async importPage(@Req() req: Request, @Res() res: Response, @Query('preview') token?: string) {
+    if (token === undefined) return void res.type('html').send(this.views.render(req, 'import', '导入绩效目标表'));
+    // the preview of files uploaded by the POST below (its address carries no CSRF token)
     try {
-      if (!files.length) throw new DomainError('VALIDATION_FAILED', '请选择要导入的文件', { field: 'files' });
-      const docs = files.map((f) => ({
-        name: decodeUploadName(f.originalname),
-        bytes: f.buffer,
-      }));
+      const docs = this.uploaded(token);
       const result = await importFiles(this.targets, await parseFiles(docs), { dryRun: true });
-      const token = randomBytes(16).toString('hex');
-      const dir = path.join(this.uploads, token);
-      fs.mkdirSync(dir, { recursive: true });
-      docs.forEach((d, k) => fs.writeFileSync(path.join(dir, `${k}`), d.bytes));
-      fs.writeFileSync(path.join(dir, 'names.json'), JSON.stringify(docs.map((d) => d.name)));
       res.type('html').send(
         this.views.render(req, 'import', '导入预览', {
           token,
@@ -160,19 +145,49 @@ export class AdminPagesController {
     }
   }
 
+  /** The files of an upload waiting for confirmation. */
+  private uploaded(token: string) {
+    if (!/^[0-9a-f]{32}$/.test(token) || !fs.existsSync(path.join(this.uploads, token)))
+      throw new DomainError('VALIDATION_FAILED', '预览已过期，请重新上传文件', { field: 'files' });
+    const dir = path.join(this.uploads, token);
+    const names = JSON.parse(fs.readFileSync(path.join(dir, 'names.json'), 'utf8')) as string[];
+    return names.map((name, k) => ({ name, bytes: fs.readFileSync(path.join(dir, `${k}`)) }));
+  }
+
+  /**
+   * Parses and validates, stores nothing; the files wait under DATA_DIR/uploads/<token> for the confirmation and the
+   * browser is sent to the preview. A refused file re-renders the form with the message beside the file field.
+   */
+  @Post('admin/import')
+  @Allow('targets.manage')
+  @UseInterceptors(FilesInterceptor('files', 20, { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
+  async preview(@Req() req: Request, @Res() res: Response, @UploadedFiles() files: Express.Multer.File[] = []) {
+    await handleForm(
+      res,
+      async () => {
+        if (!files.length) throw new DomainError('VALIDATION_FAILED', '请选择要导入的文件', { field: 'files' });
+        const docs = files.map((f) => ({ name: decodeUploadName(f.originalname), bytes: f.buffer }));
+        await importFiles(this.targets, await parseFiles(docs), { dryRun: true });
+        const token = randomBytes(16).toString('hex');
+        const dir = path.join(this.uploads, token);
+        fs.mkdirSync(dir, { recursive: true });
+        docs.forEach((d, k) => fs.writeFileSync(path.join(dir, `${k}`), d.bytes));
+        fs.writeFileSync(path.join(dir, 'names.json'), JSON.stringify(docs.map((d) => d.name)));
+        return `/admin/import?preview=${token}`;
+      },
+      async (e) => this.views.render(req, 'import', '导入绩效目标表', { errors: { files: e.userMessage } }),
+    );
+  }
+
   @Post('admin/import/confirm')
   @Allow('targets.manage')
   async confirm(@Req() req: Request, @Res() res: Response, @Body() form: Form) {
     const token = form.token ?? '';
     let result;
     try {
-      if (!/^[0-9a-f]{32}$/.test(token) || !fs.existsSync(path.join(this.uploads, token)))
-        throw new DomainError('VALIDATION_FAILED', '预览已过期，请重新上传文件', { field: 'files' });
-      const dir = path.join(this.uploads, token);
-      const names = JSON.parse(fs.readFileSync(path.join(dir, 'names.json'), 'utf8')) as string[];
-      const docs = names.map((name, k) => ({ name, bytes: fs.readFileSync(path.join(dir, `${k}`)) }));
+      const docs = this.uploaded(token);
       result = await importFiles(this.targets, await parseFiles(docs), { dryRun: false });
-      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(path.join(this.uploads, token), { recursive: true, force: true });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       res
