@@ -9,6 +9,7 @@ import { describePg } from '../helpers/postgres';
 import { Stack, startStack } from '../helpers/stack';
 
 const PROJECT = '驻京维稳工作组专项';
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
 const SIZES = [
   { tag: 'desktop', width: 1366, height: 768 },
@@ -42,8 +43,17 @@ describePg('目标调整 in a real browser: import → approve → Q1 → change
     const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
     return res;
   };
+  /** serious and critical axe-core findings of every page photographed (checked by the last test) */
+  const a11y: string[] = [];
   /** the page at both sizes, full length; on the phone nothing may be wider than the screen */
   const shots = async (name: string) => {
+    await page.evaluate(AXE_SOURCE);
+    const found = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } })
+        .axe;
+      return (await axe.run()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    });
+    a11y.push(...found.map((v) => `${name}: ${v.id}`));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     for (const size of SIZES) {
       await page.setViewport({ width: size.width, height: size.height });
@@ -304,5 +314,9 @@ describePg('目标调整 in a real browser: import → approve → Q1 → change
     }
     expect(q1.find((b) => b.label.includes('成功劝返上访群众'))?.value).toBe('20人');
     await shots('reporter-q1-carried');
+  });
+
+  it('has no serious or critical accessibility violation (axe-core) on the pages photographed', () => {
+    expect(a11y).toEqual([]);
   });
 });
