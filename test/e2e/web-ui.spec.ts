@@ -264,7 +264,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
       await page.$$eval('tbody tr', (rows) =>
         rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
       ),
-    ).toContain('2026 Q2 2026-07-01 2026-07-15');
+    ).toContain('2026 二季度（1–6月） 2026-07-01 2026-07-15');
     await shot('admin-periods');
 
     await go('/admin/users');

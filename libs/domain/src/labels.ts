@@ -19,4 +19,5 @@ export const STATUS_NAME = {
   returned: '已退回',
   approved: '审核通过',
   superseded: '已被新版本替代',
+  rejected: '已驳回',
 } as const;

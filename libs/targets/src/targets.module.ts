@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CLOCK, Clock } from '@selfeval/db';
+import { JobProducer, monitoringEnqueuer, scoreEnqueuer } from '@selfeval/jobs';
 import { TargetsService } from './targets.service';
 import { UnitProfileService } from './unit-profile.service';
 
@@ -8,8 +9,13 @@ import { UnitProfileService } from './unit-profile.service';
   providers: [
     {
       provide: TargetsService,
-      inject: [DataSource, CLOCK],
-      useFactory: (ds: DataSource, clock: Clock) => new TargetsService(ds, clock),
+      inject: [DataSource, CLOCK, { token: JobProducer, optional: true }],
+      useFactory: (ds: DataSource, clock: Clock, jobs?: JobProducer) =>
+        new TargetsService(
+          ds,
+          clock,
+          jobs ? { monitoring: monitoringEnqueuer(jobs), scoring: scoreEnqueuer(jobs) } : undefined,
+        ),
     },
     { provide: UnitProfileService, inject: [DataSource], useFactory: (ds: DataSource) => new UnitProfileService(ds) },
   ],

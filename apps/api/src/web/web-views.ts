@@ -67,6 +67,7 @@ function navFor(role: string): { href: string; label: string }[] {
   if (role === 'admin')
     nav.push(
       { href: '/admin/import', label: '导入目标表' },
+      { href: '/admin/sheets', label: '目标表批复' },
       { href: '/admin/periods', label: '报告期' },
       { href: '/admin/users', label: '用户与分配' },
       { href: '/admin/queues', label: '作业队列' },

@@ -5,8 +5,11 @@ import { IndicatorEntity } from './indicator.entity';
 import { UnitEntity } from './unit.entity';
 
 export type SheetKind = 'department' | 'project';
-/** draft → approved (locked); a newer import of the same sheet supersedes the older version. */
-export type SheetStatus = 'draft' | 'approved' | 'superseded';
+/**
+ * draft → approved (locked) or rejected (目标调整 refused, with a reason in the audit trail); a newer import of the
+ * same sheet supersedes an older draft, and the approval of a new version supersedes the approved one.
+ */
+export type SheetStatus = 'draft' | 'approved' | 'superseded' | 'rejected';
 
 const money = { type: 'decimal' as const, precision: 18, scale: 6, nullable: true, transformer: decimalString };
 
