@@ -255,8 +255,11 @@ describePg('evaluation page in a real browser', () => {
     await tab2.setViewport(DESKTOP);
     await go(`/sheets/${sheetId}/evaluation`);
     await go(`/sheets/${sheetId}/evaluation`, tab2);
+    // a background tab gets no input events: the user switches tabs, and so does the test
+    await page.bringToFront();
     await fill('#goalActual', '第一个窗口的说明');
     expect(await submitVia('#save-evaluation')).toBe(200);
+    await tab2.bringToFront();
     await fill('#goalActual', '第二个窗口的说明', tab2);
     expect(await submitVia('#save-evaluation', tab2)).toBe(409);
     await onForm('evaluation-form', tab2);
@@ -268,6 +271,7 @@ describePg('evaluation page in a real browser', () => {
     expect(await submitVia('#stale-save button[value=save]', tab2)).toBe(200);
     expect((await evaluation()).goalActual).toBe('第二个窗口的说明');
     await tab2.close();
+    await page.bringToFront();
   });
 
   it('on a phone, each indicator is a card: no cell squeezed to a few characters per line', async () => {
