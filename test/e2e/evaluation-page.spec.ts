@@ -36,6 +36,7 @@ describePg('evaluation page in a real browser', () => {
 
   const evaluation = async () =>
     (await stack.users.admin.get(`/api/evaluations/${sheetId}`).expect(200)).body as {
+      id: string;
       status: string;
       dataVersion: number;
       goalActual: string | null;
@@ -285,5 +286,24 @@ describePg('evaluation page in a real browser', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot('phone-cards');
     await page.setViewport(DESKTOP);
+  });
+
+  it('the JSON route writes the 预算执行率 explanation: audited, refused on a stale version, only for the unit', async () => {
+    const { reporter, evaluator } = stack.users;
+    const before = await evaluation();
+    const url = `/api/evaluations/${sheetId}/execution-explanation`;
+    await reporter
+      .put(url)
+      .send({ text: '旧版本上的说明', version: before.dataVersion - 1 })
+      .expect(409);
+    await evaluator.put(url).send({ text: '评审人不能写', version: before.dataVersion }).expect(403);
+    await reporter.put(url).send({ text: '接口写入的执行率说明', version: before.dataVersion }).expect(200);
+    const after = await evaluation();
+    expect(after.executionExplanation).toBe('接口写入的执行率说明');
+    expect(after.dataVersion).toBe(before.dataVersion + 1);
+    const audit = (await stack.users.admin.get(`/api/actuals/audit/${after.id}`).expect(200)).body as {
+      changes: { field: string; to: string | null }[];
+    }[];
+    expect(JSON.stringify(audit)).toContain('接口写入的执行率说明');
   });
 });

@@ -76,12 +76,8 @@ export function evaluationFieldErrors(e: DomainError): { errors: Record<string, 
     if (key) errors[key] = errors[key] ? `${errors[key]}；${d.message}` : d.message;
     else rest.push(d.message);
   }
-  // several fields named: one line above the form says so, each message stands beside its field
-  const formError = rest.length
-    ? rest.join('；')
-    : Object.keys(errors).length
-      ? '请按各栏提示修改后再提交。'
-      : undefined;
+  // fields named: the whole message above the form as well (which items), each part beside its field
+  const formError = rest.length ? rest.join('；') : Object.keys(errors).length ? e.userMessage : undefined;
   return { errors, formError };
 }
 
