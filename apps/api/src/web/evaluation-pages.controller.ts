@@ -71,7 +71,10 @@ export class EvaluationPagesController {
       .find((k) => k.startsWith('adopt_'))
       ?.slice('adopt_'.length);
     if (adopt) {
-      res.status(200).type('html').send(await this.page(req, sheetId, actor, { form, adopt }));
+      res
+        .status(200)
+        .type('html')
+        .send(await this.page(req, sheetId, actor, { form, adopt }));
       return;
     }
     const input = await this.unitForm(sheetId, form);

@@ -148,7 +148,11 @@ export function buildEvaluationPageVM({
           reviewedGrade: ev.reviewedGrade,
           current: ev.current,
           scoreState: ev.scoreState,
-          scoreError: ev.scoreError,
+          // the scoring job writes "field：message" lines; users read the messages, not the field paths
+          scoreError: ev.scoreError
+            ?.split('\n')
+            .map((l) => l.replace(/^[\x21-\x7e]+：/, ''))
+            .join('\n'),
           returnReason: ev.returnReason,
           goalActual: pick('goalActual', ev.goalActual ?? ''),
           dataVersion: ev.dataVersion,
