@@ -205,7 +205,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     expect(await page.$eval(`#explanation_${short.id}`, (e) => e.getAttribute('aria-invalid'))).toBe('true');
     await page.type(`#explanation_${short.id}`, '部分劝返对象异地滞留。改进措施：2027年一季度前建立属地协作机制。');
     await page.select(`#cause_${short.id}`, '政策或外部变化');
-    await submitVia('form[action$="/evaluation"] button[type=submit]');
+    await submitVia('#save-evaluation');
     await shot('evaluation-reporter');
     await signOut();
     await signIn('fuzeren');
@@ -213,7 +213,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     await submitVia('button[value=confirm]');
     await stack.scored(sheetId);
     await go(`/sheets/${sheetId}/evaluation`);
-    await submitVia('form[action$="/evaluation/submit"] button');
+    await submitVia('#submit-evaluation');
     expect(await text('#evaluation-status')).toBe('已提交');
     await signOut();
   });

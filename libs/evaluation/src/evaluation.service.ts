@@ -57,6 +57,8 @@ const NUMBER = /^\d+(\.\d{1,4})?$/;
 /** Everything the unit's evaluation form holds; fields left out are not changed. */
 export interface EvaluationForm {
   goalActual?: string | null;
+  /** 预算执行率偏差原因 (below the profile's threshold or above 100%) */
+  executionExplanation?: string | null;
   weights?: { indicatorId: string; weight: string | null }[];
   explanations?: {
     indicatorId: string;
@@ -102,39 +104,54 @@ export class EvaluationService {
     /** the data version the user read: a save on top of a newer one is refused (STALE_VERSION) */
     expectedVersion?: number,
   ) {
-    const ev = await this.ds.transaction(async (em) => {
-      const ev = await ensureEvaluation(em, sheetId);
-      assertEditable(ev, by);
-      assertVersion(ev, expectedVersion);
-      const changes: AuditChange[] = [];
-      await edit(em, ev, changes);
-      // a form saved unchanged writes nothing and queues nothing
-      if (!changes.length && !always) return { ...ev, unchanged: true };
-      // the unit's first edit after a return makes it a draft again
-      if (by === 'unit' && ev.status === 'returned') changes.push(['状态', STATUS_NAME.returned, STATUS_NAME.draft]);
-      await transition(em, {
-        entity: SelfEvaluationEntity,
-        id: ev.id,
-        from: EDITABLE_BY[by],
-        to: by === 'unit' ? 'draft' : undefined,
-        set: {
-          scoreState: 'stale',
-          profileId: ev.profileId,
-          profileVersion: ev.profileVersion,
-          goalActual: ev.goalActual,
-          reportTexts: ev.reportTexts,
-        },
-        version: 'dataVersion',
-        bump: true,
-        expectedVersion: ev.dataVersion,
-        conflict: expectedVersion === undefined ? EVALUATION_CONFLICT : STALE_VERSION,
-        audit: { action, actor, changes },
-      });
-      return { ...(await em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id })), unchanged: false };
-    });
+    const ev = await this.ds.transaction((em) =>
+      this.changeIn(em, sheetId, by, action, actor, edit, always, expectedVersion),
+    );
     const { unchanged, ...saved } = ev;
     if (!unchanged) await this.enqueue(saved.id, saved.dataVersion);
     return saved;
+  }
+
+  /** `change()` inside the caller's transaction; the caller enqueues scoring (or scores) after it. */
+  private async changeIn(
+    em: EntityManager,
+    sheetId: string,
+    by: Editor,
+    action: string,
+    actor: string,
+    edit: (em: EntityManager, ev: SelfEvaluationEntity, changes: AuditChange[]) => Promise<void>,
+    always: boolean,
+    expectedVersion: number | undefined,
+  ) {
+    const ev = await ensureEvaluation(em, sheetId);
+    assertEditable(ev, by);
+    assertVersion(ev, expectedVersion);
+    const changes: AuditChange[] = [];
+    await edit(em, ev, changes);
+    // a form saved unchanged writes nothing and queues nothing
+    if (!changes.length && !always) return { ...ev, unchanged: true };
+    // the unit's first edit after a return makes it a draft again
+    if (by === 'unit' && ev.status === 'returned') changes.push(['状态', STATUS_NAME.returned, STATUS_NAME.draft]);
+    await transition(em, {
+      entity: SelfEvaluationEntity,
+      id: ev.id,
+      from: EDITABLE_BY[by],
+      to: by === 'unit' ? 'draft' : undefined,
+      set: {
+        scoreState: 'stale',
+        profileId: ev.profileId,
+        profileVersion: ev.profileVersion,
+        goalActual: ev.goalActual,
+        executionExplanation: ev.executionExplanation,
+        reportTexts: ev.reportTexts,
+      },
+      version: 'dataVersion',
+      bump: true,
+      expectedVersion: ev.dataVersion,
+      conflict: expectedVersion === undefined ? EVALUATION_CONFLICT : STALE_VERSION,
+      audit: { action, actor, changes },
+    });
+    return { ...(await em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id })), unchanged: false };
   }
 
   /** Year-end data arrived or changed (Q4 submitted): score again. */
@@ -200,50 +217,86 @@ export class EvaluationService {
    * at all: one transaction, one version bump, one scoring job; fields that did not change are left alone.
    */
   async saveForm(sheetId: string, form: EvaluationForm, actor = 'system', expectedVersion?: number) {
-    for (const w of form.weights ?? []) {
-      if (w.weight !== null && !NUMBER.test(w.weight))
-        throw new DomainError('VALIDATION_FAILED', `分值“${w.weight}”应为非负数（最多 4 位小数）`, { field: 'weight' });
-    }
+    checkForm(form);
     return this.change(
       sheetId,
       'unit',
       'update',
       actor,
-      async (em, ev, changes) => {
-        const rows = await this.scoreRows(em, ev);
-        const touched = new Set<IndicatorScoreEntity>();
-        if (form.goalActual !== undefined) {
-          const text = form.goalActual?.trim() || null;
-          if (text !== ev.goalActual) changes.push(['实际完成情况', ev.goalActual, text]);
-          ev.goalActual = text;
-        }
-        for (const w of form.weights ?? []) {
-          const r = rows.get(w.indicatorId);
-          if (sameNumber(r.row.unitWeight, w.weight)) continue;
-          changes.push([`分值“${r.name}”`, r.row.unitWeight, w.weight]);
-          r.row.unitWeight = w.weight;
-          touched.add(r.row);
-        }
-        for (const x of form.explanations ?? []) {
-          const r = rows.get(x.indicatorId);
-          const text = x.text === undefined ? r.row.explanationText : x.text?.trim() || null;
-          const cause = x.causeCategory === undefined ? r.row.causeCategory : x.causeCategory;
-          const notApplicable = x.notApplicable ?? r.row.notApplicable;
-          if (text !== r.row.explanationText) changes.push([`偏差原因“${r.name}”`, r.row.explanationText, text]);
-          if (cause !== r.row.causeCategory) changes.push([`偏差原因类别“${r.name}”`, r.row.causeCategory, cause]);
-          if (notApplicable !== r.row.notApplicable)
-            changes.push([`不适用“${r.name}”`, String(r.row.notApplicable), String(notApplicable)]);
-          if (text === r.row.explanationText && cause === r.row.causeCategory && notApplicable === r.row.notApplicable)
-            continue;
-          Object.assign(r.row, { explanationText: text, causeCategory: cause, notApplicable });
-          touched.add(r.row);
-        }
-        if (touched.size) await em.getRepository(IndicatorScoreEntity).save([...touched]);
-        if (form.sections) await this.applySections(em, ev, form.sections, changes);
-      },
+      (em, ev, changes) => this.applyForm(em, ev, form, changes),
       false,
       expectedVersion,
     );
+  }
+
+  /** The 预算执行率 explanation (required below the profile's threshold or above 100%). */
+  setExecutionExplanation(sheetId: string, text: string | null, actor = 'system', expectedVersion?: number) {
+    return this.saveForm(sheetId, { executionExplanation: text }, actor, expectedVersion);
+  }
+
+  /**
+   * The head's one form: saved whole, scored at once (explanations and weights decide what is still
+   * missing) and submitted, in one transaction. A refusal (an explanation missing, scoring failed)
+   * leaves nothing saved: the page shows the same form again with what was typed.
+   */
+  async saveAndSubmit(sheetId: string, form: EvaluationForm, actor: string, expectedVersion?: number) {
+    checkForm(form);
+    return this.ds.transaction(async (em) => {
+      const changed = await this.changeIn(
+        em,
+        sheetId,
+        'unit',
+        'update',
+        actor,
+        (e, v, changes) => this.applyForm(e, v, form, changes),
+        false,
+        expectedVersion,
+      );
+      // scored here, at the saved version: the head does not wait for the job, and nothing is half-done
+      const ev = await lockEvaluation(em, { id: changed.id });
+      if (!ev) throw new DomainError('NOT_FOUND', '这张目标表还没有自评', { field: 'sheetId' });
+      if (!isCurrent(ev)) await this.scoreIn(em, ev);
+      return this.submitIn(em, ev, actor);
+    });
+  }
+
+  /** The unit's form applied to the evaluation and its score rows (no version bump: the caller's transition). */
+  private async applyForm(em: EntityManager, ev: SelfEvaluationEntity, form: EvaluationForm, changes: AuditChange[]) {
+    const rows = await this.scoreRows(em, ev);
+    const touched = new Set<IndicatorScoreEntity>();
+    if (form.goalActual !== undefined) {
+      const text = form.goalActual?.trim() || null;
+      if (text !== ev.goalActual) changes.push(['实际完成情况', ev.goalActual, text]);
+      ev.goalActual = text;
+    }
+    if (form.executionExplanation !== undefined) {
+      const text = form.executionExplanation?.trim() || null;
+      if (text !== ev.executionExplanation) changes.push(['预算执行率偏差原因', ev.executionExplanation, text]);
+      ev.executionExplanation = text;
+    }
+    for (const w of form.weights ?? []) {
+      const r = rows.get(w.indicatorId);
+      if (sameNumber(r.row.unitWeight, w.weight)) continue;
+      changes.push([`分值“${r.name}”`, r.row.unitWeight, w.weight]);
+      r.row.unitWeight = w.weight;
+      touched.add(r.row);
+    }
+    for (const x of form.explanations ?? []) {
+      const r = rows.get(x.indicatorId);
+      const text = x.text === undefined ? r.row.explanationText : x.text?.trim() || null;
+      const cause = x.causeCategory === undefined ? r.row.causeCategory : x.causeCategory;
+      const notApplicable = x.notApplicable ?? r.row.notApplicable;
+      if (text !== r.row.explanationText) changes.push([`偏差原因“${r.name}”`, r.row.explanationText, text]);
+      if (cause !== r.row.causeCategory) changes.push([`偏差原因类别“${r.name}”`, r.row.causeCategory, cause]);
+      if (notApplicable !== r.row.notApplicable)
+        changes.push([`不适用“${r.name}”`, String(r.row.notApplicable), String(notApplicable)]);
+      if (text === r.row.explanationText && cause === r.row.causeCategory && notApplicable === r.row.notApplicable)
+        continue;
+      Object.assign(r.row, { explanationText: text, causeCategory: cause, notApplicable });
+      touched.add(r.row);
+    }
+    if (touched.size) await em.getRepository(IndicatorScoreEntity).save([...touched]);
+    if (form.sections) await this.applySections(em, ev, form.sections, changes);
   }
 
   private async applySections(
@@ -296,28 +349,44 @@ export class EvaluationService {
    * the rule scores current when the form was read, not a new scoring run (and no waiting for one).
    */
   async reviewForm(sheetId: string, form: ReviewForm, actor: string, expectedVersion?: number) {
+    const problems: { field: string; message: string }[] = [];
     for (const s of form.scores) {
       if (s.score !== null && !NUMBER.test(s.score))
-        throw new DomainError('VALIDATION_FAILED', `评审得分“${s.score}”应为非负数`, { field: 'score' });
+        problems.push({
+          field: `scores[${s.indicatorId}]`,
+          message: `评审得分“${s.score}”应为非负数（最多 4 位小数）`,
+        });
     }
     if (form.decision === 'return' && !form.reason?.trim())
-      throw new DomainError('VALIDATION_FAILED', '退回须填写原因', { field: 'reason' });
+      problems.push({ field: 'reason', message: '退回须填写原因' });
     const ev = await this.ds.transaction(async (em) => {
       const ev = await ensureEvaluation(em, sheetId);
       assertEditable(ev, 'reviewer');
       assertVersion(ev, expectedVersion);
       const scoredBefore = isCurrent(ev);
       const rows = await this.scoreRows(em, ev);
+      // the whole form is checked before anything is written: every problem named by its field
+      for (const s of form.scores) {
+        const r = rows.get(s.indicatorId);
+        if (s.score !== null && NUMBER.test(s.score) && r.row.weight !== null && new D(s.score).gt(r.row.weight))
+          problems.push({
+            field: `scores[${s.indicatorId}]`,
+            message: `“${r.name}”的评审得分 ${s.score} 超过该指标分值 ${new D(r.row.weight).toFixed()}`,
+          });
+      }
+      if (problems.length)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          problems.map((p) => p.message).join('；'),
+          { field: problems[0].field === 'reason' ? 'reason' : 'score' },
+          problems,
+        );
       const changes: AuditChange[] = [];
       const touched: IndicatorScoreEntity[] = [];
       for (const s of form.scores) {
         const r = rows.get(s.indicatorId);
         const comment = s.comment?.trim() || null;
         if (sameNumber(r.row.reviewerScore, s.score) && comment === r.row.reviewerComment) continue;
-        if (s.score !== null && r.row.weight !== null && new D(s.score).gt(r.row.weight))
-          throw new DomainError('VALIDATION_FAILED', `评审得分 ${s.score} 超过该指标分值 ${r.row.weight}`, {
-            field: 'score',
-          });
         changes.push([`评审得分“${r.name}”`, r.row.reviewerScore, s.score]);
         if (comment !== r.row.reviewerComment) changes.push([`评审意见“${r.name}”`, r.row.reviewerComment, comment]);
         Object.assign(r.row, {
@@ -358,41 +427,47 @@ export class EvaluationService {
    * or the scores are not current).
    */
   async submit(sheetId: string, actor: string) {
-    return this.ds.transaction(async (em) => {
-      const ev = await ensureEvaluation(em, sheetId);
-      if (ev.status === 'submitted' || ev.status === 'approved')
-        throw new DomainError('WORKFLOW_STATE', '自评已提交', { field: 'status' });
-      if (!isCurrent(ev) || !ev.result)
-        throw new DomainError(
-          'WORKFLOW_STATE',
-          ev.scoreState === 'failed' ? `自评打分失败，不能提交：${ev.scoreError}` : '自评得分正在计算，请稍后再提交',
-          { field: 'scoreState' },
-        );
-      const result = ev.result;
-      const missing = [
-        ...(result.execution?.explanationMissing ? ['预算执行率'] : []),
-        ...result.indicators.filter((i) => i.explanationMissing).map((i) => `“${i.name}”`),
-      ];
-      if (missing.length)
-        throw new DomainError(
-          'VALIDATION_FAILED',
-          `以下项目须填写偏差原因分析及改进措施后才能提交：${missing.join('、')}`,
-          { field: 'explanations' },
-        );
-      // the version is the one scored: an input changed since then makes this a conflict
-      await transition(em, {
-        entity: SelfEvaluationEntity,
-        id: ev.id,
-        from: EDITABLE_BY.unit,
-        to: 'submitted',
-        set: { submittedBy: actor, submittedAt: this.now(), returnReason: null },
-        version: 'dataVersion',
-        expectedVersion: ev.dataVersion,
-        conflict: EVALUATION_CONFLICT,
-        audit: { action: 'submit', actor, changes: [['状态', STATUS_NAME[ev.status], STATUS_NAME.submitted]] },
-      });
-      return em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id });
+    return this.ds.transaction(async (em) => this.submitIn(em, await ensureEvaluation(em, sheetId), actor));
+  }
+
+  private async submitIn(em: EntityManager, ev: SelfEvaluationEntity, actor: string) {
+    if (ev.status === 'submitted' || ev.status === 'approved')
+      throw new DomainError('WORKFLOW_STATE', '自评已提交', { field: 'status' });
+    if (!isCurrent(ev) || !ev.result)
+      throw new DomainError(
+        'WORKFLOW_STATE',
+        ev.scoreState === 'failed' ? `自评打分失败，不能提交：${ev.scoreError}` : '自评得分正在计算，请稍后再提交',
+        { field: 'scoreState' },
+      );
+    const result = ev.result;
+    const indicators = await sheetIndicators(em, ev.sheetId);
+    // each missing text named by its field, so a page shows the message beside the box
+    const missing = [
+      ...(result.execution?.explanationMissing ? [{ field: 'executionExplanation', name: '预算执行率' }] : []),
+      ...result.indicators
+        .filter((i) => i.explanationMissing)
+        .map((i) => ({ field: `explanations[${indicators[i.index]?.id}]`, name: `“${i.name}”` })),
+    ];
+    if (missing.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `以下项目须填写偏差原因分析及改进措施后才能提交：${missing.map((m) => m.name).join('、')}`,
+        { field: 'explanations' },
+        missing.map((m) => ({ field: m.field, message: `${m.name}须填写偏差原因分析及改进措施后才能提交` })),
+      );
+    // the version is the one scored: an input changed since then makes this a conflict
+    await transition(em, {
+      entity: SelfEvaluationEntity,
+      id: ev.id,
+      from: EDITABLE_BY.unit,
+      to: 'submitted',
+      set: { submittedBy: actor, submittedAt: this.now(), returnReason: null },
+      version: 'dataVersion',
+      expectedVersion: ev.dataVersion,
+      conflict: EVALUATION_CONFLICT,
+      audit: { action: 'submit', actor, changes: [['状态', STATUS_NAME[ev.status], STATUS_NAME.submitted]] },
     });
+    return em.getRepository(SelfEvaluationEntity).findOneByOrFail({ id: ev.id });
   }
 
   /** The evaluator approves a submitted self-evaluation or returns it with a reason. */
@@ -490,10 +565,19 @@ export class EvaluationService {
   /** Scores at `dataVersion`; writes every result in one transaction; a stale version is skipped. */
   async score(evaluationId: string, dataVersion: number): Promise<'scored' | 'failed' | 'skipped'> {
     return this.ds.transaction(async (em) => {
-      const evRepo = em.getRepository(SelfEvaluationEntity);
       // locked: an edit or decision made while scoring waits, and is not overwritten by the save below
       const ev = await lockEvaluation(em, { id: evaluationId });
       if (!ev || ev.dataVersion !== dataVersion) return 'skipped';
+      return this.scoreIn(em, ev);
+    });
+  }
+
+  /** Scores a locked evaluation at its data version and stores the result (inside the caller's transaction). */
+  private async scoreIn(em: EntityManager, ev: SelfEvaluationEntity): Promise<'scored' | 'failed'> {
+    const evaluationId = ev.id;
+    const dataVersion = ev.dataVersion;
+    {
+      const evRepo = em.getRepository(SelfEvaluationEntity);
       const { sheet, indicators } = await sheetWithIndicators(em, ev.sheetId);
       const reports = await em.getRepository(QuarterReportEntity).findBy({ sheetId: sheet.id });
       const byPeriod = new Map(reports.map((r) => [r.period, r]));
@@ -566,7 +650,7 @@ export class EvaluationService {
       });
       await evRepo.save(ev);
       return 'scored';
-    });
+    }
   }
 
   /** Marks every evaluation under a profile stale in one UPDATE; the caller enqueues their jobs. */
@@ -649,6 +733,18 @@ function assertEditable(ev: SelfEvaluationEntity, by: Editor) {
       : '自评已提交，评审人退回后才能修改',
     { field: 'status' },
   );
+}
+
+/** The unit's form checked before anything is written: every bad 分值 named by its indicator. */
+function checkForm(form: EvaluationForm) {
+  const bad = (form.weights ?? []).filter((w) => w.weight !== null && !NUMBER.test(w.weight));
+  if (bad.length)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      bad.map((w) => `分值“${w.weight}”应为非负数（最多 4 位小数）`).join('；'),
+      { field: 'weight' },
+      bad.map((w) => ({ field: `weights[${w.indicatorId}]`, message: `分值“${w.weight}”应为非负数（最多 4 位小数）` })),
+    );
 }
 
 /** The version the user read must still be the stored one (optimistic concurrency). */

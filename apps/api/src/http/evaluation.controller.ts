@@ -88,6 +88,19 @@ class ExplanationDto extends VersionedDto {
   @IsBoolean()
   notApplicable?: boolean;
 }
+class ExecutionExplanationDto extends VersionedDto {
+  @ApiProperty({
+    description: '预算执行率偏差原因分析及改进措施（执行率低于 90% 或高于 100% 时提交前必填）；null 或空白清除',
+    maxLength: 4000,
+    type: String,
+    nullable: true,
+    example: '部分项目年底才完成验收，资金于次年一季度支付。改进措施：提前组织验收。',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  text!: string | null;
+}
 class ReviewDto extends VersionedDto {
   @ApiPropertyOptional({
     description: '评审人复核后的得分；null 取消复核',
@@ -268,6 +281,25 @@ export class EvaluationController {
   ) {
     const { version, ...patch } = dto;
     return this.evaluations.setExplanation(sheetId, indicatorId, patch, actor, expectedVersion(version, ifMatch));
+  }
+
+  @ApiOperation({ summary: '填写预算执行率的偏差原因分析及改进措施' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
+  @Put(':sheetId/execution-explanation')
+  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
+  @IfMatch()
+  executionExplanation(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() dto: ExecutionExplanationDto,
+    @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    return this.evaluations.setExecutionExplanation(
+      sheetId,
+      dto.text ?? null,
+      actor,
+      expectedVersion(dto.version, ifMatch),
+    );
   }
 
   /** 单位负责人 submits the self-evaluation for review. */

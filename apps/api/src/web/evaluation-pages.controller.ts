@@ -2,13 +2,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QuarterReportsService } from '@selfeval/actuals';
-import { EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
+import { EvaluationForm, EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
 import { DomainError } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
 import { Actor, Allow, CurrentActor, RequestActor } from '../auth/access.decorators';
 import { WebViews } from './web-views';
-import { buildEvaluationPageVM } from './view-models/evaluation-page.view-model';
+import { buildEvaluationPageVM, evaluationFieldErrors } from './view-models/evaluation-page.view-model';
 import type { Form } from './view-models/quarter-page.view-model';
 import { postedVersion } from './view-models/stale-save';
 import { handleForm, isStaleSave } from './form-errors';
@@ -16,7 +16,7 @@ import { handleForm, isStaleSave } from './form-errors';
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
 type PageState = Pick<
   Parameters<typeof buildEvaluationPageVM>[0],
-  'saved' | 'form' | 'stale' | 'staleForm' | 'reopenError'
+  'saved' | 'form' | 'stale' | 'staleForm' | 'reopenError' | 'errors' | 'formError' | 'adopt'
 > & { error?: string };
 
 /** The year-end self-evaluation: the unit explains and submits, the evaluator reviews, approves or returns. */
@@ -56,6 +56,7 @@ export class EvaluationPagesController {
     return this.page(req, sheetId, actor, { saved });
   }
 
+  /** The unit's form: 保存 saves it whole; 采用草稿 (adopt_<id>) shows it again with that box filled, saving nothing. */
   @Post('sheets/:sheetId/evaluation')
   @Allow('evaluation.write', SHEET)
   async saveEvaluation(
@@ -66,43 +67,84 @@ export class EvaluationPagesController {
     @Param('sheetId', ParseUUIDPipe) sheetId: string,
     @Body() form: Form,
   ) {
+    const adopt = Object.keys(form)
+      .find((k) => k.startsWith('adopt_'))
+      ?.slice('adopt_'.length);
+    if (adopt) {
+      res
+        .status(200)
+        .type('html')
+        .send(await this.page(req, sheetId, actor, { form, adopt }));
+      return;
+    }
+    const input = await this.unitForm(sheetId, form);
+    await handleForm(
+      res,
+      async () => {
+        // the whole form in one transaction; the service leaves unchanged fields alone
+        await this.evaluations.saveForm(sheetId, input, who, postedVersion(form));
+        return `/sheets/${sheetId}/evaluation?saved=draft`;
+      },
+      (e) => this.rerender(req, sheetId, actor, form, e),
+    );
+  }
+
+  /** 提交评审 on the same form: what is typed is saved whole, scored and submitted, or nothing is. */
+  @Post('sheets/:sheetId/evaluation/submit')
+  @Allow('evaluation.submit', SHEET)
+  async submitEvaluation(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    const input = await this.unitForm(sheetId, form);
+    await handleForm(
+      res,
+      async () => {
+        await this.evaluations.saveAndSubmit(sheetId, input, who, postedVersion(form));
+        return `/sheets/${sheetId}/evaluation?saved=submitted`;
+      },
+      (e) => this.rerender(req, sheetId, actor, form, e),
+    );
+  }
+
+  /** The unit's posted form as the service reads it (fields not on the page are left out, so left alone). */
+  private async unitForm(sheetId: string, form: Form): Promise<EvaluationForm> {
     const ev = await this.evaluations.get(sheetId);
     const posted = (prefix: string) =>
       ev.indicators
         .filter((r) => form[`${prefix}_${r.indicatorId}`] !== undefined)
         .map((r) => ({ indicatorId: r.indicatorId, value: form[`${prefix}_${r.indicatorId}`] ?? '' }));
-    await handleForm(
-      res,
-      async () => {
-        // the whole form in one transaction; the service leaves unchanged fields alone
-        await this.evaluations.saveForm(
-          sheetId,
-          {
-            goalActual: form.goalActual ?? null,
-            // unit weights (re-weighting before submission): checked per bucket by the scoring job
-            weights: posted('weight').map((w) => ({ indicatorId: w.indicatorId, weight: w.value.trim() || null })),
-            explanations: posted('explanation').map((x) => ({
-              indicatorId: x.indicatorId,
-              text: x.value,
-              causeCategory: form[`cause_${x.indicatorId}`] || null,
-            })),
-          },
-          who,
-          postedVersion(form),
-        );
-        return `/sheets/${sheetId}/evaluation?saved=draft`;
-      },
-      // someone saved since this page was read: the same form, typed values kept, stored ones beside them
-      (e) => this.page(req, sheetId, actor, { form, stale: true, error: e.userMessage }),
-      isStaleSave,
-    );
+    return {
+      ...(form.goalActual !== undefined ? { goalActual: form.goalActual } : {}),
+      ...(form.executionExplanation !== undefined ? { executionExplanation: form.executionExplanation } : {}),
+      // unit weights (re-weighting before submission): checked per bucket by the scoring job
+      weights: posted('weight').map((w) => ({ indicatorId: w.indicatorId, weight: w.value.trim() || null })),
+      explanations: posted('explanation').map((x) => ({
+        indicatorId: x.indicatorId,
+        text: x.value,
+        causeCategory: form[`cause_${x.indicatorId}`] || null,
+      })),
+    };
   }
 
-  @Post('sheets/:sheetId/evaluation/submit')
-  @Allow('evaluation.submit', SHEET)
-  async submitEvaluation(@Res() res: Response, @Actor() who: string, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
-    await this.evaluations.submit(sheetId, who);
-    res.redirect(303, `/sheets/${sheetId}/evaluation?saved=submitted`);
+  /**
+   * The same form again with everything typed: a stale save shows the stored values beside the typed
+   * ones (409); any other refusal puts each message beside its field (422).
+   */
+  private rerender(
+    req: Request,
+    sheetId: string,
+    actor: RequestActor,
+    form: Form,
+    e: DomainError,
+    staleForm?: 'review-form',
+  ) {
+    if (isStaleSave(e)) return this.page(req, sheetId, actor, { form, stale: true, staleForm, error: e.userMessage });
+    return this.page(req, sheetId, actor, { form, staleForm, ...evaluationFieldErrors(e) });
   }
 
   @Post('sheets/:sheetId/evaluation/review')
@@ -127,18 +169,17 @@ export class EvaluationPagesController {
     await handleForm(
       res,
       async () => {
-        // scores and decision in one transaction: nothing is half-saved, and no waiting for a rescoring
+        // the whole form checked first, then scores and decision in one transaction: nothing is half-saved
         await this.evaluations.reviewForm(
           sheetId,
           { scores, decision, reason: form.reason ?? null },
           who,
           postedVersion(form),
         );
-        return `/sheets/${sheetId}/evaluation?saved=${form.action ?? 'reviewed'}`;
+        return `/sheets/${sheetId}/evaluation?saved=${decision ?? 'reviewed'}`;
       },
-      // the unit or another reviewer changed the evaluation since this page was read: typed scores kept
-      () => this.page(req, sheetId, actor, { form, stale: true, staleForm: 'review-form' }),
-      isStaleSave,
+      // a bad score, a return without reason, or a stale save: the same form, every score typed kept
+      (e) => this.rerender(req, sheetId, actor, form, e, 'review-form'),
     );
   }
 

@@ -1,4 +1,4 @@
-import { can, CAUSE_CATEGORIES, D, PROFILES, Role, round2, sheetLabel } from '@selfeval/domain';
+import { can, CAUSE_CATEGORIES, D, DomainError, PROFILES, Role, round2, sheetLabel } from '@selfeval/domain';
 import type { IndicatorEntity, ReportFileEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
 import type { EvaluationService } from '@selfeval/evaluation';
@@ -25,6 +25,60 @@ export interface EvaluationPageSource {
   staleForm?: 'evaluation-form' | 'review-form';
   /** the reopen form was posted without a reason: the message beside its field */
   reopenError?: string;
+  /** messages beside the fields (page field name → message) and the form's own message above it */
+  errors?: Record<string, string>;
+  formError?: string;
+  /** 采用草稿 pressed without JS: the box of this indicator (or 'execution') filled with its draft */
+  adopt?: string;
+}
+
+/** A scoring profile as users read it: its region and document, no internal id. */
+export function profileLabel(p: { name: string; region: string }): string {
+  if (p.name.startsWith(p.region)) return p.name;
+  return `${p.region === '全国' ? '全国通用' : p.region}（${p.name}）`;
+}
+
+/** 2026-11-23 18:22 in the users' zone. */
+export function formatDateTime(d: Date | string | null | undefined, timeZone = 'Asia/Shanghai'): string {
+  if (!d) return '';
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(d));
+  const get = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/**
+ * A DomainError's messages keyed by the page's field names (explanation_<id>, weight_<id>, review_<id>,
+ * executionExplanation, reason); what names no field of the page is the form's message above it.
+ */
+export function evaluationFieldErrors(e: DomainError): { errors: Record<string, string>; formError?: string } {
+  const errors: Record<string, string> = {};
+  const rest: string[] = [];
+  const names: [RegExp, string][] = [
+    [/^explanations\[([^\]]+)\]/, 'explanation_'],
+    [/^weights\[([^\]]+)\]/, 'weight_'],
+    [/^scores\[([^\]]+)\]/, 'review_'],
+  ];
+  for (const d of e.details.length ? e.details : [{ field: e.where.field ?? '', message: e.userMessage }]) {
+    const hit = names.map(([re, prefix]) => [re.exec(d.field), prefix] as const).find(([m]) => m);
+    const key = hit?.[0]
+      ? `${hit[1]}${hit[0][1]}`
+      : ['executionExplanation', 'reason'].includes(d.field)
+        ? d.field
+        : null;
+    if (key) errors[key] = errors[key] ? `${errors[key]}；${d.message}` : d.message;
+    else rest.push(d.message);
+  }
+  // fields named: the whole message above the form as well (which items), each part beside its field
+  const formError = rest.length ? rest.join('；') : Object.keys(errors).length ? e.userMessage : undefined;
+  return { errors, formError };
 }
 
 /** The year-end self-evaluation page: scores with their explanations, reviewer scores, what the role may do. */
@@ -39,8 +93,13 @@ export function buildEvaluationPageVM({
   stale,
   staleForm = 'evaluation-form',
   reopenError,
+  errors = {},
+  formError,
+  adopt,
 }: EvaluationPageSource) {
   const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
+  // the 原因类别 chosen in the Q4 report is the year end's default until the unit chooses one here
+  const q4CauseOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.causeCategory ?? '']));
   const result = ev?.result ?? null;
   const rows = new Map((ev?.indicators ?? []).map((r) => [r.indicatorId, r]));
   const name = new Map(sheet.indicators.map((i) => [i.id, i.name]));
@@ -48,6 +107,7 @@ export function buildEvaluationPageVM({
   const pick = (key: string, stored: string) => form?.[key] ?? stored;
   const storedFields = [
     { label: '实际完成情况', name: 'goalActual', stored: ev?.goalActual },
+    { label: '预算执行率偏差原因', name: 'executionExplanation', stored: ev?.executionExplanation },
     ...(ev?.indicators ?? []).flatMap((r) => [
       {
         label: `“${name.get(r.indicatorId)}”分值`,
@@ -88,7 +148,11 @@ export function buildEvaluationPageVM({
           reviewedGrade: ev.reviewedGrade,
           current: ev.current,
           scoreState: ev.scoreState,
-          scoreError: ev.scoreError,
+          // the scoring job writes "field：message" lines; users read the messages, not the field paths
+          scoreError: ev.scoreError
+            ?.split('\n')
+            .map((l) => l.replace(/^[\x21-\x7e]+：/, ''))
+            .join('\n'),
           returnReason: ev.returnReason,
           goalActual: pick('goalActual', ev.goalActual ?? ''),
           dataVersion: ev.dataVersion,
@@ -100,9 +164,18 @@ export function buildEvaluationPageVM({
           weight: round2(new D(result.execution.weight)),
           score: round2(new D(result.execution.score)),
           formula: result.execution.explanation.formula,
-          draft: result.execution.draft,
+          needsExplanation: result.execution.needsExplanation || !!ev?.executionExplanation,
+          missing: result.execution.explanationMissing,
+          draft: result.execution.draft ?? '',
+          explanation:
+            adopt === 'execution' && result.execution.draft
+              ? result.execution.draft
+              : pick('executionExplanation', ev?.executionExplanation ?? ''),
+          error: errors.executionExplanation ?? null,
         }
       : null,
+    errors,
+    formError: formError ?? null,
     indicators: (result?.indicators ?? []).map((s) => {
       const ind = sheet.indicators[s.index];
       const r = rows.get(ind.id);
@@ -120,9 +193,15 @@ export function buildEvaluationPageVM({
         adjustments: s.explanation.adjustments.join('；'),
         needsExplanation: s.needsExplanation,
         missing: s.explanationMissing,
-        explanation: pick(`explanation_${ind.id}`, r?.explanationText ?? ''),
+        explanation:
+          adopt === ind.id && (r?.draft ?? s.draft)
+            ? (r?.draft ?? s.draft ?? '')
+            : pick(`explanation_${ind.id}`, r?.explanationText ?? ''),
         draft: r?.draft ?? s.draft ?? '',
-        causeCategory: pick(`cause_${ind.id}`, r?.causeCategory ?? ''),
+        causeCategory: pick(`cause_${ind.id}`, r?.causeCategory ?? q4CauseOf.get(ind.id) ?? ''),
+        explanationError: errors[`explanation_${ind.id}`] ?? null,
+        weightError: errors[`weight_${ind.id}`] ?? null,
+        reviewError: errors[`review_${ind.id}`] ?? null,
         reviewerScore: pick(`review_${ind.id}`, normalizeNumber(r?.reviewerScore ?? null) ?? ''),
         reviewerComment: pick(`comment_${ind.id}`, r?.reviewerComment ?? ''),
         reviewer: r?.reviewer ?? '',
@@ -132,7 +211,15 @@ export function buildEvaluationPageVM({
     canSubmit: can(role, 'evaluation.submit') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
     canReview: can(role, 'evaluation.review') && ev?.status === 'submitted',
     canReport: can(role, 'reports.generate') && !!ev?.current,
-    report: report ? { version: report.dataVersion, name: report.fileName } : null,
+    report: report
+      ? {
+          name: report.fileName,
+          createdAt: formatDateTime(report.createdAt),
+          current: report.dataVersion === ev?.dataVersion,
+        }
+      : null,
+    reviewReason: form?.reason ?? '',
+    reasonError: errors.reason ?? null,
     causes: CAUSE_CATEGORIES,
     flags: result?.flags ?? [],
     canProfile: can(role, 'evaluation.review') && !!ev && ev.status !== 'approved',
@@ -141,9 +228,35 @@ export function buildEvaluationPageVM({
     reopenError: reopenError ?? null,
     profiles: PROFILES.map((p) => ({
       id: p.id,
-      label: `${p.name}（${p.id} 第 ${p.version} 版）`,
+      label: profileLabel(p),
       current: p.id === ev?.profileId,
     })),
-    saved,
+    profileLabel: profileLabel(PROFILES.find((p) => p.id === ev?.profileId) ?? { name: '', region: '' }),
+    savedMessage: savedMessage(saved, !!ev?.current, !!report && report.dataVersion === ev?.dataVersion),
   };
+}
+
+/** The banner after a write: true to what happened (a report is "generated" only when its file is there). */
+function savedMessage(saved: string | undefined, current: boolean, reportCurrent: boolean): string | null {
+  switch (saved) {
+    case undefined:
+    case '':
+      return null;
+    case 'submitted':
+      return '自评已保存并提交评审。';
+    case 'reopened':
+      return '自评已重新打开，已退回单位修改后重新提交。';
+    case 'approve':
+      return '已审核通过。';
+    case 'return':
+      return '已退回单位修改。';
+    case 'reviewed':
+      return '评审得分已保存。';
+    case 'report':
+      return reportCurrent ? '报告已生成，可在下方下载。' : '报告正在生成，请稍后刷新本页。';
+    case 'profile':
+      return current ? '评分方案已更换，已重新打分。' : '评分方案已更换，正在重新打分。';
+    default:
+      return current ? '已保存。' : '已保存，得分正在重新计算，请稍后刷新。';
+  }
 }
