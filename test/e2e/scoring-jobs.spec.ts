@@ -102,7 +102,7 @@ describePg(
       });
     });
 
-    it('rescores after a unit re-weights, and shows a failure with its reason', async () => {
+    it("rescores after a unit re-weights; the unit's own bucket totals are a review flag, not a failure", async () => {
       const p1 = sheets['安保信访维稳专项（含特护期京、郑、长、株等地）'];
       const output = p1.indicators.filter((i) =>
         ['数量指标', '质量指标', '时效指标', '经济成本指标'].includes(i.level2),
@@ -112,16 +112,23 @@ describePg(
         .put(`/api/evaluations/${p1.id}/weights`)
         .send({ weights: output.map((i, k) => ({ indicatorId: i.id, weight: weights[k] })) })
         .expect(200);
-      // 劝返率 now 10 × 0.9 = 9: total 9 + (10+10+10+9+5+5) + 30 + 10 = 98.00
-      expect(await scored(p1.id)).toMatchObject({ total: '98.00', grade: '优' });
+      // 劝返率 now 10 × 0.9 = 9: total 9 + (10+10+10+9+5+5) + 30 + 10 = 98.00; 效益/满意度 keep the profile's split
+      const reweighted = await scored(p1.id);
+      expect(reweighted).toMatchObject({ total: '98.00', grade: '优' });
+      const codes = (ev: { result: { flags: { code: string }[] } }) => ev.result.flags.map((f) => f.code);
+      expect(codes(reweighted)).toEqual(['BUCKET_WEIGHTS_FROM_PROFILE', 'BUCKET_WEIGHTS_FROM_PROFILE']);
 
       await http()
         .put(`/api/evaluations/${p1.id}/weights`)
         .send({ weights: [{ indicatorId: output[0].id, weight: '20' }] })
         .expect(200);
-      const failed = await scored(p1.id);
-      expect(failed).toMatchObject({ scoreState: 'failed' });
-      expect(failed.scoreError).toContain('产出指标各指标分值合计 60，应为 50');
+      // 产出 60 instead of 50: scored by the unit's 分值 (9 + 59 + 30 + 10) and flagged for the reviewer
+      const own = await scored(p1.id);
+      expect(own).toMatchObject({ scoreState: 'scored', scoreError: null, total: '108.00' });
+      expect(codes(own)).toEqual(expect.arrayContaining(['BUCKET_TOTALS_DIFFER', 'POINTS_NOT_100']));
+      expect(own.result.flags.find((f: { code: string }) => f.code === 'BUCKET_TOTALS_DIFFER').message).toContain(
+        '产出指标 60',
+      );
       await http()
         .put(`/api/evaluations/${p1.id}/weights`)
         .send({ weights: [{ indicatorId: output[0].id, weight: '10' }] })

@@ -137,7 +137,7 @@ describePg('单位概况 and 自评报告正文 pages: filled by the unit, print
     expect(res.status).toBe(409);
     expect(res.text).toContain('保存冲突：已被他人修改');
     expect(res.text).toMatch(
-      /联系邮箱<\/th><td class="stored">xinfang@example\.gov\.cn<\/td><td class="typed">other@example\.gov\.cn/,
+      /联系邮箱<\/th>\s*<td class="stored"[^>]*>xinfang@example\.gov\.cn<\/td>\s*<td class="typed"[^>]*>other@example\.gov\.cn/,
     );
     expect(fieldValue(res.text, 'contactEmail')).toBe('other@example.gov.cn');
     expect((await stack.users.admin.get(`/api/units/${unitId}/profile`)).body.contactEmail).toBe(

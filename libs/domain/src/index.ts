@@ -16,6 +16,7 @@ export * from './scoring/engine';
 export * from './scoring/drafts';
 export * from './scoring/final-result';
 export * from './scoring/grade-words';
+export * from './scoring/added-indicator';
 export * from './monitoring/plan';
 export * from './monitoring/lights';
 export * from './monitoring/quarter-report';

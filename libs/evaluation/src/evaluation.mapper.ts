@@ -33,11 +33,16 @@ export interface EvaluationResponse {
   reviewedGrade: string | null;
   /** scores computed from the data as it is now */
   current: boolean;
+  /** why a scored sheet has no total and grade ("未评分：缺少产出、效益指标，补充后评分"), else null */
+  ungraded: string | null;
 }
 
 export function toEvaluationResponse(
   ev: SelfEvaluationEntity,
-  derived: Pick<EvaluationResponse, 'sheetKind' | 'indicators' | 'reviewedTotal' | 'reviewedGrade' | 'current'>,
+  derived: Pick<
+    EvaluationResponse,
+    'sheetKind' | 'indicators' | 'reviewedTotal' | 'reviewedGrade' | 'current' | 'ungraded'
+  >,
 ): EvaluationResponse {
   return {
     id: ev.id,

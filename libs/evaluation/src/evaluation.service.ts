@@ -5,6 +5,7 @@ import {
   ensureEvaluation,
   lockEvaluation,
   findEvaluation,
+  IndicatorEntity,
   IndicatorScoreEntity,
   IndicatorValueEntity,
   indicatorScores,
@@ -21,6 +22,8 @@ import {
   UnitEntity,
 } from '@selfeval/db';
 import {
+  AddedIndicatorInput,
+  checkAddedIndicator,
   checkSectionTexts,
   D,
   DomainError,
@@ -34,9 +37,10 @@ import {
   scoreSheet,
   SheetScore,
   STATUS_NAME,
+  ungradedReason,
 } from '@selfeval/domain';
 import type { ScoreEnqueuer } from '@selfeval/jobs';
-import { indicatorTarget } from '@selfeval/targets';
+import { indicatorTarget, targetColumns } from '@selfeval/targets';
 import { EvaluationResponse, toEvaluationResponse } from './evaluation.mapper';
 
 export type EvaluationStatus = SelfEvaluationEntity['status'];
@@ -299,6 +303,85 @@ export class EvaluationService {
     if (form.sections) await this.applySections(em, ev, form.sections, changes);
   }
 
+  /**
+   * The unit adds an indicator to its 部门整体支出 sheet at year end (docs/scoring.md §department sheets):
+   * a department sheet published with prose goals only, or without 产出 or 效益 indicators, is not graded
+   * until it has them. The row, its Q4 actual and its 分值 are written in one transaction, audited with the
+   * evaluation, and the sheet is scored again. The evaluation must be open to the unit (draft or returned).
+   */
+  async addIndicator(sheetId: string, input: AddedIndicatorInput, actor = 'system', expectedVersion?: number) {
+    const checked = checkAddedIndicator(input);
+    if (!checked.ok)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        checked.errors.map((e) => e.message).join('；'),
+        { field: checked.errors[0].field },
+        checked.errors,
+      );
+    const added = checked.indicator;
+    const saved = await this.change(
+      sheetId,
+      'unit',
+      'add-indicator',
+      actor,
+      async (em, ev, changes) => {
+        const sheet = await findSheet(em, ev.sheetId);
+        if (sheet.kind !== 'department')
+          throw new DomainError('VALIDATION_FAILED', '只有部门整体支出自评可以在年终补充绩效指标', {
+            field: 'sheetId',
+          });
+        const q4 = await em.getRepository(QuarterReportEntity).findOneBy({ sheetId: sheet.id, period: 'Q4' });
+        if (!q4)
+          throw new DomainError('WORKFLOW_STATE', '四季度（年终）数据填报后才能补充指标及其实际完成值', {
+            field: 'period',
+          });
+        const existing = await sheetIndicators(em, sheet.id);
+        if (existing.some((i) => i.level1 === added.level1 && i.name === added.name))
+          throw new DomainError('VALIDATION_FAILED', `“${added.level1}”下已有指标“${added.name}”`, { field: 'name' });
+        const indicator = await em.getRepository(IndicatorEntity).save(
+          em.getRepository(IndicatorEntity).create({
+            sheetId: sheet.id,
+            position: Math.max(-1, ...existing.map((i) => i.position)) + 1,
+            level1: added.level1,
+            level2: added.level2,
+            name: added.name,
+            description: '年终自评时由单位补充的指标',
+            basis: null,
+            standard: null,
+            weight: null,
+            ...targetColumns(added.target),
+          }),
+        );
+        await em.getRepository(IndicatorValueEntity).save(
+          em.getRepository(IndicatorValueEntity).create({
+            reportId: q4.id,
+            indicatorId: indicator.id,
+            valueRaw: added.valueRaw,
+            valueNum: added.valueNum,
+            grade: added.grade,
+            likelihood: null,
+            causeCategory: null,
+            causeText: null,
+          }),
+        );
+        if (added.weight) {
+          const row = newIndicatorScore(em, ev.id, indicator.id);
+          row.unitWeight = added.weight;
+          await em.getRepository(IndicatorScoreEntity).save(row);
+        }
+        changes.push([
+          `补充指标“${added.name}”`,
+          null,
+          `${added.level1} / ${added.level2}，年度指标值 ${added.target.raw}，实际完成值 ${added.valueRaw}` +
+            (added.weight ? `，分值 ${added.weight}` : ''),
+        ]);
+      },
+      false,
+      expectedVersion,
+    );
+    return saved;
+  }
+
   private async applySections(
     em: EntityManager,
     ev: SelfEvaluationEntity,
@@ -440,6 +523,12 @@ export class EvaluationService {
         { field: 'scoreState' },
       );
     const result = ev.result;
+    // a department sheet without 产出/效益 indicators has nothing to review until the unit adds them
+    const ungraded = ungradedReason(result);
+    if (ungraded)
+      throw new DomainError('VALIDATION_FAILED', `${ungraded}。请先在年终补充绩效指标，再提交评审`, {
+        field: 'indicators',
+      });
     const indicators = await sheetIndicators(em, ev.sheetId);
     // each missing text named by its field, so a page shows the message beside the box
     const missing = [
@@ -613,6 +702,10 @@ export class EvaluationService {
         ? scoreSheet({
             profile: ev.profileId,
             profileVersion: ev.profileVersion,
+            // the 自评表 is the unit's: its 分值 (or the profile's split where it gave none) are the weights,
+            // and other bucket totals than the profile's are a review flag (docs/scoring.md)
+            totals: 'form',
+            kind: sheet.kind,
             budget: { initial: sheet.budgetTotal ?? undefined, adjusted: q4.adjustedBudget, spent: q4.spentTotal },
             spendingPlan: sheet.spendingPlan,
             quarterlySpent: PERIODS.map((p) => byPeriod.get(p)?.spentTotal ?? null),
@@ -697,7 +790,8 @@ export class EvaluationService {
     const result = ev.result;
     let reviewedTotal: string | null = null;
     let reviewedGrade: string | null = null;
-    if (result?.execution && rows.some((r) => r.reviewerScore !== null)) {
+    // a form without an execution score is reviewed like any other; an ungraded sheet has no total to review
+    if (result && rows.some((r) => r.reviewerScore !== null)) {
       const byId = new Map(rows.map((r) => [r.indicatorId, r]));
       const indicators = await sheetIndicators(this.ds, sheetId);
       const reviewer = new Map<number, string>();
@@ -710,6 +804,7 @@ export class EvaluationService {
     const sheet = await findSheet(this.ds, sheetId);
     return toEvaluationResponse(ev, {
       sheetKind: sheet.kind,
+      ungraded: result && isCurrent(ev) ? ungradedReason(result) : null,
       indicators: rows,
       reviewedTotal,
       reviewedGrade,

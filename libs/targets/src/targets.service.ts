@@ -627,7 +627,7 @@ export class TargetsService {
   }
 }
 
-function targetColumns(t: IndicatorRow['target']) {
+export function targetColumns(t: IndicatorRow['target']) {
   return t.kind === 'quantitative'
     ? {
         targetRaw: t.raw,

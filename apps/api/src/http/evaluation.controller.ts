@@ -13,7 +13,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CAUSE_CATEGORIES, DEFAULT_PROFILE_ID } from '@selfeval/domain';
+import { ADDABLE_LEVELS, CAUSE_CATEGORIES, DEFAULT_PROFILE_ID } from '@selfeval/domain';
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import type { Response } from 'express';
 import { ContentStore, REPORT_STORE } from '@selfeval/db';
@@ -72,6 +72,34 @@ class WeightsDto extends VersionedDto {
   @ValidateNested({ each: true })
   @Type(() => WeightDto)
   weights!: WeightDto[];
+}
+/** Checked field by field by the service (checkAddedIndicator): Chinese messages naming the field. */
+class AddIndicatorDto extends VersionedDto {
+  @ApiProperty({ description: '一级指标', enum: Object.keys(ADDABLE_LEVELS) })
+  @IsString()
+  @MaxLength(50)
+  level1!: string;
+  @ApiProperty({ description: '二级指标', example: '数量指标' })
+  @IsString()
+  @MaxLength(50)
+  level2!: string;
+  @ApiProperty({ description: '三级指标名称', maxLength: 100 })
+  @IsString()
+  @MaxLength(100)
+  name!: string;
+  @ApiProperty({ description: '年度指标值', example: '≥25次' })
+  @IsString()
+  @MaxLength(200)
+  target!: string;
+  @ApiProperty({ description: '实际完成值', example: '28次' })
+  @IsString()
+  @MaxLength(200)
+  actual!: string;
+  @ApiPropertyOptional({ description: '分值；留空按评分方案均分', type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  weight?: string | null;
 }
 class ExplanationDto extends VersionedDto {
   @ApiPropertyOptional({ description: '偏差原因分析及改进措施', maxLength: 4000, type: String, nullable: true })
@@ -264,6 +292,29 @@ export class EvaluationController {
       dto.weights.map((w) => ({ indicatorId: w.indicatorId, weight: w.weight ?? null })),
       actor,
       expectedVersion(dto.version, ifMatch),
+    );
+  }
+
+  @ApiOperation({
+    summary: '年终补充一个绩效指标（部门整体支出）',
+    description: '没有产出或效益指标的部门整体支出表不评分；单位补充指标及其实际完成值后重新打分，操作记入审计记录。',
+  })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
+  @Post(':sheetId/indicators')
+  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
+  @IfMatch()
+  addIndicator(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() dto: AddIndicatorDto,
+    @Actor() actor: string,
+    @Headers('if-match') ifMatch?: string,
+  ) {
+    const { version, ...input } = dto;
+    return this.evaluations.addIndicator(
+      sheetId,
+      { ...input, weight: input.weight ?? undefined },
+      actor,
+      expectedVersion(version, ifMatch),
     );
   }
 

@@ -16,7 +16,7 @@ import { handleForm, isStaleSave } from './form-errors';
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
 type PageState = Pick<
   Parameters<typeof buildEvaluationPageVM>[0],
-  'saved' | 'form' | 'stale' | 'staleForm' | 'reopenError' | 'errors' | 'formError' | 'adopt'
+  'saved' | 'form' | 'stale' | 'staleForm' | 'reopenError' | 'errors' | 'formError' | 'adopt' | 'addIndicator'
 > & { error?: string };
 
 /** The year-end self-evaluation: the unit explains and submits, the evaluator reviews, approves or returns. */
@@ -215,6 +215,46 @@ export class EvaluationPagesController {
       },
       (e) => this.page(req, sheetId, actor, { reopenError: e.userMessage }),
       (e) => e.where.field === 'reason',
+    );
+  }
+
+  /**
+   * Year-end indicator of a department sheet (EvaluationService.addIndicator): a refusal re-renders the
+   * page with everything typed kept and the message beside the field it names (422).
+   */
+  @Post('sheets/:sheetId/evaluation/indicators')
+  @Allow('evaluation.write', SHEET)
+  async addIndicator(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    const [level1, level2] = (form.levels ?? '').split('/');
+    const fields = ['level1', 'level2', 'name', 'target', 'actual', 'weight'];
+    await handleForm(
+      res,
+      async () => {
+        await this.evaluations.addIndicator(
+          sheetId,
+          { level1, level2, name: form.name, target: form.target, actual: form.actual, weight: form.weight },
+          who,
+          postedVersion(form),
+        );
+        return `/sheets/${sheetId}/evaluation?saved=indicator`;
+      },
+      (e) => {
+        const errors = e.details.length
+          ? e.details
+          : e.where.field
+            ? [{ field: e.where.field, message: e.userMessage }]
+            : [];
+        const named = errors.filter((x) => fields.includes(x.field));
+        return this.page(req, sheetId, actor, { addIndicator: { form, errors: named, message: e.userMessage } });
+      },
+      (e) => ['VALIDATION_FAILED', 'WORKFLOW_STATE'].includes(e.code),
     );
   }
 

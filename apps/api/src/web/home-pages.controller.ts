@@ -3,7 +3,7 @@ import { Controller, Get, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ActualsQueries } from '@selfeval/actuals';
 import { EvaluationService } from '@selfeval/evaluation';
-import { can, PERIODS, sheetLabel } from '@selfeval/domain';
+import { can, PERIODS, sheetLabel, ungradedReason } from '@selfeval/domain';
 import { TargetsService } from '@selfeval/targets';
 import { Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { WebViews } from './web-views';
@@ -37,7 +37,9 @@ export class HomePagesController {
         name: sheetLabel(s),
         sheetStatus: s.status,
         quarters: PERIODS.map((p) => ({ period: p, status: statuses.get(s.id)?.[p] ?? null })),
-        evaluation: ev ? { status: ev.status, total: ev.total, grade: ev.grade } : null,
+        evaluation: ev
+          ? { status: ev.status, total: ev.total, grade: ev.grade ?? (ev.result ? ungradedReason(ev.result) : null) }
+          : null,
       };
     });
     const queue =

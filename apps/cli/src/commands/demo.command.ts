@@ -16,7 +16,16 @@ import {
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
-import { PERIODS, plausibleQuarters, ReportKind, reportKindsFor, seededRandom, sheetLabel } from '@selfeval/domain';
+import {
+  D,
+  PERIODS,
+  plausibleQuarters,
+  ReportKind,
+  reportKindsFor,
+  seededRandom,
+  sheetLabel,
+  ungradedReason,
+} from '@selfeval/domain';
 import { EvaluationService, QuarterSubmission } from '@selfeval/evaluation';
 import { EmbeddedRedis, JobProducer, requestRender } from '@selfeval/jobs';
 import { importFiles, indicatorTarget, parseFiles, TargetsService } from '@selfeval/targets';
@@ -123,14 +132,15 @@ export async function runDemo(
       const full = await targets.getSheet(sheet.id);
       // a sheet published without money gets its budget as an adjustment (as a unit would report it)
       const budget = sheet.budgetTotal && Number(sheet.budgetTotal) > 0 ? sheet.budgetTotal : null;
+      const added = budget ? null : missingBudget(sheet, sheets);
       const quarters = plausibleQuarters(
         seededRandom(`${opts.seed}:${sheet.sheetKey}:${sheet.year}`),
-        budget ?? NO_BUDGET_AMOUNT,
+        budget ?? added?.amount ?? NO_BUDGET_AMOUNT,
         sheet.spendingPlan,
         full.indicators.map((i) => ({ id: i.id, target: indicatorTarget(i) })),
       );
       for (const p of PERIODS) {
-        if (!budget) quarters[p].adjustments = [{ amount: NO_BUDGET_AMOUNT, reason: '目标表未列资金，按部门预算补录' }];
+        if (added) quarters[p].adjustments = [added];
         await reports.saveDraft(sheet.id, p, quarters[p], ACTOR);
         // through the workflow rule: the Q4 submission starts scoring, as in the API
         await submission.submit(sheet.id, p, ACTOR);
@@ -192,7 +202,8 @@ export async function runDemo(
         sheet: sheetLabel(s),
         rate: rate ? `${Number(rate).toFixed(2)}%` : '—',
         score: ev?.total ?? '—',
-        grade: ev?.grade ?? (ev?.scoreError ? '打分失败' : '—'),
+        // a department sheet without 产出/效益 indicators is not graded until the unit adds them
+        grade: ev?.grade ?? (ev?.scoreError ? '打分失败' : ev?.result && ungradedReason(ev.result) ? '未评分' : '—'),
         files: (fileIds.get(s.id) ?? []).flatMap((id) => files.get(id)?.fileName ?? []),
       };
     });
@@ -203,6 +214,21 @@ export async function runDemo(
     await app?.close();
     await redis?.stop();
   }
+}
+
+/**
+ * The budget a sheet published without money is given in the demo: a department sheet's whole spending
+ * holds its projects', so it is their sum (魏县: 424.00, not a figure beside them that cannot be); else 50.
+ */
+export function missingBudget(
+  sheet: Pick<TargetSheetEntity, 'kind' | 'unitId' | 'year'>,
+  sheets: Pick<TargetSheetEntity, 'kind' | 'unitId' | 'year' | 'budgetTotal'>[],
+): { amount: string; reason: string } {
+  const projects = sheets.filter((s) => s.kind === 'project' && s.unitId === sheet.unitId && s.year === sheet.year);
+  const sum = projects.reduce((acc, s) => acc.plus(s.budgetTotal ?? 0), new D(0));
+  return sheet.kind === 'department' && sum.gt(0)
+    ? { amount: sum.toFixed(2), reason: '目标表未列资金，按本部门各项目预算合计补录' }
+    : { amount: NO_BUDGET_AMOUNT, reason: '目标表未列资金，按部门预算补录' };
 }
 
 async function eachConcurrently<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

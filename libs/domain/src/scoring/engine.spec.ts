@@ -478,6 +478,52 @@ describe('printed forms (totals: form, docs/scoring.md)', () => {
     ]);
   });
 
+  it("weighs a bucket the unit left without 分值 by the profile, and flags the unit's other totals", () => {
+    // a stored sheet: the unit weighed 产出 only (60 instead of 50); 效益 and 满意度 keep the profile's split
+    const stored = {
+      totals: 'form' as const,
+      budget: { adjusted: '100', spent: '100' },
+      indicators: [
+        out('a', '≥1次', '1', { weight: '40' }),
+        out('b', '≥1次', '1', { weight: '20' }),
+        eff('c', '提升', '提升'),
+        eff('d', '提升', '提升'),
+        sat(),
+      ],
+    };
+    const r = ok(stored);
+    expect(r.indicators.map((i) => i.weight)).toEqual(['40', '20', '15', '15', '10']);
+    expect(r.unscored).toEqual([]);
+    // the profile's execution score stays: points taken from the profile say nothing of a form without one
+    expect(r).toMatchObject({ total: '110.00', execution: { weight: '10' } });
+    expect(flagCodes(r)).toEqual([
+      'BUCKET_WEIGHTS_FROM_PROFILE',
+      'BUCKET_WEIGHTS_FROM_PROFILE',
+      'BUCKET_TOTALS_DIFFER',
+      'POINTS_NOT_100',
+    ]);
+    expect(r.flags[0].message).toBe('效益指标未填分值，按评分方案 national-2020 的 30 分均分');
+    // without 满意度 rows its points join 效益 where 效益 takes the profile's points (as on the profile's own split)
+    const noSat = ok({ ...stored, indicators: stored.indicators.slice(0, 4) });
+    expect(noSat.indicators.map((i) => i.weight)).toEqual(['40', '20', '20', '20']);
+    expect(flagCodes(noSat)).toContain('BUCKET_EMPTY');
+    // the unit's own 40 / 40 / 20 without an execution score: the form's totals, no execution part
+    const own = ok({
+      ...stored,
+      indicators: [
+        out('a', '≥1次', '1', { weight: '40' }),
+        eff('c', '提升', '提升', { weight: '40' }),
+        sat('96%', { weight: '20' }),
+      ],
+    });
+    expect(own).toMatchObject({ execution: null, total: '100.00' });
+    expect(flagCodes(own)).toEqual(['NO_EXECUTION_SCORE', 'BUCKET_TOTALS_DIFFER']);
+    // without any 分值 the profile's split holds, as under the profile's totals
+    const none = ok({ ...stored, indicators: stored.indicators.map((i) => ({ ...i, weight: undefined })) });
+    expect(none.indicators.map((i) => i.weight)).toEqual(['25', '25', '15', '15', '10']);
+    expect(flagCodes(none)).toEqual(['WEIGHTS_NOT_PRINTED']);
+  });
+
   it('grades the words real forms print and names the row and the accepted words otherwise', () => {
     const graded = (actual: string) =>
       scoreSheet(form([out('a', '≥1次', '1', { weight: '50' }), eff('规范性', '严格执行', actual, { weight: '40' })]));

@@ -37,7 +37,7 @@ export function scoreSheet(input: ScoringInput): SheetScore {
   const profileRef = { id: profile.id, version: profile.version };
 
   // ---- rows and weights (§4.2) ----------------------------------------------------------------
-  const rows = planRows(input.indicators, input.totals === 'form', flags);
+  const rows = planRows(input.indicators, input.totals === 'form', flags, (ind) => bucketOf(ind, profile));
   const plan = planWeights(input, rows.scored, profile, errors, flags);
 
   // ---- a department sheet without 产出 or 效益 indicators is not graded (docs/scoring.md) --------

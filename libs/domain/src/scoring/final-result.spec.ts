@@ -1,5 +1,5 @@
 import { parseTarget } from '../targets/parse-target';
-import { finalResult } from './final-result';
+import { finalResult, ungradedReason } from './final-result';
 import { scoreSheet } from './engine';
 import type { ScoringIndicatorInput } from './types';
 
@@ -44,8 +44,39 @@ describe('finalResult: reviewer scores are final (§4.8)', () => {
     expect(finalResult(s, new Map([[0, '0']])).total).toBe('71.50');
   });
 
-  it('refuses a sheet that has no score', () => {
+  it('gives no total and says why for a sheet without a score, instead of throwing', () => {
     const failed = scoreSheet({ budget: { adjusted: '0', spent: '0' }, indicators: INDICATORS });
-    expect(() => finalResult(failed)).toThrow('no score');
+    expect(finalResult(failed)).toMatchObject({ total: null, grade: null, ungraded: '未评分：打分失败，见错误说明' });
+    const prose = scoreSheet({ kind: 'department', budget: { adjusted: '100', spent: '90' }, indicators: [] });
+    expect(finalResult(prose)).toMatchObject({
+      total: null,
+      grade: null,
+      ungraded: '未评分：缺少产出、效益指标，补充后评分',
+    });
+    const noEffect = scoreSheet({
+      kind: 'department',
+      budget: { adjusted: '100', spent: '90' },
+      indicators: [INDICATORS[0], INDICATORS[3]],
+    });
+    expect(ungradedReason(noEffect)).toBe('未评分：缺少效益指标，补充后评分');
+    // reviewer scores are kept on the rows; still no total
+    expect(finalResult(noEffect, new Map([[0, '40']]))).toMatchObject({
+      total: null,
+      reviewed: true,
+      buckets: { output: { score: '40' } },
+    });
+    expect(
+      ungradedReason(scoreSheet({ budget: { adjusted: '100', spent: '100' }, indicators: INDICATORS })),
+    ).toBeNull();
+  });
+
+  it('reviews a form without an execution score (产出 40 / 效益 40 / 满意度 20)', () => {
+    const s = scoreSheet({
+      totals: 'form',
+      budget: { adjusted: '100', spent: '50' },
+      indicators: INDICATORS.map((i, k) => ({ ...i, weight: ['20', '20', '40', '20'][k] })),
+    });
+    expect(s).toMatchObject({ execution: null, total: '100.00' });
+    expect(finalResult(s, new Map([[2, '30']]))).toMatchObject({ total: '90.00', grade: '优', reviewed: true });
   });
 });

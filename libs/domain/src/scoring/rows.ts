@@ -2,7 +2,7 @@ import { D, Dec } from './decimal';
 import type { ReviewFlag, ScoringIndicatorInput, UnscoredRow } from './types';
 
 /**
- * Which rows of a printed form are scored (docs/scoring.md §rows). A 其中… row, and in a form that
+ * Which rows of a printed form are scored (docs/scoring.md §rows). A 其中… row, and in a bucket that
  * prints 分值 any row without one, is a breakdown: shown and kept, never scored. A parent row
  * followed by numbered children (1、2、…) whose 分值 (or, on forms without 分值, published 得分)
  * add up to its own repeats their sum: it is shown as a subtotal and its children are scored.
@@ -18,8 +18,16 @@ export interface RowPlan {
 const num = (v: string | undefined): Dec | null =>
   v !== undefined && /^\d+(\.\d+)?$/.test(v.trim()) ? new D(v.trim()) : null;
 
-export function planRows(indicators: ScoringIndicatorInput[], formWeights: boolean, flags: ReviewFlag[]): RowPlan {
-  const anyWeight = indicators.some((i) => i.weight !== undefined && i.weight.trim() !== '');
+export function planRows(
+  indicators: ScoringIndicatorInput[],
+  formWeights: boolean,
+  flags: ReviewFlag[],
+  /** the bucket of a row: a row without 分值 is a breakdown only where its bucket prints 分值 */
+  bucket: (ind: ScoringIndicatorInput) => string = () => '',
+): RowPlan {
+  const weighted = (i: ScoringIndicatorInput) => i.weight !== undefined && i.weight.trim() !== '';
+  const anyWeight = indicators.some(weighted);
+  const weightedBuckets = new Set(indicators.filter(weighted).map(bucket));
   const unscored = new Map<number, UnscoredRow>();
   const row = (i: number, role: UnscoredRow['role'], note: string): UnscoredRow => ({
     index: i,
@@ -35,7 +43,7 @@ export function planRows(indicators: ScoringIndicatorInput[], formWeights: boole
     const noWeight = ind.weight === undefined || ind.weight.trim() === '';
     if (ind.breakdown || (BREAKDOWN_NAME.test(ind.name) && noWeight)) {
       unscored.set(i, row(i, 'breakdown', '其中项：展示并保留，不单独计分'));
-    } else if (formWeights && anyWeight && noWeight) {
+    } else if (formWeights && weightedBuckets.has(bucket(ind)) && noWeight) {
       unscored.set(i, row(i, 'breakdown', '未印分值：展示并保留，不计分'));
       flags.push({
         code: 'UNWEIGHTED_ROW',

@@ -156,6 +156,7 @@ export interface ReviewFlag {
     | 'BUCKET_EMPTY'
     | 'TOTAL_DIFFERS'
     | 'BUCKET_TOTALS_DIFFER'
+    | 'BUCKET_WEIGHTS_FROM_PROFILE'
     | 'POINTS_NOT_100'
     | 'WEIGHTS_NOT_PRINTED'
     | 'UNWEIGHTED_ROW'

@@ -79,7 +79,7 @@ export function planWeights(
   if (formTotals && scored.length)
     flags.push({
       code: 'WEIGHTS_NOT_PRINTED',
-      message: `表中未印分值，按评分方案 ${profile.id} 的一级指标分值均分`,
+      message: `表中未列分值，按评分方案 ${profile.id} 的一级指标分值均分`,
     });
   return profileWeights(context);
 }
@@ -110,7 +110,29 @@ function formWeights(context: WeightContext): WeightPlan {
   const inds = input.indicators;
   const weights = new Map<number, Dec>();
   const points: Partial<Record<Bucket, Dec>> = {};
+  // A bucket without any 分值 (a stored sheet whose unit weighed only some buckets) takes the profile's points.
+  const unweighted = [...members.keys()].filter((b) => !members.get(b)?.some((i) => given(inds[i])));
+  const merged: ReviewFlag[] = [];
+  const fallback = unweighted.length ? profilePoints(members, profile, merged) : {};
+  // the 满意度 points merged into their fallback bucket count only where that bucket takes the profile's points
+  if (unweighted.includes(profile.satisfactionFallback)) flags.push(...merged);
   for (const [b, idx] of members) {
+    if (unweighted.includes(b)) {
+      const p = fallback[b];
+      if (p === undefined) {
+        for (const i of idx) errors.push(noProfilePoints(inds[i], i, profile));
+        continue;
+      }
+      points[b] = p;
+      const applicable = idx.filter((i) => !inds[i].notApplicable);
+      evenSplit(p, applicable.length).forEach((w, k) => weights.set(applicable[k], w));
+      for (const i of idx) if (!weights.has(i)) weights.set(i, new D(0));
+      flags.push({
+        code: 'BUCKET_WEIGHTS_FROM_PROFILE',
+        message: `${BUCKET_NAMES[b]}未填分值，按评分方案 ${profile.id} 的 ${p.toFixed()} 分均分`,
+      });
+      continue;
+    }
     const ws = idx.map((i) => parseWeight(printedWeight(inds[i]), i, errors));
     const sum = ws.reduce((s, w) => s.plus(w), new D(0));
     points[b] = sum;
@@ -124,7 +146,8 @@ function formWeights(context: WeightContext): WeightPlan {
   const indicatorPoints = Object.values(points).reduce((s: Dec, p) => s.plus(p ?? 0), new D(0));
   let executionWeight: Dec | null;
   if (explicitExecution !== undefined) executionWeight = explicitExecution;
-  else if (indicatorPoints.eq(100)) {
+  // indicators printed to 100 leave no room for an execution score; points taken from the profile say nothing of it
+  else if (indicatorPoints.eq(100) && !unweighted.length) {
     executionWeight = null;
     flags.push({ code: 'NO_EXECUTION_SCORE', message: '各指标分值已合计 100，表中没有预算执行率得分' });
   } else executionWeight = profile.buckets.execution ? new D(profile.buckets.execution) : null;
@@ -154,31 +177,12 @@ function formWeights(context: WeightContext): WeightPlan {
 function profileWeights(context: WeightContext): WeightPlan {
   const { input, members, profile, explicitExecution, errors, flags } = context;
   const inds = input.indicators;
-  const points: Partial<Record<Bucket, Dec>> = {};
-  for (const [b, p] of Object.entries(profile.buckets) as [Bucket, string][])
-    if (b !== 'execution') points[b] = new D(p);
+  const points = profilePoints(members, profile, flags);
   for (const [b, idx] of members) {
     if (points[b] === undefined) {
-      for (const i of idx)
-        errors.push({
-          field: `indicators[${i}]`,
-          message: `“${inds[i].name}”的一级指标“${inds[i].level1}”在评分方案 ${profile.id} 中没有分值`,
-        });
+      for (const i of idx) errors.push(noProfilePoints(inds[i], i, profile));
       members.delete(b);
     }
-  }
-  const satisfactionPoints = points[profile.satisfactionBucket];
-  if (
-    !members.get(profile.satisfactionBucket)?.length &&
-    satisfactionPoints &&
-    profile.satisfactionBucket !== profile.satisfactionFallback
-  ) {
-    points[profile.satisfactionFallback] = (points[profile.satisfactionFallback] ?? new D(0)).plus(satisfactionPoints);
-    flags.push({
-      code: 'BUCKET_EMPTY',
-      message: `没有满意度指标，满意度 ${satisfactionPoints.toFixed()} 分并入${BUCKET_NAMES[profile.satisfactionFallback]}`,
-    });
-    delete points[profile.satisfactionBucket];
   }
   for (const [b, p] of Object.entries(points) as [Bucket, Dec][]) {
     if (!members.get(b)?.some((i) => !inds[i].notApplicable)) {
@@ -228,3 +232,36 @@ function profileWeights(context: WeightContext): WeightPlan {
         : null;
   return { weights, points, members, executionWeight };
 }
+
+/**
+ * The profile's points per bucket; a sheet without 满意度 indicators gives those points to the
+ * profile's fallback bucket (flagged).
+ */
+function profilePoints(
+  members: Map<Bucket, number[]>,
+  profile: ScoringProfile,
+  flags: ReviewFlag[],
+): Partial<Record<Bucket, Dec>> {
+  const points: Partial<Record<Bucket, Dec>> = {};
+  for (const [b, p] of Object.entries(profile.buckets) as [Bucket, string][])
+    if (b !== 'execution') points[b] = new D(p);
+  const satisfactionPoints = points[profile.satisfactionBucket];
+  if (
+    !members.get(profile.satisfactionBucket)?.length &&
+    satisfactionPoints &&
+    profile.satisfactionBucket !== profile.satisfactionFallback
+  ) {
+    points[profile.satisfactionFallback] = (points[profile.satisfactionFallback] ?? new D(0)).plus(satisfactionPoints);
+    flags.push({
+      code: 'BUCKET_EMPTY',
+      message: `没有满意度指标，满意度 ${satisfactionPoints.toFixed()} 分并入${BUCKET_NAMES[profile.satisfactionFallback]}`,
+    });
+    delete points[profile.satisfactionBucket];
+  }
+  return points;
+}
+
+const noProfilePoints = (ind: ScoringIndicatorInput, i: number, profile: ScoringProfile): ScoringError => ({
+  field: `indicators[${i}]`,
+  message: `“${ind.name}”的一级指标“${ind.level1}”在评分方案 ${profile.id} 中没有分值`,
+});

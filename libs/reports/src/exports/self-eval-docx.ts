@@ -82,7 +82,7 @@ export function selfEvalFormBlocks(vm: SelfEvalTableVM): (Paragraph | Table)[] {
     ]),
     [
       { text: '总分', colSpan: 5, align: 'center', head: true },
-      num('100.00'),
+      num(vm.points),
       num(vm.total),
       { text: `自评等级：${vm.grade}` },
     ],

@@ -141,7 +141,7 @@ export async function buildSelfEvalXlsx(vm: SelfEvalTableVM): Promise<Buffer> {
   }
   next();
   put(1, 5, '总分', { head: true });
-  put(6, 6, 100, { align: 'right', format: MONEY_FORMAT });
+  put(6, 6, amount(vm.points), { align: 'right', format: MONEY_FORMAT });
   put(7, 7, amount(vm.total), { align: 'right', format: MONEY_FORMAT });
   put(8, 8, `自评等级：${vm.grade}`);
   if (vm.reviewed) {

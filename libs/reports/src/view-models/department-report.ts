@@ -140,6 +140,12 @@ function projectMoneyTable(src: DepartmentReportSource): ReportTable | null {
   return { head: ['项目名称', '年初预算数（万元）', '全年预算数（万元）', '全年执行数（万元）', '执行率'], rows };
 }
 
+/** Whether the department sheet published its money (a 年初预算 or a 资金总额 above zero). */
+function moneyPublished(src: DepartmentReportSource): boolean {
+  const given = (v: string | null | undefined) => v !== undefined && v !== null && v !== '' && new D(v).gt(0);
+  return given(src.departmentBudget.total) || given(src.department.budget.initial);
+}
+
 function facts(
   source: SectionSource,
   src: DepartmentReportSource,
@@ -160,7 +166,9 @@ function facts(
       return {
         facts: [
           ...lines,
-          `${src.year}年度部门整体年初预算 ${m2(src.department.budget.initial)} 万元，全年预算数 ${m2(src.department.budget.adjusted)} 万元。`,
+          moneyPublished(src)
+            ? `${src.year}年度部门整体年初预算 ${m2(src.department.budget.initial)} 万元，全年预算数 ${m2(src.department.budget.adjusted)} 万元。`
+            : `${src.year}年度部门整体支出绩效目标表未列年初预算，全年预算数 ${m2(src.department.budget.adjusted)} 万元。`,
         ],
         table: null,
         charts: [],
@@ -179,8 +187,11 @@ function facts(
         .map(([name, parts]) => `${name}：${(parts as string[]).join('，')}`);
       const d = src.department.budget;
       const text = [
-        `${src.year}年度部门预算资金总额 ${m2(b.total ?? d.initial)} 万元` +
-          (clauses.length ? `，${clauses.join('；')}。` : '。'),
+        // a sheet published without money says so: 0.00 beside the projects' money would read as a contradiction
+        moneyPublished(src)
+          ? `${src.year}年度部门预算资金总额 ${m2(b.total ?? d.initial)} 万元` +
+            (clauses.length ? `，${clauses.join('；')}。` : '。')
+          : `${src.year}年度部门整体支出绩效目标表未列部门预算资金总额；下表为本部门各项目的预算与执行。`,
         `全年预算数 ${m2(d.adjusted)} 万元，全年执行数 ${m2(d.spent)} 万元，预算执行率 ${rate(d.spent, d.adjusted)}。`,
       ];
       return { facts: text, table: projectMoneyTable(src), charts: [] };
@@ -225,10 +236,16 @@ function facts(
       ];
       return {
         facts: [
-          `部门整体支出绩效自评得分 ${dep.total} 分，等级“${dep.grade}”${dep.reviewed ? '（含评审调整）' : ''}；预算执行率 ${dep.money.rate}。`,
+          dep.ungraded
+            ? `部门整体支出绩效${dep.ungraded}；预算执行率 ${dep.money.rate}。`
+            : `部门整体支出绩效自评得分 ${dep.total} 分，等级“${dep.grade}”${dep.reviewed ? '（含评审调整）' : ''}；预算执行率 ${dep.money.rate}。`,
           ...tables
             .slice(1)
-            .map((t) => `项目“${t.projectName}”自评得分 ${t.total} 分，等级“${t.grade}”，预算执行率 ${t.money.rate}。`),
+            .map((t) =>
+              t.ungraded
+                ? `项目“${t.projectName}”${t.ungraded}，预算执行率 ${t.money.rate}。`
+                : `项目“${t.projectName}”自评得分 ${t.total} 分，等级“${t.grade}”，预算执行率 ${t.money.rate}。`,
+            ),
         ],
         table: {
           head: ['绩效目标表', '执行率', '自评得分', '等级'],
@@ -254,7 +271,8 @@ function facts(
     case 'problems': {
       const execution = tables
         .map((t, k) => ({ t, k }))
-        .filter(({ t }) => new D(t.money.score).lt(t.money.weight))
+        // a form without an execution score prints "—" there: nothing was deducted
+        .filter(({ t }) => t.money.score !== '—' && new D(t.money.score).lt(t.money.weight))
         .map(
           ({ t, k }) =>
             `${sheetLabel(sources[k])}预算执行率 ${t.money.rate}，得分 ${t.money.score}（分值 ${t.money.weight}）。${t.money.note}`,

@@ -99,8 +99,14 @@ export interface SelfEvalTableVM {
   goal: string;
   goalActual: string;
   rows: IndicatorRowVM[];
+  /** the form's 分值 in all: 100 on the standard forms, whatever the unit's own totals add up to otherwise */
+  points: string;
+  /** "—" while the sheet is not graded */
   total: string;
+  /** the grade, or why there is none ("未评分：缺少效益指标，补充后评分") */
   grade: string;
+  /** why the sheet has no total and grade, or null */
+  ungraded: string | null;
   reviewed: boolean;
   signature: { unit: string; head: string; preparer: string; phone: string; date: string };
 }
@@ -168,8 +174,10 @@ export function conciseDraft(draft: string, name: string): string {
     .replace(new RegExp(`^${escaped}年度指标值[^，。]*，实际完成[^，。]*[，。]`), '');
 }
 
-function executionNote(src: SelfEvalSource, e: ExecutionScore, rate: string, score: string): string {
+function executionNote(src: SelfEvalSource, e: ExecutionScore | null, rate: string, score: string): string {
   const parts: string[] = [];
+  // a form without an execution score (产出 40 / 效益 40 / 满意度 20) prints the rate for information only
+  if (!e) return src.executionExplanation?.trim() ? officialSigns(src.executionExplanation.trim()) : '';
   if (new D(e.rate).gt(100))
     parts.push(`全年执行数超过全年预算数，执行率 ${rate}，按评分规则（${e.explanation.formula}）得 ${score} 分。`);
   const words = src.executionExplanation?.trim() || (e.needsExplanation ? e.draft : null);
@@ -180,7 +188,7 @@ function executionNote(src: SelfEvalSource, e: ExecutionScore, rate: string, sco
 /** Pure: numbers formatted here (money and scores to 2 decimals), the template only lays them out. */
 export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
   const s = src.score;
-  if (!s.execution || s.total === null) throw new Error('evaluation has no score');
+  if (s.errors?.length) throw new Error('evaluation has no score');
   const final = finalResult(s, src.reviewerScores);
   const base = s.indicators.map((ind) => {
     const i = src.indicators[ind.index];
@@ -202,9 +210,16 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
   });
   const rows = withLevelCells(base);
   const department = src.kind === 'department';
-  const weight = round2(new D(s.execution.weight));
-  const rate = `${new D(s.execution.rate).toFixed(2)}%`;
-  const execScore = round2(new D(s.execution.score));
+  // 分值 and 得分 of 预算执行率 are "—" on a form without an execution score; its rate is still shown
+  const weight = s.execution ? round2(new D(s.execution.weight)) : '—';
+  const adjusted = new D(src.budget.adjusted || 0);
+  const rate = s.execution
+    ? `${new D(s.execution.rate).toFixed(2)}%`
+    : adjusted.gt(0)
+      ? `${new D(src.budget.spent || 0).div(adjusted).times(100).toFixed(2)}%`
+      : '—';
+  const execScore = s.execution ? round2(new D(s.execution.score)) : '—';
+  const points = Object.values(s.buckets).reduce((acc, b) => acc.plus(b?.points ?? 0), new D(s.execution?.weight ?? 0));
   const kindLabel = `${SHEET_KIND_NAME[department ? 'department' : 'project']}绩效自评表`;
   const sig = src.signature ?? {};
   return {
@@ -227,8 +242,10 @@ export function buildSelfEvalTableVM(src: SelfEvalSource): SelfEvalTableVM {
     goal: officialSigns(src.goal ?? ''),
     goalActual: officialSigns(src.goalActual ?? ''),
     rows,
-    total: final.total,
-    grade: final.grade,
+    points: round2(points),
+    total: final.total ?? '—',
+    grade: final.grade ?? final.ungraded ?? '未评分',
+    ungraded: final.ungraded,
     reviewed: final.reviewed,
     signature: {
       unit: src.unitName,

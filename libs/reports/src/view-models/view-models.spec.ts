@@ -218,6 +218,66 @@ describe('self-evaluation table view model', () => {
   });
 });
 
+describe('forms without an execution score and sheets not graded', () => {
+  /** a source scored as the stored path scores it: the unit's 分值 (`totals: 'form'`) and the sheet's kind */
+  function stored(kind: 'project' | 'department', name: string, inds: ReturnType<typeof ind>[]): SelfEvalSource {
+    const src = source(
+      kind,
+      name,
+      '50',
+      inds.map((i) => ({ ...i, weight: undefined })),
+    );
+    const score = scoreSheet({ totals: 'form', kind, budget: { adjusted: '100', spent: '50' }, indicators: inds });
+    return { ...src, score };
+  }
+
+  it('prints 分值 and 得分 of 预算执行率 as "—" and the form\'s own 分值 in the total row', () => {
+    const weighed = (i: ReturnType<typeof ind>, weight: string) => ({ ...i, weight });
+    const src = stored('project', 'p', [
+      weighed(ind('产出指标', '数量指标', 'a', '≥10次', '10'), '40'),
+      weighed(ind('效益指标', '社会效益指标', 'b', '≥95%', '95%'), '40'),
+      weighed(ind('满意度指标', '服务对象满意度指标', 'c', '≥90%', '90%'), '20'),
+    ]);
+    expect(src.score.execution).toBeNull();
+    const vm = buildSelfEvalTableVM(src);
+    expect(vm.money).toMatchObject({ weight: '—', score: '—', rate: '50.00%', note: '' });
+    expect(vm.money.lines[0]).toMatchObject({ weight: '—', rate: '50.00%', score: '—' });
+    expect(vm).toMatchObject({ points: '100.00', total: '100.00', grade: '优', ungraded: null });
+    // the department report does not count a form without an execution score as a deduction on it
+    const r = buildDepartmentReportVM({ ...report(), projects: [src] });
+    expect(r.sections.find((x) => x.id === 'problems')?.facts).toEqual([
+      '各项绩效指标均已完成，预算全部执行，未发现扣分事项。',
+    ]);
+  });
+
+  it('shows a department sheet without 效益 indicators as not graded, in the table and in the report', () => {
+    const dept = stored('department', '某县信访局', [ind('产出指标', '数量指标', '接访次数', '≥10次', '10')]);
+    expect(dept.score).toMatchObject({ gradable: false, total: null });
+    const vm = buildSelfEvalTableVM(dept);
+    expect(vm).toMatchObject({ total: '—', grade: '未评分：缺少效益指标，补充后评分', points: '100.00' });
+    const r = buildDepartmentReportVM({ ...report(), department: dept });
+    expect(r.sections.find((x) => x.id === 'performance')?.facts[0]).toBe(
+      '部门整体支出绩效未评分：缺少效益指标，补充后评分；预算执行率 50.00%。',
+    );
+  });
+});
+
+describe('department report money', () => {
+  it('says a department sheet published no money instead of printing 0.00 beside its projects', () => {
+    const unpublished = {
+      ...report(),
+      departmentBudget: {},
+      department: { ...DEPT, budget: { initial: '0', adjusted: '424', spent: '400' } },
+    };
+    const byId = Object.fromEntries(buildDepartmentReportVM(unpublished).sections.map((s) => [s.id, s]));
+    expect(byId.profile.facts).toEqual(['2025年度部门整体支出绩效目标表未列年初预算，全年预算数 424.00 万元。']);
+    expect(byId['general-budget'].facts).toEqual([
+      '2025年度部门整体支出绩效目标表未列部门预算资金总额；下表为本部门各项目的预算与执行。',
+      '全年预算数 424.00 万元，全年执行数 400.00 万元，预算执行率 94.34%。',
+    ]);
+  });
+});
+
 describe('department report view model', () => {
   it("follows the outline, binds facts to data and keeps the unit's words after them", () => {
     const vm = buildDepartmentReportVM(report({ profile: '内设两个股室。\n\n编制 8 人。' }));

@@ -1,4 +1,14 @@
-import { can, CAUSE_CATEGORIES, D, DomainError, PROFILES, Role, round2, sheetLabel } from '@selfeval/domain';
+import {
+  ADDABLE_LEVELS,
+  can,
+  CAUSE_CATEGORIES,
+  D,
+  DomainError,
+  PROFILES,
+  Role,
+  round2,
+  sheetLabel,
+} from '@selfeval/domain';
 import type { IndicatorEntity, ReportFileEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
 import type { EvaluationService } from '@selfeval/evaluation';
@@ -30,6 +40,8 @@ export interface EvaluationPageSource {
   formError?: string;
   /** 采用草稿 pressed without JS: the box of this indicator (or 'execution') filled with its draft */
   adopt?: string;
+  /** the add-indicator form as posted, with the message beside each field it names (HTTP 422) */
+  addIndicator?: { form: Form; errors: { field: string; message: string }[]; message: string };
 }
 
 /** A scoring profile as users read it: its region and document, no internal id. */
@@ -81,6 +93,51 @@ export function evaluationFieldErrors(e: DomainError): { errors: Record<string, 
   return { errors, formError };
 }
 
+const LEVEL_CHOICES = Object.entries(ADDABLE_LEVELS).flatMap(([l1, l2s]) => l2s.map((l2) => `${l1}/${l2}`));
+
+/**
+ * The year-end add-indicator form of a department sheet (partials/add-indicator.hbs): shown to the unit
+ * while the sheet is not graded for want of 产出/效益 indicators, or when its last post was refused.
+ */
+function addIndicatorVM(
+  sheet: EvaluationPageSource['sheet'],
+  ev: EvaluationPageSource['ev'],
+  unitEditable: boolean,
+  posted: EvaluationPageSource['addIndicator'],
+) {
+  if (sheet.kind !== 'department' || !unitEditable || (!ev?.ungraded && !posted)) return null;
+  const typed = posted?.form ?? {};
+  const errorOf = (...fields: string[]) => posted?.errors.find((e) => fields.includes(e.field))?.message ?? '';
+  const text = (name: string, label: string, placeholder: string) => ({
+    name,
+    label,
+    placeholder,
+    value: typed[name] ?? '',
+    error: errorOf(name),
+    options: null,
+  });
+  const levels = typed.levels ?? LEVEL_CHOICES[0];
+  return {
+    ungraded: ev?.ungraded ?? null,
+    // a refusal the fields do not name (a closed evaluation, a duplicate) is shown above the form
+    error: posted && !posted.errors.length ? posted.message : '',
+    fields: [
+      {
+        name: 'levels',
+        label: '一级 / 二级指标',
+        placeholder: '',
+        value: levels,
+        error: errorOf('level1', 'level2'),
+        options: LEVEL_CHOICES.map((value) => ({ value, selected: value === levels })),
+      },
+      text('name', '三级指标名称', '如：解决特殊疑难信访问题'),
+      text('target', '年度指标值', '如：≥25次、100%、有效提升'),
+      text('actual', '实际完成值', '如：28次、98%、达成'),
+      text('weight', '分值（可留空，按评分方案均分）', ''),
+    ],
+  };
+}
+
 /** The year-end self-evaluation page: scores with their explanations, reviewer scores, what the role may do. */
 export function buildEvaluationPageVM({
   sheet,
@@ -96,7 +153,9 @@ export function buildEvaluationPageVM({
   errors = {},
   formError,
   adopt,
+  addIndicator,
 }: EvaluationPageSource) {
+  const unitEditable = can(role, 'evaluation.write') && !!ev && (ev.status === 'draft' || ev.status === 'returned');
   const actualOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.valueRaw ?? v.grade ?? '']));
   // the 原因类别 chosen in the Q4 report is the year end's default until the unit chooses one here
   const q4CauseOf = new Map((q4?.values ?? []).map((v) => [v.indicatorId, v.causeCategory ?? '']));
@@ -142,8 +201,10 @@ export function buildEvaluationPageVM({
     ev: ev
       ? {
           status: ev.status,
-          total: ev.total,
-          grade: ev.grade,
+          // an ungraded sheet (部门整体 without 产出/效益 indicators) says so where the total would be
+          total: ev.total ?? (ev.ungraded ? '—' : null),
+          grade: ev.grade ?? ev.ungraded,
+          ungraded: ev.ungraded,
           reviewedTotal: ev.reviewedTotal,
           reviewedGrade: ev.reviewedGrade,
           current: ev.current,
@@ -207,7 +268,8 @@ export function buildEvaluationPageVM({
         reviewer: r?.reviewer ?? '',
       };
     }),
-    unitEditable: can(role, 'evaluation.write') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
+    unitEditable,
+    addIndicator: addIndicatorVM(sheet, ev, unitEditable, addIndicator),
     canSubmit: can(role, 'evaluation.submit') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
     canReview: can(role, 'evaluation.review') && ev?.status === 'submitted',
     canReport: can(role, 'reports.generate') && !!ev?.current,
@@ -254,6 +316,8 @@ function savedMessage(saved: string | undefined, current: boolean, reportCurrent
       return '评审得分已保存。';
     case 'report':
       return reportCurrent ? '报告已生成，可在下方下载。' : '报告正在生成，请稍后刷新本页。';
+    case 'indicator':
+      return current ? '指标已补充，已重新打分。' : '指标已补充，正在重新打分，请稍后刷新。';
     case 'profile':
       return current ? '评分方案已更换，已重新打分。' : '评分方案已更换，正在重新打分。';
     default:
