@@ -91,7 +91,17 @@ describe('logs never contain secrets', () => {
     const seed = fs.readdirSync(path.join(ROOT, 'demo/seeds')).sort()[0];
     upload.append('files', new Blob([fs.readFileSync(path.join(ROOT, 'demo/seeds', seed))]), seed);
     const imported = await send(`/admin/import?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: upload });
-    expect(imported.status).toBe(201);
+    // parsed and checked, then the preview (the token not left in the address the user ends on)
+    expect(imported.status).toBe(303);
+    const preview = imported.headers.get('location')!;
+    expect(preview).toMatch(/^\/admin\/import\?preview=[0-9a-f]+$/);
+    csrf = await csrfOf(preview);
+    const confirmed = await send(
+      '/admin/import/confirm',
+      form({ _csrf: csrf, token: new URL(preview, 'http://x').searchParams.get('preview')! }),
+    );
+    expect(confirmed.status).toBe(201);
+    expect(await confirmed.text()).toContain('导入完成');
 
     // JSON API with the header token
     const session = (await (await send('/api/auth/session')).json()) as { csrfToken: string };

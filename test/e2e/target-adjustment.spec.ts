@@ -300,7 +300,7 @@ describePg('目标调整 in a real browser: import → approve → Q1 → change
     expect(await page.$(`a[href^="/sheets/${firstId}/"]`)).toBeNull();
     await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), q2!.click()]);
     const boxes = await valueBoxes();
-    expect(boxes.map((b) => b.label)).toEqual(expect.arrayContaining(['“驻京值守天数”完成值']));
+    expect(boxes.map((b) => b.label)).toEqual(expect.arrayContaining(['“驻京值守天数”完成值（天）']));
     expect(boxes.some((b) => b.label.includes('协调处理率'))).toBe(false);
     expect(boxes.find((b) => b.label.includes('成功劝返上访群众'))?.target).toBe('≥80人');
     await shots('reporter-q2');
