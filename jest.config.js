@@ -1,7 +1,8 @@
 /** One Jest run for all tiers; unit specs sit beside the code, integration/e2e under test/. */
 module.exports = {
   rootDir: '.',
-  testEnvironment: 'node',
+  // node, plus each file's cleanup after its own afterAll hooks (test/helpers/after-file.ts)
+  testEnvironment: '<rootDir>/test/helpers/file-cleanup-environment.js',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },

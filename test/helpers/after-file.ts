@@ -12,12 +12,13 @@ process.env.TMPDIR = fileTmp;
 
 /**
  * Every test file removes what it made, whatever its outcome: the temp directories (tempDir), its TMPDIR and the
- * Redis keys under the queue prefixes testConfig gave it (sessions, queues, event streams). Runs after the file's
- * own afterAll; processes still alive are the global teardown's to report.
+ * Redis keys under the queue prefixes testConfig gave it (sessions, queues, event streams). Called by
+ * file-cleanup-environment.js once the file is done, i.e. after the file's own afterAll closed its apps and browsers
+ * (an afterAll here would run before those); processes still alive are the global teardown's to report.
  */
-afterAll(async () => {
+(globalThis as { __selfevalFileCleanup?: () => Promise<void> }).__selfevalFileCleanup = async () => {
   removeTempDirs();
-  process.env.TMPDIR = runRoot;
   fs.rmSync(fileTmp, { recursive: true, force: true, maxRetries: 3 });
+  process.env.TMPDIR = runRoot;
   await dropTestRedisPrefixes();
-});
+};
