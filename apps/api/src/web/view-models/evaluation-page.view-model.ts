@@ -8,6 +8,7 @@ import {
   Role,
   round2,
   sheetLabel,
+  formatDateTime,
 } from '@selfeval/domain';
 import type { IndicatorEntity, ReportFileEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
@@ -48,22 +49,6 @@ export interface EvaluationPageSource {
 export function profileLabel(p: { name: string; region: string }): string {
   if (p.name.startsWith(p.region)) return p.name;
   return `${p.region === '全国' ? '全国通用' : p.region}（${p.name}）`;
-}
-
-/** 2026-11-23 18:22 in the users' zone. */
-export function formatDateTime(d: Date | string | null | undefined, timeZone = 'Asia/Shanghai'): string {
-  if (!d) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(d));
-  const get = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   Role,
   sheetLabel,
   STATUS_NAME,
+  formatDateTime,
 } from '@selfeval/domain';
 import type { AuditLogEntity, EvidenceFileEntity, IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
@@ -41,22 +42,6 @@ export interface QuarterPageSource {
   decision?: { reason: string; error: string };
   /** the upload form's error (kept in the session across the redirect that cleans the address bar) */
   upload?: { kind: string; indicatorId: string; error: string; details: string[] };
-}
-
-/** 2026-11-23 18:22 in China's time zone (the pages' users are there), never a JS Date string. */
-export function formatTime(d: Date | string | null | undefined): string {
-  if (!d) return '';
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(d));
-  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 const trimmed = (v: string | undefined) => (v === undefined ? undefined : v.trim());
@@ -166,7 +151,7 @@ export function buildQuarterPageVM(src: QuarterPageSource) {
 
   const returns = src.trail
     .filter((a) => a.action === 'return')
-    .map((a) => ({ at: formatTime(a.createdAt), by: a.actor, reason: a.reason ?? '' }))
+    .map((a) => ({ at: formatDateTime(a.createdAt), by: a.actor, reason: a.reason ?? '' }))
     .reverse();
   const status = report?.status ?? null;
   return {
@@ -190,9 +175,9 @@ export function buildQuarterPageVM(src: QuarterPageSource) {
     // only the state the report is in now: a reason of an earlier return is history, not a banner
     returnReason: status === 'returned' ? (report?.returnReason ?? null) : null,
     returns,
-    submittedAt: status && status !== 'draft' ? formatTime(report?.submittedAt) : '',
+    submittedAt: status && status !== 'draft' ? formatDateTime(report?.submittedAt) : '',
     submittedBy: report?.submittedBy ?? '',
-    confirmedAt: status === 'confirmed' ? formatTime(report?.confirmedAt) : '',
+    confirmedAt: status === 'confirmed' ? formatDateTime(report?.confirmedAt) : '',
     confirmedBy: status === 'confirmed' ? (report?.confirmedBy ?? '') : '',
     editable,
     canConfirm: inForce && can(role, 'actuals.confirm') && status === 'submitted',
