@@ -38,4 +38,14 @@ export class DomainError extends Error {
     super(`${code}: ${userMessage}`);
     this.name = 'DomainError';
   }
+
+  /** A refused form: every problem in the message (joined by ；), the first one's field as where, all as details. */
+  static invalid(problems: { field: string; message: string }[]): DomainError {
+    return new DomainError(
+      'VALIDATION_FAILED',
+      problems.map((p) => p.message).join('；'),
+      { field: problems[0]?.field },
+      problems,
+    );
+  }
 }

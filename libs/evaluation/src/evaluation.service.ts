@@ -311,13 +311,7 @@ export class EvaluationService {
    */
   async addIndicator(sheetId: string, input: AddedIndicatorInput, actor = 'system', expectedVersion?: number) {
     const checked = checkAddedIndicator(input);
-    if (!checked.ok)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        checked.errors.map((e) => e.message).join('；'),
-        { field: checked.errors[0].field },
-        checked.errors,
-      );
+    if (!checked.ok) throw DomainError.invalid(checked.errors);
     const added = checked.indicator;
     const saved = await this.change(
       sheetId,
@@ -393,13 +387,7 @@ export class EvaluationService {
       throw new DomainError('VALIDATION_FAILED', '只有部门整体支出自评有自评报告正文', { field: 'sections' });
     const unit = await em.getRepository(UnitEntity).findOneByOrFail({ id: sheet.unitId });
     const problems = checkSectionTexts(outlineForRegion(unit.region), sections);
-    if (problems.length)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        problems.map((p) => p.message).join('；'),
-        { field: problems[0].field },
-        problems,
-      );
+    if (problems.length) throw DomainError.invalid(problems);
     const merged = { ...(ev.reportTexts ?? {}) };
     for (const [id, text] of Object.entries(sections)) {
       const before = merged[id] ?? null;

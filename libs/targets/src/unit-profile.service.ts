@@ -67,13 +67,7 @@ export class UnitProfileService {
     expectedVersion?: number,
   ): Promise<UnitProfileView> {
     const { profile, problems } = checkUnitProfile(input);
-    if (problems.length)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        problems.map((p) => p.message).join('；'),
-        { field: problems[0].field },
-        problems,
-      );
+    if (problems.length) throw DomainError.invalid(problems);
     return this.ds.transaction(async (em) => {
       const repo = em.getRepository(UnitEntity);
       const unit = await repo.findOneBy({ id: unitId });
