@@ -37,6 +37,7 @@ import {
   STATUS_NAME,
   Warning,
 } from '@selfeval/domain';
+import { TodoService } from '@selfeval/evaluation';
 import { JobProducer } from '@selfeval/jobs';
 import { importFiles, parseFiles, StoredSheetSummary, TargetsService, VersionReview } from '@selfeval/targets';
 import type { SheetStatus } from '@selfeval/db';
@@ -95,6 +96,7 @@ export class AdminPagesController {
     private readonly users: UsersService,
     private readonly jobs: JobProducer,
     private readonly periods: PeriodsService,
+    private readonly todos: TodoService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.uploads = path.join(config.dataDir, 'uploads');
@@ -295,6 +297,24 @@ export class AdminPagesController {
           ...(e.where.field === 'reason' ? { reasonError: e.userMessage } : { approveError: e.userMessage }),
         }),
     );
+  }
+
+  // ---- mail that could not be delivered --------------------------------------------------------
+  @Get('admin/mail')
+  @Allow('system.read')
+  async mailPage(@Req() req: Request) {
+    const { rows, count } = await this.todos.failedMails();
+    return this.views.render(req, 'mail', '发送失败的邮件', {
+      count,
+      mails: rows.map((m) => ({
+        id: m.id,
+        recipient: m.recipient,
+        subject: m.subject,
+        error: m.error || '原因未记录',
+        attempts: m.attempts,
+        createdAt: formatDateTime(m.createdAt),
+      })),
+    });
   }
 
   // ---- users ---------------------------------------------------------------------------------

@@ -151,7 +151,10 @@ export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
 
   /** year-end self-evaluations of approved sheets in the given states */
   const evaluationsIn = (statuses: string[]) =>
-    approved.filter((s) => statuses.includes(evOf.get(s.id)?.status ?? '')).map((s) => ({ s, ev: evOf.get(s.id)! }));
+    approved.flatMap((s) => {
+      const ev = evOf.get(s.id);
+      return ev && statuses.includes(ev.status) ? [{ s, ev }] : [];
+    });
 
   switch (role) {
     case 'reporter': {
