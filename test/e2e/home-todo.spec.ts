@@ -1,7 +1,10 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { MailDeliveryEntity } from '@selfeval/db';
 import { Agent } from '../helpers/auth';
 import { BrowserWalk } from '../helpers/browser';
+import { tempDir } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
 import { describePg } from '../helpers/postgres';
 import { SheetRow, Stack, startStack } from '../helpers/stack';
@@ -180,6 +183,8 @@ describePg('home to-do lists, error pages and the board', () => {
       title: `${LUKOU} · 2026 年 部门整体支出 · 一季度（1–3月）`,
       reason: '一季度报告已提交，待您确认或退回',
     });
+    // the returned report waits for the reporter, not the head
+    expect(items.map((i) => i.href)).not.toContain(`/sheets/${a.p2.id}/periods/Q1`);
     expect(items.every((i) => i.title.startsWith(LUKOU))).toBe(true);
     const other = await home(bUsers.head);
     expect(other.items.map((i) => i.href)).toEqual([`/sheets/${b.others[0].id}/periods/Q2`]);
@@ -250,6 +255,7 @@ describePg('home to-do lists, error pages and the board', () => {
       expect(res.text).toContain('<nav aria-label="主导航">');
       expect(res.text).toContain('<a href="/" class="button">返回首页</a>');
       expect(res.text).toContain('张填报（填报人）');
+      expect(res.text).toContain(`错误代码 ${status}`);
       expect(res.text).not.toMatch(/Cannot GET|Not Found|Forbidden|Exception|statusCode|at .*\.ts:\d+/);
     }
     const api = await reporter.get('/api/nope').expect(404);
@@ -302,6 +308,24 @@ describePg('home to-do lists, error pages and the board', () => {
           await walk.shot('board');
           await walk.go('/admin/mail');
           await walk.shot('mail');
+          // a refused upload comes back to the form by a redirect: the CSRF token of the multipart POST's
+          // address is not where the user ends up
+          await walk.go('/admin/import');
+          const bad = path.join(tempDir(), '乱码.txt');
+          fs.writeFileSync(bad, Buffer.from([0xcf, 0xee, 0xc4, 0xbf, 0x09, 0xbc, 0xd7]));
+          await walk.upload('#files', bad);
+          await walk.submit('form[enctype] button');
+          expect(walk.page.url()).toBe(`${stack.url}/admin/import`);
+          expect(await walk.text('#files-error')).toContain('乱码.txt');
+          // the queue board names its queues in Chinese, in its sidebar too
+          await walk.go(`/admin/queues/queue/${encodeURIComponent('通知')}`);
+          await walk.page.waitForFunction(
+            () => ['自评打分', '报告生成', '双监控'].every((t) => document.body.innerText.includes(t)),
+            { timeout: 20_000 },
+          );
+          const board = await walk.text('body');
+          expect(board).not.toMatch(/\b(monitoring|scoring|reports|mail|system|send-reminders)\b/);
+          await walk.shot('queues');
         }
         if (name === 'reporter') {
           await walk.go('/no-such-page');

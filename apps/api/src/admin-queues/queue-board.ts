@@ -5,11 +5,27 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { UsersService } from '@selfeval/auth';
 import { can, DomainError } from '@selfeval/domain';
-import { ALL_QUEUES, JobProducer, QUEUE_LABELS } from '@selfeval/jobs';
+import { ALL_QUEUES, Job, JOB_LABELS, JobProducer, Queue, QUEUE_LABELS } from '@selfeval/jobs';
 import { sendError } from '../http/domain-error.filter';
 import { errorPages } from '../configure-app';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
+
+/**
+ * A queue on the board under its Chinese name: bull-board's sidebar and addresses use the adapter's name, which
+ * would otherwise be the queue's wire name (`mail`, `scoring` …). Only the board's name changes; the adapter
+ * still works on the queue itself, whose name in Redis stays the wire format (libs/jobs/src/job-registry.ts).
+ */
+class LabelledAdapter extends BullMQAdapter {
+  override getName(): string {
+    return QUEUE_LABELS[this.getQueueName() as Queue].displayName;
+  }
+}
+
+/** The board's address of a queue's failed jobs (links from the home page and the mail page). */
+export function failedJobsUrl(queue: Queue): string {
+  return `${QUEUE_BOARD_PATH}/queue/${encodeURIComponent(QUEUE_LABELS[queue].displayName)}?status=failed`;
+}
 
 /**
  * The board's own JSON calls (retry, promote, clean …) cannot carry selfeval's CSRF token, so they
@@ -35,9 +51,12 @@ export function mountQueueBoard(app: INestApplication): void {
   const pages = errorPages(app);
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: ALL_QUEUES.map(
-      (name) => new BullMQAdapter(producer.queue(name), { ...QUEUE_LABELS[name], allowRetries: true }),
-    ),
+    queues: ALL_QUEUES.map((name) => {
+      const adapter = new LabelledAdapter(producer.queue(name), { ...QUEUE_LABELS[name], allowRetries: true });
+      // job names in Chinese too (send-reminders → 截止提醒); the stored name is unchanged
+      adapter.setFormatter('name', (job: { name?: string }) => JOB_LABELS[job.name as Job] ?? job.name ?? '');
+      return adapter;
+    }),
     serverAdapter,
     options: {
       uiConfig: {

@@ -50,7 +50,7 @@ export class ErrorPages {
       const r = req as Request & { actor?: RequestActor };
       if (!r.actor && req.session?.userId) await attachActor(this.users, r, req.session.userId).catch(() => null);
       html = this.views.render(req, 'error', HEADINGS[status] ?? '出错了', {
-        status,
+        code: status,
         heading: HEADINGS[status] ?? '出错了',
         message,
         details,

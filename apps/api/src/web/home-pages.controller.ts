@@ -69,7 +69,12 @@ export class HomePagesController {
     const board = await this.queries.board(year, chosen, scope);
     return this.views.render(req, 'board', '监控看板', {
       ...board,
-      rows: board.rows.map((r) => ({ ...r, sheetName: sheetLabel({ kind: r.kind, name: r.sheetName }) })),
+      rows: board.rows.map((r) => ({
+        ...r,
+        sheetName: sheetLabel({ kind: r.kind, name: r.sheetName }),
+        // lights are computed when a report is handed in; before that there is nothing to light
+        reported: r.status === 'submitted' || r.status === 'confirmed',
+      })),
       years: [...new Set([...sheetYears, year])].sort((a, b) => b - a),
       periods: PERIODS.map((p) => ({ value: p, label: PERIOD_NAME[p] })),
     });

@@ -41,6 +41,7 @@ export class WebViews {
     this.hbs.registerHelper('gt', (a: number, b: number) => a > b);
     this.hbs.registerHelper('minus', (a: number, b: number) => a - b);
     this.hbs.registerHelper('quarterName', (p: string) => PERIOD_NAME[p as Period] ?? p);
+    this.hbs.registerHelper('quarterShort', (p: string) => (PERIOD_NAME[p as Period] ?? p).replace(/（.*$/, ''));
     this.layout = this.hbs.compile(fs.readFileSync(path.join(dir, 'layout.hbs'), 'utf8'));
   }
 

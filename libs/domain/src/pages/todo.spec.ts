@@ -133,6 +133,7 @@ describe('selectTodos', () => {
         units: [
           { id: 'u1', code: '001', name: '甲单位', contactEmail: 'a@example.gov.cn' },
           { id: 'u2', code: '002', name: '乙单位', contactEmail: null },
+          { id: 'u3', code: '丙单位', name: '丙单位', contactEmail: null },
         ],
         failedMails: [
           { id: 'm1', recipient: 'x@example.gov.cn', subject: '【绩效自评】提醒', error: '550 无此用户', at: day(-1) },
@@ -150,7 +151,7 @@ describe('selectTodos', () => {
       expect.objectContaining({ reason: '邮件发送失败：550 无此用户', href: '/admin/mail#mail-m1' }),
     ]);
     expect(section(s, 'failed-jobs').items.map((i) => [i.title, i.href])).toEqual([
-      ['通知作业', '/admin/queues/queue/mail?status=failed'],
+      ['通知作业', '/admin/queues/queue/%E9%80%9A%E7%9F%A5?status=failed'],
     ]);
     expect(section(s, 'draft-sheets').items.map((i) => [i.href, i.reason])).toEqual([
       ['/admin/sheets/p1v2', '目标调整：新版本待审核批复'],
@@ -158,6 +159,7 @@ describe('selectTodos', () => {
     ]);
     expect(section(s, 'units-without-email').items).toEqual([
       expect.objectContaining({ title: '乙单位（002）', href: '/units/u2/profile' }),
+      expect.objectContaining({ title: '丙单位', href: '/units/u3/profile' }),
     ]);
     expect(section(s, 'open-periods').items).toEqual([
       expect.objectContaining({

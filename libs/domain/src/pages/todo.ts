@@ -213,7 +213,6 @@ export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
       }));
       return [
         section('quarters-to-confirm', '待确认的季度报告', toConfirm),
-        section('returned-quarters', '被退回的季度报告（待填报人修改）', returnedReports()),
         section('evaluations-to-submit', '待提交评审的年度自评', toSubmit),
       ].filter((x) => x.items.length);
     }
@@ -241,7 +240,8 @@ export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
         .map((j) => ({
           title: `${j.label}作业`,
           reason: `后台作业失败 ${j.count} 个，请查看失败原因并重试`,
-          href: `/admin/queues/queue/${encodeURIComponent(j.queue)}?status=failed`,
+          // the queue board names each queue by its label (apps/api/src/admin-queues/queue-board.ts)
+          href: `/admin/queues/queue/${encodeURIComponent(j.label)}?status=failed`,
           action: '查看并重试',
         }));
       const approvedKeys = new Set(approved.map((s) => `${s.unitId}/${s.year}/${s.sheetKey}`));
@@ -258,7 +258,8 @@ export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
       const noEmail = (facts.units ?? [])
         .filter((u) => !u.contactEmail)
         .map((u) => ({
-          title: `${u.name}（${u.code}）`,
+          // a unit imported without a code is coded by its name: printed once then
+          title: u.code === u.name ? u.name : `${u.name}（${u.code}）`,
           reason: '未设置联系邮箱，提醒和报告邮件无法发送',
           href: `/units/${u.id}/profile`,
           action: '设置邮箱',
