@@ -13,6 +13,9 @@ interface BoardJob {
   failedReason?: string;
   attemptsMade: number;
 }
+/** the board's name of the system queue, as its addresses carry it */
+const SYSTEM = encodeURIComponent('系统');
+
 interface BoardQueue {
   name: string;
   displayName?: string;
@@ -76,7 +79,7 @@ describePg('queue dashboard (bull-board) under /admin/queues', () => {
   };
 
   const failedOfSystem = async (agent: Agent) => {
-    const res = await agent.get('/admin/queues/api/queues?activeQueue=system&status=failed&page=1&jobsPerPage=10');
+    const res = await agent.get(`/admin/queues/api/queues?activeQueue=${SYSTEM}&status=failed&page=1&jobsPerPage=10`);
     expect(res.status).toBe(200);
     return (res.body as { queues: BoardQueue[] }).queues;
   };
@@ -87,16 +90,18 @@ describePg('queue dashboard (bull-board) under /admin/queues', () => {
     expect(page.text).toContain('作业队列');
     const queues = await failedOfSystem(admin);
     expect(queues.map((q) => q.displayName).sort()).toEqual(['双监控', '报告生成', '系统', '自评打分', '通知'].sort());
-    const system = queues.find((q) => q.name === Queue.System)!;
+    // the board names queues in Chinese (its sidebar and addresses); Redis keeps the wire name
+    expect(queues.map((q) => q.name).sort()).toEqual(['双监控', '报告生成', '系统', '自评打分', '通知'].sort());
+    const system = queues.find((q) => q.name === '系统')!;
     expect(system.counts.failed).toBe(1);
     expect(system.jobs).toEqual([
       expect.objectContaining({
         id: jobId,
-        name: Job.Echo,
+        name: '连通性检查', // the board shows the job's name in Chinese (echo)
         failedReason: '单位“株洲市渌口区信访局”未设置联系邮箱，无法发送报告',
       }),
     ]);
-    const one = await admin.get(`/admin/queues/api/queues/system/${jobId}`).expect(200);
+    const one = await admin.get(`/admin/queues/api/queues/${SYSTEM}/${jobId}`).expect(200);
     expect(one.body.job).toMatchObject({ id: jobId, data: { message: '测试' } });
   });
 
@@ -113,7 +118,7 @@ describePg('queue dashboard (bull-board) under /admin/queues', () => {
     // nothing of the board's data leaks in either answer
     expect(page.text).not.toContain('未设置联系邮箱');
     await evaluator
-      .put(`/admin/queues/api/queues/system/${jobId}/retry`)
+      .put(`/admin/queues/api/queues/${SYSTEM}/${jobId}/retry`)
       .set('Sec-Fetch-Site', 'same-origin')
       .expect(403);
   });
@@ -122,19 +127,19 @@ describePg('queue dashboard (bull-board) under /admin/queues', () => {
     // a page on another site cannot send selfeval's CSRF token; the browser marks its request cross-site
     const cookie = await cookieOnly();
     const retry = () =>
-      request(app.getHttpServer()).put(`/admin/queues/api/queues/system/${jobId}/retry`).set('Cookie', cookie);
+      request(app.getHttpServer()).put(`/admin/queues/api/queues/${SYSTEM}/${jobId}/retry`).set('Cookie', cookie);
     const forged = await retry().set('Sec-Fetch-Site', 'cross-site');
     expect(forged.status).toBe(403);
     // an older browser without Sec-Fetch-*: Origin must name this host; neither header: refused
     expect((await retry().set('Origin', 'https://evil.example')).status).toBe(403);
     expect((await retry()).status).toBe(403);
     expect(forged.text).toContain('CSRF 校验失败');
-    expect((await failedOfSystem(admin)).find((q) => q.name === Queue.System)!.counts.failed).toBe(1);
+    expect((await failedOfSystem(admin)).find((q) => q.name === '系统')!.counts.failed).toBe(1);
 
     failing = false;
     await retry().set('Sec-Fetch-Site', 'same-origin').expect(204);
     // the job's recorded outcome is still the failure: wait for its first completion
     await stack.jobs.until(() => stack.jobs.completed(Queue.System, jobId) || undefined, 'the retried job to complete');
-    expect((await failedOfSystem(admin)).find((q) => q.name === Queue.System)!.counts.failed).toBe(0);
+    expect((await failedOfSystem(admin)).find((q) => q.name === '系统')!.counts.failed).toBe(0);
   });
 });

@@ -220,7 +220,9 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
 
   it('the evaluator changes a score, approves, generates the report and downloads the PDF', async () => {
     await signIn('pingshen');
-    expect(await text('h2')).toMatch(/^待评审的自评（1）$/);
+    // the home is the evaluator's to-do list: the one self-evaluation waiting for review
+    expect(await text('h2')).toMatch(/^待办事项（1）$/);
+    expect(await text('.todo h3')).toMatch(/^待评审的年度自评（1）$/);
     await shot('home-evaluator');
     await go(`/sheets/${sheetId}/evaluation`);
     const selfTotal = await text('#self-total');

@@ -6,7 +6,7 @@ import type Redis from 'ioredis';
 import { ActualsModule } from '@selfeval/actuals';
 import { EvaluationModule } from '@selfeval/evaluation';
 import { TargetsModule } from '@selfeval/targets';
-import { AuthModule } from '@selfeval/auth';
+import { AuthModule, UsersService } from '@selfeval/auth';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './auth/access.guard';
 import { AuthController, LoginLimiter, UsersController } from './auth/auth.controller';
@@ -18,6 +18,7 @@ import { QuarterPagesController } from './web/quarter-pages.controller';
 import { UnitProfilePagesController } from './web/unit-profile-pages.controller';
 import { ReportTextPagesController } from './web/report-text-pages.controller';
 import { WebViews } from './web/web-views';
+import { ErrorPages } from './web/error-pages';
 import { HealthController } from './health/health.controller';
 import { ActualsController } from './http/actuals.controller';
 import { EvaluationController } from './http/evaluation.controller';
@@ -62,6 +63,11 @@ export class ApiModule {
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: WebViews, useFactory: () => new WebViews() },
+        {
+          provide: ErrorPages,
+          inject: [WebViews, UsersService],
+          useFactory: (views: WebViews, users: UsersService) => new ErrorPages(views, users),
+        },
         ApiDocs,
         {
           provide: LoginLimiter,

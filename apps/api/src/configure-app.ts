@@ -2,11 +2,12 @@ import { INestApplication, ValidationError, ValidationPipe } from '@nestjs/commo
 import { DomainError } from '@selfeval/domain';
 import { AppLogger } from '@selfeval/config';
 import { DomainErrorFilter } from './http/domain-error.filter';
+import { ErrorPages } from './web/error-pages';
 
 /** Everything main.ts and the tests share, so tests exercise the production bootstrap. */
 export function configureApp(app: INestApplication): INestApplication {
   app.useLogger(app.get(AppLogger));
-  app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter()));
+  app.useGlobalFilters(new DomainErrorFilter(app.getHttpAdapter(), errorPages(app)));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -42,4 +43,13 @@ function toDomainError(errors: ValidationError[]): DomainError {
     { field: details[0]?.field },
     details,
   );
+}
+
+/** The layout's error pages when the app serves pages (the API module); otherwise bare ones. */
+export function errorPages(app: INestApplication): ErrorPages | undefined {
+  try {
+    return app.get(ErrorPages, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -6,11 +6,12 @@ import {
   QuarterReportEntity,
   ReportFileEntity,
   ReportPeriodEntity,
+  MonitoringDetails,
   ReportStatus,
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
-import { DEPARTMENT_SHEET_NAME, Period } from '@selfeval/domain';
+import { DEPARTMENT_SHEET_NAME, Light, Period, worstLight } from '@selfeval/domain';
 import { assertPeriod } from './periods.service';
 
 /** Read-only views over the quarterly reports: overviews, the 双监控 board, reminders, the audit trail. */
@@ -104,6 +105,14 @@ export class ActualsQueries {
     return out;
   }
 
+  /** Every year that has a target sheet in the caller's units (newest first): the board's year list. */
+  async sheetYears(unitIds?: readonly string[]): Promise<number[]> {
+    const qb = this.ds.getRepository(TargetSheetEntity).createQueryBuilder('s').select('DISTINCT s.year', 'year');
+    if (unitIds) qb.where(unitIds.length ? 's.unit_id IN (:...unitIds)' : '1 = 0', { unitIds });
+    const rows = await qb.orderBy('year', 'DESC').getRawMany<{ year: number | string }>();
+    return rows.map((r) => Number(r.year));
+  }
+
   /** 双监控 board: every approved sheet of the year, its report status and lights, and who has not reported. */
   /** unitIds: only these units (the caller's scope); undefined for all. */
   async board(year: number, periodText: string, unitIds?: readonly string[]) {
@@ -124,6 +133,7 @@ export class ActualsQueries {
         'm.spending_light AS "spendingLight"',
         'm.indicator_light AS "indicatorLight"',
         'm.data_version AS "lightsVersion"',
+        'm.details AS "lightDetails"',
         'r.data_version AS "dataVersion"',
       ])
       .where('s.year = :year AND s.status = :approved', { year, approved: 'approved' });
@@ -144,20 +154,52 @@ export class ActualsQueries {
         spendingLight: string | null;
         indicatorLight: string | null;
         lightsVersion: number | null;
+        lightDetails: string | null;
         dataVersion: number | null;
       }>();
     const reported = (s: string | null) => s === 'submitted' || s === 'confirmed';
-    const notReported = [...new Set(rows.filter((r) => !reported(r.status)).map((r) => `${r.unitCode} ${r.unitName}`))];
+    // a unit imported without a code is coded by its name: printed once then
+    const unitLabel = (r: { unitCode: string; unitName: string }) =>
+      r.unitCode === r.unitName ? r.unitName : `${r.unitCode} ${r.unitName}`;
+    const notReported = [...new Set(rows.filter((r) => !reported(r.status)).map(unitLabel))];
     return {
       year,
       period,
-      rows: rows.map((r) => ({
+      rows: rows.map(({ lightDetails, ...r }) => ({
         ...r,
         status: r.status ?? 'none',
         // lights computed from an older version are shown as pending, not as current
         lightsCurrent: r.lightsVersion !== null && Number(r.lightsVersion) === Number(r.dataVersion),
+        ...lightReasons(lightDetails),
       })),
       notReported,
     };
   }
+}
+
+/**
+ * Why a sheet's lights are what they are, in words: the spending light's reason, and the indicators that are
+ * red (or, when none is, yellow) with theirs. From the details the monitoring job stored with the lights.
+ */
+export function lightReasons(details: MonitoringDetails | string | null): {
+  spendingReason: string | null;
+  indicatorReasons: { name: string; light: Light; explanation: string }[];
+} {
+  let d: MonitoringDetails | null = null;
+  try {
+    d = typeof details === 'string' ? (JSON.parse(details) as MonitoringDetails) : details;
+  } catch {
+    d = null;
+  }
+  if (!d) return { spendingReason: null, indicatorReasons: [] };
+  const worst = worstLight(d.indicators.map((i) => i.light));
+  return {
+    spendingReason: d.spending?.explanation ?? null,
+    indicatorReasons:
+      worst === 'red' || worst === 'yellow'
+        ? d.indicators
+            .filter((i) => i.light === worst)
+            .map((i) => ({ name: i.name, light: i.light, explanation: i.explanation }))
+        : [],
+  };
 }

@@ -6,6 +6,7 @@ import { JobProducer, scoreEnqueuer } from '@selfeval/jobs';
 import { EvaluationService } from './evaluation.service';
 import { QuarterSubmission } from './quarter-submission';
 import { ScoringHandlers } from './scoring.handlers';
+import { TodoService } from './todo.service';
 
 @Module({
   imports: [ActualsModule],
@@ -22,8 +23,13 @@ import { ScoringHandlers } from './scoring.handlers';
       useFactory: (reports: QuarterReportsService, evaluations: EvaluationService) =>
         new QuarterSubmission(reports, evaluations),
     },
+    {
+      provide: TodoService,
+      inject: [DataSource, JobProducer, CLOCK],
+      useFactory: (ds: DataSource, jobs: JobProducer, clock: Clock) => new TodoService(ds, jobs, clock),
+    },
     ScoringHandlers,
   ],
-  exports: [EvaluationService, QuarterSubmission],
+  exports: [EvaluationService, QuarterSubmission, TodoService],
 })
 export class EvaluationModule {}

@@ -77,6 +77,28 @@ export const QUEUE_OF: Record<Job, Queue> = {
 
 export const ALL_QUEUES: Queue[] = Object.values(Queue);
 
+/** Each job's name in Chinese, for the queue board (the enum values above stay the wire format). */
+export const JOB_LABELS: Record<Job, string> = {
+  [Job.Echo]: '连通性检查',
+  [Job.ComputeMonitoring]: '计算预警灯',
+  [Job.SendReminders]: '截止提醒',
+  [Job.ScoreSheet]: '自评打分',
+  [Job.RecomputeAll]: '全部重新打分',
+  [Job.RenderReport]: '生成报告',
+  [Job.MailReport]: '发送报告邮件',
+  [Job.MailPasswordReset]: '发送密码重置邮件',
+  [Job.SendWebhook]: '群机器人通知',
+};
+
+/** What each queue does, in the words of the people who read the board and the administrator's home page. */
+export const QUEUE_LABELS: Record<Queue, { displayName: string; description: string }> = {
+  [Queue.System]: { displayName: '系统', description: '连通性检查（selfeval doctor、健康检查）' },
+  [Queue.Monitoring]: { displayName: '双监控', description: '季度报告提交后计算资金执行和指标预警灯' },
+  [Queue.Mail]: { displayName: '通知', description: '截止提醒（每天 08:00）、报告邮件、群机器人通知' },
+  [Queue.Scoring]: { displayName: '自评打分', description: '按评分方案为自评表打分并起草偏差原因' },
+  [Queue.Reports]: { displayName: '报告生成', description: '生成自评表、自评报告、监控表 PDF' },
+};
+
 export function jobsOfQueue(queue: Queue): Job[] {
   return (Object.keys(QUEUE_OF) as Job[]).filter((job) => QUEUE_OF[job] === queue);
 }

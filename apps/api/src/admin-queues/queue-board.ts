@@ -5,19 +5,27 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { UsersService } from '@selfeval/auth';
 import { can, DomainError } from '@selfeval/domain';
-import { ALL_QUEUES, JobProducer, Queue } from '@selfeval/jobs';
+import { ALL_QUEUES, Job, JOB_LABELS, JobProducer, Queue, QUEUE_LABELS } from '@selfeval/jobs';
 import { sendError } from '../http/domain-error.filter';
+import { errorPages } from '../configure-app';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
-/** What each queue does, in the words of the people who read the board. */
-const QUEUE_LABELS: Record<Queue, { displayName: string; description: string }> = {
-  [Queue.System]: { displayName: '系统', description: '连通性检查（selfeval doctor、健康检查）' },
-  [Queue.Monitoring]: { displayName: '双监控', description: '季度报告提交后计算资金执行和指标预警灯' },
-  [Queue.Mail]: { displayName: '通知', description: '截止提醒（每天 08:00）、报告邮件、群机器人通知' },
-  [Queue.Scoring]: { displayName: '自评打分', description: '按评分方案为自评表打分并起草偏差原因' },
-  [Queue.Reports]: { displayName: '报告生成', description: '生成自评表、自评报告、监控表 PDF' },
-};
+/**
+ * A queue on the board under its Chinese name: bull-board's sidebar and addresses use the adapter's name, which
+ * would otherwise be the queue's wire name (`mail`, `scoring` …). Only the board's name changes; the adapter
+ * still works on the queue itself, whose name in Redis stays the wire format (libs/jobs/src/job-registry.ts).
+ */
+class LabelledAdapter extends BullMQAdapter {
+  override getName(): string {
+    return QUEUE_LABELS[this.getQueueName() as Queue].displayName;
+  }
+}
+
+/** The board's address of a queue's failed jobs (links from the home page and the mail page). */
+export function failedJobsUrl(queue: Queue): string {
+  return `${QUEUE_BOARD_PATH}/queue/${encodeURIComponent(QUEUE_LABELS[queue].displayName)}?status=failed`;
+}
 
 /**
  * The board's own JSON calls (retry, promote, clean …) cannot carry selfeval's CSRF token, so they
@@ -40,11 +48,15 @@ export function isSameOriginBoardCall(req: Request): boolean {
 export function mountQueueBoard(app: INestApplication): void {
   const producer = app.get(JobProducer);
   const users = app.get(UsersService);
+  const pages = errorPages(app);
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: ALL_QUEUES.map(
-      (name) => new BullMQAdapter(producer.queue(name), { ...QUEUE_LABELS[name], allowRetries: true }),
-    ),
+    queues: ALL_QUEUES.map((name) => {
+      const adapter = new LabelledAdapter(producer.queue(name), { ...QUEUE_LABELS[name], allowRetries: true });
+      // job names in Chinese too (send-reminders → 截止提醒); the stored name is unchanged
+      adapter.setFormatter('name', (job: { name?: string }) => JOB_LABELS[job.name as Job] ?? job.name ?? '');
+      return adapter;
+    }),
     serverAdapter,
     options: {
       uiConfig: {
@@ -73,7 +85,7 @@ export function mountQueueBoard(app: INestApplication): void {
       if (req.path.startsWith('/api/'))
         // relative to the mount point
         return void res.status(e.code === 'UNAUTHENTICATED' ? 401 : 403).json({ code: e.code, message: e.userMessage });
-      sendError(req, res, e);
+      sendError(req, res, e, pages);
     }
   };
   app.use(QUEUE_BOARD_PATH, onlyAdministrators, serverAdapter.getRouter());

@@ -1,7 +1,7 @@
 import { BadRequestException, CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { UnitResolver, UsersService } from '@selfeval/auth';
+import { SessionUser, UnitResolver, UsersService } from '@selfeval/auth';
 import { can, DomainError, inScope, ROLE_LABELS } from '@selfeval/domain';
 import { ACCESS, AccessPolicy, RequestActor } from './access.decorators';
 
@@ -58,11 +58,23 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
-  private async attach(req: Request & { actor?: RequestActor }, userId: string) {
-    const found = await this.users.get(userId);
-    // signed in before the last password change or reset: that session is over
-    const user = found && found.sessionVersion === (req.session.sessionVersion ?? 0) ? found : null;
-    if (user) req.actor = { user, scope: await this.users.scopeOf(user) };
-    return user;
+  private attach(req: Request & { actor?: RequestActor }, userId: string) {
+    return attachActor(this.users, req, userId);
   }
+}
+
+/**
+ * The signed-in user of the session on `req.actor` (and returned); null when the account is gone or the
+ * session predates the last password change or reset (that session is over). Also used by the error pages,
+ * which are rendered for requests no route (and so no guard) handled.
+ */
+export async function attachActor(
+  users: UsersService,
+  req: Request & { actor?: RequestActor },
+  userId: string,
+): Promise<SessionUser | null> {
+  const found = await users.get(userId);
+  const user = found && found.sessionVersion === (req.session.sessionVersion ?? 0) ? found : null;
+  if (user) req.actor = { user, scope: await users.scopeOf(user) };
+  return user;
 }

@@ -10,6 +10,7 @@ import type { AppConfig } from '@selfeval/config';
 import { DomainError } from '@selfeval/domain';
 import { sendError } from '../http/domain-error.filter';
 import { isSameOriginBoardCall } from '../admin-queues/queue-board';
+import { errorPages } from '../configure-app';
 
 declare module 'express-session' {
   interface SessionData {
@@ -77,6 +78,7 @@ export function configureSession(app: INestApplication, config: AppConfig, redis
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.auth.cookieSecure, maxAge: SESSION_HOURS * 3600_000 },
     }),
   );
+  const pages = errorPages(app);
   app.use((req: Request, res: Response, next: NextFunction) => {
     csrf.csrfSynchronisedProtection(req, res, (err?: unknown) => {
       // middleware errors never reach Nest's exception filters: answer here
@@ -85,6 +87,7 @@ export function configureSession(app: INestApplication, config: AppConfig, redis
           req,
           res,
           new DomainError('CSRF_FAILED', '页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试'),
+          pages,
         );
       else next();
     });

@@ -3,18 +3,23 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  ArgumentsHost,
   Body,
+  Catch,
   Controller,
+  ExceptionFilter,
   Get,
   Inject,
   NotFoundException,
   Param,
   ParseUUIDPipe,
+  PayloadTooLargeException,
   Post,
   Query,
   Req,
   Res,
   UploadedFiles,
+  UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
@@ -37,7 +42,9 @@ import {
   STATUS_NAME,
   Warning,
 } from '@selfeval/domain';
-import { JobProducer } from '@selfeval/jobs';
+import { TodoService } from '@selfeval/evaluation';
+import { JobProducer, Queue } from '@selfeval/jobs';
+import { failedJobsUrl } from '../admin-queues/queue-board';
 import { importFiles, parseFiles, StoredSheetSummary, TargetsService, VersionReview } from '@selfeval/targets';
 import type { SheetStatus } from '@selfeval/db';
 import { Actor, Allow, Public } from '../auth/access.decorators';
@@ -45,6 +52,29 @@ import { handleForm } from './form-errors';
 import { WEB_DIR, WebViews } from './web-views';
 
 type Form = Record<string, string | undefined>;
+
+declare module 'express-session' {
+  interface SessionData {
+    /** a refused import upload's message, shown once by the import page the POST redirects to */
+    importError?: string;
+  }
+}
+
+/**
+ * The import upload is a multipart form whose CSRF token is in the query string (the check runs before multer
+ * reads the body): every answer to it is a redirect (Post/Redirect/Get), so the token never stays in the
+ * address bar. A refused file's message goes along in the session; a file above the size limit, refused by
+ * multer before the handler runs, goes the same way.
+ */
+@Catch(PayloadTooLargeException)
+class ImportTooLargeFilter implements ExceptionFilter {
+  catch(_e: PayloadTooLargeException, host: ArgumentsHost) {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    req.session.importError = `文件超过大小上限（${Math.round(MAX_DOCUMENT_BYTES / 1024 / 1024)} MB），未导入`;
+    res.redirect(303, '/admin/import');
+  }
+}
 
 /** The message of a DomainError beside the field it names (`{ year: '…' }`), else at the top of the form. */
 function fieldError(e: DomainError, fields: readonly string[]) {
@@ -95,6 +125,7 @@ export class AdminPagesController {
     private readonly users: UsersService,
     private readonly jobs: JobProducer,
     private readonly periods: PeriodsService,
+    private readonly todos: TodoService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.uploads = path.join(config.dataDir, 'uploads');
@@ -115,7 +146,15 @@ export class AdminPagesController {
   @Get('admin/import')
   @Allow('targets.manage')
   async importPage(@Req() req: Request, @Res() res: Response, @Query('preview') token?: string) {
-    if (token === undefined) return void res.type('html').send(this.views.render(req, 'import', '导入绩效目标表'));
+    if (token === undefined) {
+      const error = req.session.importError;
+      delete req.session.importError;
+      const view = this.views.render(req, 'import', '导入绩效目标表', error ? { errors: { files: error } } : {});
+      return void res
+        .status(error ? 422 : 200)
+        .type('html')
+        .send(view);
+    }
     // the preview of files uploaded by the POST below (its address carries no CSRF token)
     try {
       const docs = this.uploaded(token);
@@ -160,23 +199,27 @@ export class AdminPagesController {
    */
   @Post('admin/import')
   @Allow('targets.manage')
+  @UseFilters(ImportTooLargeFilter)
   @UseInterceptors(FilesInterceptor('files', 20, { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
   async preview(@Req() req: Request, @Res() res: Response, @UploadedFiles() files: Express.Multer.File[] = []) {
-    await handleForm(
-      res,
-      async () => {
-        if (!files.length) throw new DomainError('VALIDATION_FAILED', '请选择要导入的文件', { field: 'files' });
-        const docs = files.map((f) => ({ name: decodeUploadName(f.originalname), bytes: f.buffer }));
-        await importFiles(this.targets, await parseFiles(docs), { dryRun: true });
-        const token = randomBytes(16).toString('hex');
-        const dir = path.join(this.uploads, token);
-        fs.mkdirSync(dir, { recursive: true });
-        docs.forEach((d, k) => fs.writeFileSync(path.join(dir, `${k}`), d.bytes));
-        fs.writeFileSync(path.join(dir, 'names.json'), JSON.stringify(docs.map((d) => d.name)));
-        return `/admin/import?preview=${token}`;
-      },
-      async (e) => this.views.render(req, 'import', '导入绩效目标表', { errors: { files: e.userMessage } }),
-    );
+    let next: string;
+    try {
+      if (!files.length) throw new DomainError('VALIDATION_FAILED', '请选择要导入的文件', { field: 'files' });
+      const docs = files.map((f) => ({ name: decodeUploadName(f.originalname), bytes: f.buffer }));
+      await importFiles(this.targets, await parseFiles(docs), { dryRun: true });
+      const token = randomBytes(16).toString('hex');
+      const dir = path.join(this.uploads, token);
+      fs.mkdirSync(dir, { recursive: true });
+      docs.forEach((d, k) => fs.writeFileSync(path.join(dir, `${k}`), d.bytes));
+      fs.writeFileSync(path.join(dir, 'names.json'), JSON.stringify(docs.map((d) => d.name)));
+      next = `/admin/import?preview=${token}`;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      // the form again, the message beside the file field, by a redirect (the token is in this POST's address)
+      req.session.importError = e.userMessage;
+      next = '/admin/import';
+    }
+    res.redirect(303, next);
   }
 
   @Post('admin/import/confirm')
@@ -295,6 +338,25 @@ export class AdminPagesController {
           ...(e.where.field === 'reason' ? { reasonError: e.userMessage } : { approveError: e.userMessage }),
         }),
     );
+  }
+
+  // ---- mail that could not be delivered --------------------------------------------------------
+  @Get('admin/mail')
+  @Allow('system.read')
+  async mailPage(@Req() req: Request) {
+    const { rows, count } = await this.todos.failedMails();
+    return this.views.render(req, 'mail', '发送失败的邮件', {
+      count,
+      retryUrl: failedJobsUrl(Queue.Mail),
+      mails: rows.map((m) => ({
+        id: m.id,
+        recipient: m.recipient,
+        subject: m.subject,
+        error: m.error || '原因未记录',
+        attempts: m.attempts,
+        createdAt: formatDateTime(m.createdAt),
+      })),
+    });
   }
 
   // ---- users ---------------------------------------------------------------------------------

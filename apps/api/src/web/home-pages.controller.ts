@@ -2,13 +2,13 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Controller, Get, Query, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { ActualsQueries } from '@selfeval/actuals';
-import { EvaluationService } from '@selfeval/evaluation';
-import { can, PERIODS, sheetLabel, ungradedReason } from '@selfeval/domain';
+import { EvaluationService, TodoService } from '@selfeval/evaluation';
+import { PERIOD_NAME, PERIODS, sheetLabel, ungradedReason } from '@selfeval/domain';
 import { TargetsService } from '@selfeval/targets';
 import { Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
 import { WebViews } from './web-views';
 
-/** The home page (each role's list of sheets) and the monitoring board. */
+/** The home page (each role's to-do list, then the sheets) and the monitoring board. */
 // pages, not JSON: kept out of the OpenAPI document
 @ApiExcludeController()
 @Controller()
@@ -18,6 +18,7 @@ export class HomePagesController {
     private readonly targets: TargetsService,
     private readonly queries: ActualsQueries,
     private readonly evaluations: EvaluationService,
+    private readonly todos: TodoService,
   ) {}
 
   @Get()
@@ -42,15 +43,12 @@ export class HomePagesController {
           : null,
       };
     });
-    const queue =
-      actor.user.role === 'evaluator' || actor.user.role === 'admin'
-        ? rows.filter((r) => r.evaluation?.status === 'submitted')
-        : [];
+    const todo = await this.todos.forActor(actor.user.role, scopedUnitIds(actor));
     return this.views.render(req, 'home', '首页', {
       rows,
-      queue,
+      todo,
+      todoCount: todo.reduce((n, x) => n + x.total, 0),
       changed: changed === '1',
-      canReview: can(actor.user.role, 'evaluation.review'),
     });
   }
 
@@ -62,16 +60,23 @@ export class HomePagesController {
     @Query('year') yearText?: string,
     @Query('period') period = 'Q1',
   ) {
-    const year = Number(yearText) || new Date().getFullYear();
-    const board = await this.queries.board(
-      year,
-      PERIODS.includes(period as never) ? period : 'Q1',
-      scopedUnitIds(actor),
-    );
+    const scope = scopedUnitIds(actor);
+    // every year that has sheets, and the one asked for; without one, this year if it has sheets, else the newest
+    const sheetYears = await this.queries.sheetYears(scope);
+    const thisYear = new Date().getFullYear();
+    const year = Number(yearText) || (sheetYears.includes(thisYear) || !sheetYears.length ? thisYear : sheetYears[0]);
+    const chosen = PERIODS.includes(period as never) ? period : 'Q1';
+    const board = await this.queries.board(year, chosen, scope);
     return this.views.render(req, 'board', '监控看板', {
       ...board,
-      years: [year - 2, year - 1, year, year + 1],
-      periods: PERIODS,
+      rows: board.rows.map((r) => ({
+        ...r,
+        sheetName: sheetLabel({ kind: r.kind, name: r.sheetName }),
+        // lights are computed when a report is handed in; before that there is nothing to light
+        reported: r.status === 'submitted' || r.status === 'confirmed',
+      })),
+      years: [...new Set([...sheetYears, year])].sort((a, b) => b - a),
+      periods: PERIODS.map((p) => ({ value: p, label: PERIOD_NAME[p] })),
     });
   }
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Request } from 'express';
-import { LIGHT_LABELS, ROLE_LABELS, STATUS_NAME } from '@selfeval/domain';
+import { LIGHT_LABELS, PERIOD_NAME, Period, STATUS_NAME, whoLabel } from '@selfeval/domain';
 import { csrfToken } from '../auth/session.setup';
 import type { RequestActor } from '../auth/access.decorators';
 
@@ -38,6 +38,10 @@ export class WebViews {
     this.hbs.registerHelper('light', (l: string | null) => LIGHTS[l ?? 'none'] ?? l);
     this.hbs.registerHelper('status', (s: string | null) => (s ? (STATUS[s] ?? s) : '未填报'));
     this.hbs.registerHelper('selected', (a: unknown, b: unknown) => (a === b ? 'selected' : ''));
+    this.hbs.registerHelper('gt', (a: number, b: number) => a > b);
+    this.hbs.registerHelper('minus', (a: number, b: number) => a - b);
+    this.hbs.registerHelper('quarterName', (p: string) => PERIOD_NAME[p as Period] ?? p);
+    this.hbs.registerHelper('quarterShort', (p: string) => (PERIOD_NAME[p as Period] ?? p).replace(/（.*$/, ''));
     this.layout = this.hbs.compile(fs.readFileSync(path.join(dir, 'layout.hbs'), 'utf8'));
   }
 
@@ -53,7 +57,7 @@ export class WebViews {
       ...data,
       title,
       csrf: csrfToken(req),
-      user: user ? { ...user, roleLabel: ROLE_LABELS[user.role] } : null,
+      user: user ? { ...user, who: whoLabel(user.displayName, user.role) } : null,
       nav: user && !user.mustChangePassword ? navFor(user.role) : [],
       path: req.path,
     };

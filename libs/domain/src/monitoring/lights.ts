@@ -17,13 +17,14 @@ export const LIGHT_LABELS: Record<Light, string> = {
 const SEVERITY: Record<Light, number> = { red: 4, yellow: 3, none: 2, green: 1, blue: 0 };
 
 export interface MonitoringThresholds {
-  spending: { red: string; yellow: string };
+  /** ahead: progress at or above it is spending faster than planned (a warning, never green) */
+  spending: { red: string; yellow: string; ahead: string };
   indicator: { red: string; yellow: string; blue: string };
 }
 
 /** Profile settings (domain.md §5); the national defaults. */
 export const DEFAULT_THRESHOLDS: MonitoringThresholds = {
-  spending: { red: '60', yellow: '80' },
+  spending: { red: '60', yellow: '80', ahead: '120' },
   indicator: { red: '60', yellow: '80', blue: '120' },
 };
 
@@ -35,7 +36,10 @@ export interface SpendingLight {
   explanation: string;
 }
 
-/** 执行率 against the sheet's own 资金支出计划 (linear between checkpoints), else m/12. */
+/**
+ * 执行率 against the sheet's own 资金支出计划 (linear between checkpoints), else m/12 (domain.md §5). Spending above
+ * the year's budget is red whatever the plan says (超预算); spending well ahead of the plan is yellow: neither is green.
+ */
 export function spendingLight(
   spent: string,
   adjusted: string,
@@ -46,13 +50,26 @@ export function spendingLight(
   const rate = new D(spent).div(adjusted).times(100);
   const expected = plannedPercent(plan, month);
   const progress = expected.isZero() ? new D(100) : rate.div(expected).times(100);
-  const light: Light = progress.lt(th.spending.red) ? 'red' : progress.lt(th.spending.yellow) ? 'yellow' : 'green';
+  const pct = (d: Dec) => `${show(d.toDecimalPlaces(2))}%`;
+  const ratio = `执行率 ${pct(rate)} ÷ ${plan?.length ? '计划' : '时间'}进度 ${pct(expected)} = ${pct(progress)}`;
+  let light: Light;
+  let explanation: string;
+  if (new D(spent).gt(adjusted)) {
+    light = 'red';
+    explanation = `超预算：累计执行 ${show(new D(spent).toDecimalPlaces(2))} 万元，超过全年预算 ${show(new D(adjusted).toDecimalPlaces(2))} 万元（执行率 ${pct(rate)}）`;
+  } else if (progress.gte(th.spending.ahead)) {
+    light = 'yellow';
+    explanation = `支出快于计划：${ratio}`;
+  } else {
+    light = progress.lt(th.spending.red) ? 'red' : progress.lt(th.spending.yellow) ? 'yellow' : 'green';
+    explanation = light === 'green' ? ratio : `支出慢于计划：${ratio}`;
+  }
   return {
     light,
     executionRate: show(rate.toDecimalPlaces(2)),
     expected: show(expected.toDecimalPlaces(2)),
     progress: show(progress.toDecimalPlaces(2)),
-    explanation: `执行率 ${show(rate.toDecimalPlaces(2))}% ÷ ${plan?.length ? '计划' : '时间'}进度 ${show(expected.toDecimalPlaces(2))}% = ${show(progress.toDecimalPlaces(2))}%`,
+    explanation,
   };
 }
 

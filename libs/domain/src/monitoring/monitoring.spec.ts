@@ -25,6 +25,24 @@ describe('spending light against the 馆陶 25/50/75/100 plan (domain.md §5)', 
   ])('spent %s at month %i: expected %s, progress %s → %s', (spent, month, expected, progress, light) => {
     expect(spendingLight(spent, '40', month, PLAN)).toMatchObject({ expected, progress, light });
   });
+  it('spending above the budget is red, also at year end where 110 % of a 100 % plan was green before', () => {
+    expect(spendingLight('44', '40', 12, PLAN)).toMatchObject({
+      executionRate: '110',
+      light: 'red',
+      explanation: '超预算：累计执行 44 万元，超过全年预算 40 万元（执行率 110%）',
+    });
+    expect(spendingLight('40.01', '40', 9, PLAN).light).toBe('red');
+  });
+  it('spending far ahead of the plan is yellow with the reason; slow spending says so too', () => {
+    // 12 of 40 at month 3: 30 % against a planned 25 % → 120 %
+    expect(spendingLight('12', '40', 3, PLAN)).toMatchObject({
+      progress: '120',
+      light: 'yellow',
+      explanation: '支出快于计划：执行率 30% ÷ 计划进度 25% = 120%',
+    });
+    expect(spendingLight('11.9', '40', 3, PLAN).light).toBe('green');
+    expect(spendingLight('5.9', '40', 3, PLAN).explanation).toBe('支出慢于计划：执行率 14.75% ÷ 计划进度 25% = 59%');
+  });
   it('falls back to m/12 without a plan', () => {
     expect(spendingLight('10', '40', 6, undefined)).toMatchObject({ expected: '50', progress: '50', light: 'red' });
     expect(plannedPercent([{ month: 12, percent: '100' }], 3).toFixed()).toBe('25');

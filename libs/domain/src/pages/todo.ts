@@ -1,55 +1,93 @@
-import type { Role } from '../access/policy';
+import { ROLE_LABELS, type Role } from '../access/policy';
 import { PERIOD_NAME, PERIODS, type Period } from '../monitoring/plan';
+import { DEFAULT_TIME_ZONE } from './date-format';
 
 /**
- * Each role's home is a to-do list: what waits for this person now, one link to each item. Pure: the
- * facts are loaded (already limited to the actor's units) by TodoService in libs/evaluation.
+ * Each role's home is a to-do list: what waits for this person now, one link to each item and a sentence saying
+ * why. Pure: the facts are loaded (already limited to the actor's units) by TodoService in libs/evaluation.
+ *
+ * The states are the workflow's own: quarter reports draft → submitted (填报人) → confirmed (单位负责人) or
+ * returned; self-evaluations draft → submitted (单位负责人) → approved or returned (评审人; approved → returned by a
+ * reopen); target sheets draft → approved, superseded or rejected.
  */
 export interface TodoFacts {
   now: Date;
-  /** every target sheet in the actor's scope, drafts included */
-  sheets: { id: string; unitId: string; unitName: string; year: number; kind: string; name: string; status: string }[];
+  /** target sheets in the actor's scope (drafts and approved versions; others are never to-dos) */
+  sheets: {
+    id: string;
+    unitId: string;
+    unitName: string;
+    year: number;
+    kind: string;
+    name: string;
+    /** the identity across versions: a draft with an approved sibling of the same key is a 目标调整 */
+    sheetKey: string;
+    status: string;
+  }[];
   reports: { sheetId: string; period: string; status: string; returnReason: string | null }[];
-  evaluations: { sheetId: string; status: string; returnReason: string | null; total: string | null }[];
+  evaluations: {
+    sheetId: string;
+    status: string;
+    returnReason: string | null;
+    total: string | null;
+    scoreState: string;
+  }[];
   periods: { year: number; period: string; opensAt: Date; closesAt: Date }[];
   /** an administrator's reopening of a closed period for one unit */
   reopens: { unitId: string; year: number; period: string; until: Date }[];
-  /** administrators only: units in scope and their contact e-mail */
+  /** administrators only: units and their contact e-mail */
   units?: { id: string; code: string; name: string; contactEmail: string | null }[];
-  /** administrators only: mails that could not be delivered */
-  failedMails?: number;
+  /** administrators only: mail deliveries that failed (newest first; the loader may cap the list) */
+  failedMails?: { id: string; recipient: string; subject: string; error: string | null; at: Date }[];
+  /** administrators only: the number of failed mails in all (the list above may be capped) */
+  failedMailCount?: number;
   /** administrators only: failed background jobs per queue (label in Chinese) */
   failedJobs?: { queue: string; label: string; count: number }[];
 }
 
 export interface TodoItem {
-  /** what it is, e.g. 单位 · 目标表 · 一季度 */
+  /** what it is, e.g. 甲单位 · 2026 年 部门整体支出 · 二季度（1–6月） */
   title: string;
-  /** why it waits (a return reason, a deadline, a count) */
-  detail?: string;
-  /** the deadline, formatted by the page */
-  due?: Date;
+  /** why it waits, one Chinese sentence: 二季度报告待填报，截止 7月15日 */
+  reason: string;
   href: string;
   /** the words of the link */
   action: string;
+  /** for ordering: the soonest deadline first */
+  due?: Date;
 }
 
 export interface TodoSection {
   key: string;
   heading: string;
   items: TodoItem[];
-  /** shown when there is nothing to do in this section */
-  empty: string;
+  /** the items there are in all (more than `items` when the loader capped the list) */
+  total: number;
 }
+
+type Sheet = TodoFacts['sheets'][number];
 
 const DONE = new Set(['submitted', 'confirmed']);
 
-function sheetTitle(s: TodoFacts['sheets'][number]): string {
+/** 一季度, 二季度 … (the months are in the title) */
+function quarterShort(period: string): string {
+  return (PERIOD_NAME[period as Period] ?? period).replace(/（.*$/, '');
+}
+
+function sheetTitle(s: Sheet): string {
   return `${s.unitName} · ${s.year} 年 ${s.kind === 'department' ? '部门整体支出' : s.name}`;
 }
 
-function quarterName(period: string): string {
-  return PERIOD_NAME[period as Period] ?? period;
+/** 7月15日 in the zone the pages use; with the year when it is not the current one. */
+export function monthDay(d: Date, now: Date, zone = DEFAULT_TIME_ZONE): string {
+  const parts = (x: Date) =>
+    Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric' })
+        .formatToParts(x)
+        .map((p) => [p.type, p.value]),
+    );
+  const p = parts(d);
+  return `${p.year === parts(now).year ? '' : `${p.year}年`}${Number(p.month)}月${Number(p.day)}日`;
 }
 
 /** The moment until which a unit may still change a period's report, or null when it is closed to it. */
@@ -70,49 +108,53 @@ function byDue(a: TodoItem, b: TodoItem): number {
   return x === y ? 0 : x - y;
 }
 
+const section = (key: string, heading: string, items: TodoItem[], total = items.length): TodoSection => ({
+  key,
+  heading,
+  items,
+  total,
+});
+
+/**
+ * What waits for someone of `role`, by section; a section with nothing in it is left out, so an empty list
+ * means there is nothing to do.
+ */
 export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
   const approved = facts.sheets.filter((s) => s.status === 'approved');
-  const sheetOf = new Map(facts.sheets.map((s) => [s.id, s]));
+  const sheetOf = new Map(approved.map((s) => [s.id, s]));
   const reportOf = new Map(facts.reports.map((r) => [`${r.sheetId}/${r.period}`, r]));
   const evOf = new Map(facts.evaluations.map((e) => [e.sheetId, e]));
   const quarterHref = (sheetId: string, period: string) => `/sheets/${sheetId}/periods/${period}`;
   const evHref = (sheetId: string) => `/sheets/${sheetId}/evaluation`;
+  const deadline = (due: Date | null) => (due ? `，截止 ${monthDay(due, facts.now)}` : '');
+  const score = (total: string | null) => (total ? `（自评得分 ${total}）` : '');
+
+  /** quarter reports of approved sheets in a state; returned ones say why */
+  const reportsIn = (status: string) =>
+    facts.reports
+      .filter((r) => r.status === status && sheetOf.has(r.sheetId))
+      .map((r) => ({ r, s: sheetOf.get(r.sheetId) as Sheet }));
 
   const returnedReports = (): TodoItem[] =>
-    facts.reports
-      .filter((r) => r.status === 'returned' && sheetOf.get(r.sheetId)?.status === 'approved')
-      .map((r) => {
-        const s = sheetOf.get(r.sheetId) as TodoFacts['sheets'][number];
+    reportsIn('returned')
+      .map(({ r, s }) => {
+        const due = openUntil(facts, s.unitId, s.year, r.period);
         return {
-          title: `${sheetTitle(s)} · ${quarterName(r.period)}`,
-          detail: r.returnReason ? `退回原因：${r.returnReason}` : '退回时未写原因',
-          due: openUntil(facts, s.unitId, s.year, r.period) ?? undefined,
+          title: `${sheetTitle(s)} · ${PERIOD_NAME[r.period as Period] ?? r.period}`,
+          reason: `${quarterShort(r.period)}报告被单位负责人退回：${r.returnReason || '未写原因'}${due ? `，请修改后在 ${monthDay(due, facts.now)} 前重新提交` : '；报告期已截止，请联系管理员重新开放'}`,
+          due: due ?? undefined,
           href: quarterHref(s.id, r.period),
           action: '修改后重新提交',
         };
       })
       .sort(byDue);
 
-  const evaluationsOf = (statuses: string[], action: string): TodoItem[] =>
-    approved
-      .filter((s) => statuses.includes(evOf.get(s.id)?.status ?? ''))
-      .map((s) => {
-        const ev = evOf.get(s.id);
-        return {
-          title: sheetTitle(s),
-          detail:
-            ev?.status === 'returned'
-              ? ev.returnReason
-                ? `评审退回：${ev.returnReason}`
-                : '评审退回，未写原因'
-              : ev?.total
-                ? `自评得分 ${ev.total}`
-                : undefined,
-          href: evHref(s.id),
-          action,
-        };
-      })
-      .sort(byDue);
+  /** year-end self-evaluations of approved sheets in the given states */
+  const evaluationsIn = (statuses: string[]) =>
+    approved.flatMap((s) => {
+      const ev = evOf.get(s.id);
+      return ev && statuses.includes(ev.status) ? [{ s, ev }] : [];
+    });
 
   switch (role) {
     case 'reporter': {
@@ -124,138 +166,139 @@ export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
           const due = openUntil(facts, s.unitId, s.year, period);
           if (!due) continue;
           open.push({
-            title: `${sheetTitle(s)} · ${quarterName(period)}`,
-            detail: status === 'draft' ? '已存草稿，尚未提交' : '尚未填报',
+            title: `${sheetTitle(s)} · ${PERIOD_NAME[period]}`,
+            reason:
+              status === 'draft'
+                ? `${quarterShort(period)}报告已存草稿，尚未提交${deadline(due)}`
+                : `${quarterShort(period)}报告待填报${deadline(due)}`,
             due,
             href: quarterHref(s.id, period),
             action: status === 'draft' ? '继续填报' : '填报',
           });
         }
+      const evaluations = evaluationsIn(['draft', 'returned']).map(({ s, ev }) => ({
+        title: sheetTitle(s),
+        reason:
+          ev.status === 'returned'
+            ? `年度自评被评审退回：${ev.returnReason || '未写原因'}；请修改后由单位负责人重新提交`
+            : ev.scoreState === 'failed'
+              ? '年度自评打分未成功，请检查四季度报告和自评表'
+              : `年度自评待完善偏差原因和说明${score(ev.total)}，完成后由单位负责人提交评审`,
+        href: evHref(s.id),
+        action: ev.status === 'returned' ? '修改自评' : '填写自评',
+      }));
       return [
-        {
-          key: 'open-quarters',
-          heading: '待填报的季度报告',
-          items: open.sort(byDue),
-          empty: '目前没有开放中待填报的季度。',
-        },
-        {
-          key: 'returned-quarters',
-          heading: '被退回的季度报告',
-          items: returnedReports(),
-          empty: '没有被退回的季度报告。',
-        },
-        {
-          key: 'evaluations-to-explain',
-          heading: '待填写说明的年度自评',
-          items: evaluationsOf(['draft', 'returned'], '填写说明'),
-          empty: '没有待填写的年度自评。',
-        },
-      ];
+        section('open-quarters', '待填报的季度报告', open.sort(byDue)),
+        section('returned-quarters', '被退回的季度报告', returnedReports()),
+        section('evaluations', '年度自评', evaluations),
+      ].filter((x) => x.items.length);
     }
     case 'head': {
-      const toConfirm = facts.reports
-        .filter((r) => r.status === 'submitted' && sheetOf.get(r.sheetId)?.status === 'approved')
-        .map((r) => {
-          const s = sheetOf.get(r.sheetId) as TodoFacts['sheets'][number];
-          return {
-            title: `${sheetTitle(s)} · ${quarterName(r.period)}`,
-            detail: '填报人已提交，待您确认或退回',
-            href: quarterHref(s.id, r.period),
-            action: '确认',
-          };
-        })
-        .sort(byDue);
+      const toConfirm = reportsIn('submitted').map(({ r, s }) => ({
+        title: `${sheetTitle(s)} · ${PERIOD_NAME[r.period as Period] ?? r.period}`,
+        reason: `${quarterShort(r.period)}报告已提交，待您确认或退回`,
+        href: quarterHref(s.id, r.period),
+        action: '审核',
+      }));
+      const toSubmit = evaluationsIn(['draft', 'returned']).map(({ s, ev }) => ({
+        title: sheetTitle(s),
+        reason:
+          ev.status === 'returned'
+            ? `年度自评被评审退回：${ev.returnReason || '未写原因'}；修改后请重新提交评审`
+            : ev.scoreState === 'failed'
+              ? '年度自评打分未成功，请检查四季度报告和自评表后再提交'
+              : `年度自评待您提交评审${score(ev.total)}`,
+        href: evHref(s.id),
+        action: '审阅并提交',
+      }));
       return [
-        { key: 'quarters-to-confirm', heading: '待确认的季度报告', items: toConfirm, empty: '没有待确认的季度报告。' },
-        {
-          key: 'evaluations-to-submit',
-          heading: '待提交评审的年度自评',
-          items: evaluationsOf(['draft', 'returned'], '确认并提交评审'),
-          empty: '没有待提交的年度自评。',
-        },
-      ];
+        section('quarters-to-confirm', '待确认的季度报告', toConfirm),
+        section('evaluations-to-submit', '待提交评审的年度自评', toSubmit),
+      ].filter((x) => x.items.length);
     }
-    case 'evaluator':
-      return [
-        {
-          key: 'evaluations-to-review',
-          heading: '待评审的自评',
-          items: approved
-            .filter((s) => evOf.get(s.id)?.status === 'submitted')
-            .map((s) => {
-              const ev = evOf.get(s.id);
-              return {
-                title: sheetTitle(s),
-                // a sheet returned (or reopened) before comes back with the earlier reason kept
-                detail: `${ev?.returnReason ? '重新提交（此前退回：' + ev.returnReason + '）' : '单位已提交'}${ev?.total ? `，自评得分 ${ev.total}` : ''}`,
-                href: evHref(s.id),
-                action: '评审',
-              };
-            })
-            .sort(byDue),
-          empty: '没有待评审的自评。',
-        },
-      ];
+    case 'evaluator': {
+      const toReview = evaluationsIn(['submitted']).map(({ s, ev }) => ({
+        title: sheetTitle(s),
+        // a sheet returned (or reopened) before comes back with the earlier reason kept
+        reason: ev.returnReason
+          ? `年度自评已重新提交，待评审${score(ev.total)}；此前退回原因：${ev.returnReason}`
+          : `年度自评已提交，待评审${score(ev.total)}`,
+        href: evHref(s.id),
+        action: '评审',
+      }));
+      return [section('evaluations-to-review', '待评审的年度自评', toReview)].filter((x) => x.items.length);
+    }
     case 'admin': {
-      const problems: TodoItem[] = [];
-      if (facts.failedMails)
-        problems.push({
-          title: `邮件发送失败 ${facts.failedMails} 封`,
-          detail: '收件地址有误或邮件服务器拒收；修正后重新发送',
-          href: '/admin/queues/queue/mail?status=failed',
-          action: '查看',
-        });
-      for (const j of facts.failedJobs ?? [])
-        if (j.count)
-          problems.push({
-            title: `后台作业失败：${j.label} ${j.count} 个`,
-            href: `/admin/queues/queue/${encodeURIComponent(j.queue)}?status=failed`,
-            action: '查看并重试',
-          });
+      const mails = (facts.failedMails ?? []).map((m) => ({
+        title: `${m.subject} → ${m.recipient}`,
+        reason: `邮件发送失败：${m.error || '原因未记录'}`,
+        href: `/admin/mail#mail-${m.id}`,
+        action: '查看',
+      }));
+      const jobs = (facts.failedJobs ?? [])
+        .filter((j) => j.count > 0)
+        .map((j) => ({
+          title: `${j.label}作业`,
+          reason: `后台作业失败 ${j.count} 个，请查看失败原因并重试`,
+          // the queue board names each queue by its label (apps/api/src/admin-queues/queue-board.ts)
+          href: `/admin/queues/queue/${encodeURIComponent(j.label)}?status=failed`,
+          action: '查看并重试',
+        }));
+      const approvedKeys = new Set(approved.map((s) => `${s.unitId}/${s.year}/${s.sheetKey}`));
       const drafts = facts.sheets
         .filter((s) => s.status === 'draft')
         .map((s) => ({
           title: sheetTitle(s),
-          detail: approved.some((a) => a.unitId === s.unitId && a.year === s.year && a.name === s.name)
-            ? '目标调整：新版本待审核'
-            : '新导入，待审核',
-          href: '/admin/sheets?status=draft',
+          reason: approvedKeys.has(`${s.unitId}/${s.year}/${s.sheetKey}`)
+            ? '目标调整：新版本待审核批复'
+            : '新导入的目标表待审核批复',
+          href: `/admin/sheets/${s.id}`,
           action: '审核',
-        }))
-        .sort(byDue);
+        }));
       const noEmail = (facts.units ?? [])
         .filter((u) => !u.contactEmail)
         .map((u) => ({
-          title: `${u.code} ${u.name}`,
-          detail: '未设置联系邮箱，报告和提醒无法发送',
+          // a unit imported without a code is coded by its name: printed once then
+          title: u.code === u.name ? u.name : `${u.name}（${u.code}）`,
+          reason: '未设置联系邮箱，提醒和报告邮件无法发送',
           href: `/units/${u.id}/profile`,
           action: '设置邮箱',
         }));
+      const now = facts.now.getTime();
       const openPeriods = facts.periods
-        .filter((p) => p.opensAt.getTime() <= facts.now.getTime() && facts.now.getTime() <= p.closesAt.getTime())
+        .filter((p) => p.opensAt.getTime() <= now && now <= p.closesAt.getTime())
         .map((p) => {
           const sheets = approved.filter((s) => s.year === p.year);
           const reported = sheets.filter((s) => DONE.has(reportOf.get(`${s.id}/${p.period}`)?.status ?? '')).length;
-          return {
-            title: `${p.year} 年${quarterName(p.period)}`,
-            detail: `已报送 ${reported} / ${sheets.length} 张目标表`,
-            due: p.closesAt,
-            href: `/board?year=${p.year}&period=${p.period}`,
-            action: '查看报送情况',
-          };
+          return { p, sheets: sheets.length, reported };
         })
+        .filter((x) => x.reported < x.sheets)
+        .map(({ p, sheets, reported }) => ({
+          title: `${p.year} 年${PERIOD_NAME[p.period as Period] ?? p.period}`,
+          reason: `${quarterShort(p.period)}报告已报送 ${reported} / ${sheets} 张目标表${deadline(p.closesAt)}`,
+          due: p.closesAt,
+          href: `/board?year=${p.year}&period=${p.period}`,
+          action: '查看报送情况',
+        }))
         .sort(byDue);
       return [
-        { key: 'failures', heading: '发送失败的邮件和作业', items: problems, empty: '没有失败的邮件或作业。' },
-        { key: 'draft-sheets', heading: '待审核的目标表（目标调整）', items: drafts, empty: '没有待审核的目标表。' },
-        {
-          key: 'units-without-email',
-          heading: '未设置联系邮箱的单位',
-          items: noEmail,
-          empty: '每个单位都已设置联系邮箱。',
-        },
-        { key: 'open-periods', heading: '正在填报的报告期', items: openPeriods, empty: '目前没有开放中的报告期。' },
-      ];
+        section('failed-mails', '发送失败的邮件', mails, Math.max(facts.failedMailCount ?? 0, mails.length)),
+        section(
+          'failed-jobs',
+          '失败的后台作业',
+          jobs,
+          (facts.failedJobs ?? []).reduce((n, j) => n + j.count, 0),
+        ),
+        section('draft-sheets', '待审核批复的目标表', drafts),
+        section('units-without-email', '未设置联系邮箱的单位', noEmail),
+        section('open-periods', '正在填报的报告期', openPeriods),
+      ].filter((x) => x.items.length);
     }
   }
+}
+
+/** The signed-in person as the header shows them: 张三（填报人）; a name that already says the role is not repeated. */
+export function whoLabel(displayName: string, role: Role): string {
+  const short = ROLE_LABELS[role].replace(/（.*$/, '');
+  return displayName.includes(short) ? displayName : `${displayName}（${short}）`;
 }
