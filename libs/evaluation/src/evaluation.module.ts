@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActualsModule, QuarterReportsService } from '@selfeval/actuals';
 import { CLOCK, Clock } from '@selfeval/db';
-import { JobProducer, scoreEnqueuer } from '@selfeval/jobs';
+import { JobProducer, mailReportEnqueuer, scoreEnqueuer } from '@selfeval/jobs';
 import { EvaluationService } from './evaluation.service';
 import { QuarterSubmission } from './quarter-submission';
+import { ReportDeliveryService } from './report-delivery.service';
 import { ScoringHandlers } from './scoring.handlers';
 
 @Module({
@@ -22,8 +23,14 @@ import { ScoringHandlers } from './scoring.handlers';
       useFactory: (reports: QuarterReportsService, evaluations: EvaluationService) =>
         new QuarterSubmission(reports, evaluations),
     },
+    {
+      provide: ReportDeliveryService,
+      inject: [DataSource, JobProducer, CLOCK],
+      useFactory: (ds: DataSource, jobs: JobProducer, clock: Clock) =>
+        new ReportDeliveryService(ds, mailReportEnqueuer(jobs), clock),
+    },
     ScoringHandlers,
   ],
-  exports: [EvaluationService, QuarterSubmission],
+  exports: [EvaluationService, QuarterSubmission, ReportDeliveryService],
 })
 export class EvaluationModule {}

@@ -4,3 +4,4 @@ export * from './scoring.handlers';
 export * from './quarter-submission';
 export * from './report-requests';
 export * from './evaluation.mapper';
+export * from './report-delivery.service';
