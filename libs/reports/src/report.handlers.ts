@@ -18,8 +18,8 @@ import {
   SelfEvaluationEntity,
 } from '@selfeval/db';
 import { copyFileName, REPORT_KIND_TITLES, ReportKind, reportKindsFor } from '@selfeval/domain';
-import { buildDepartmentReportDocx, buildSelfEvalDocx, buildSelfEvalXlsx } from './exports';
 import { HandlesJob, Job, jobId, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
+import { buildDepartmentReportDocx, buildSelfEvalDocx, buildSelfEvalXlsx } from './exports';
 import { PdfRenderer } from './pdf-renderer';
 import { loadDepartmentReportSource, loadMonitoringSource, loadSelfEvalSource } from './report-data';
 import { TemplateRegistry } from './template-registry';
