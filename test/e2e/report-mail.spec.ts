@@ -120,7 +120,7 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
     expect(file).toBe(String(ev.dataVersion));
     const again = await producer.enqueueAndWait(Job.MailReport, rendered as { reportFileId: string }, 120_000);
     // the job answers after its SMTP exchange, so a second mail would already be here
-    expect(again).toEqual({ sent: 0, skipped: 1 });
+    expect(again).toEqual({ sent: 0, skipped: 1, failed: 0 });
     expect(smtp.messages).toHaveLength(before);
     // nor a second robot notice for the same file
     await new Promise((r) => setTimeout(r, 700));

@@ -237,7 +237,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
     expect(reviewed).not.toBe(selfTotal);
     await submitVia('form[action$="/evaluation/report"] button');
     await stack.rendered(sheetId); // the page queued the render job; the link serves what it stored
-    const href = await page.$eval('#download-report', (a) => (a as HTMLAnchorElement).href);
+    const href = await page.$eval('#download-project-self-eval-pdf', (a) => (a as HTMLAnchorElement).href);
     const cookies = (await page.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const res = await fetch(href, { headers: { cookie: cookies } });
     expect(res.status).toBe(200);

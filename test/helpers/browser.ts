@@ -103,6 +103,23 @@ export class BrowserWalk {
     await this.page.setViewport(SCREENS.desk);
   }
 
+  /** One element (e.g. a page's section) at both sizes, as test-artifacts/<prefix>-<name>-{desk,phone}.png. */
+  async shotOf(selector: string, name: string): Promise<void> {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    for (const [size, viewport] of Object.entries(SCREENS)) {
+      await this.page.setViewport(viewport);
+      const element = await this.page.$(selector);
+      if (!element) throw new Error(`no ${selector} on ${this.page.url()}`);
+      await element.screenshot({ path: path.join(ARTIFACTS, `${this.prefix}-${name}-${size}.png`) });
+    }
+    await this.page.setViewport(SCREENS.desk);
+  }
+
+  /** Cookies of the signed-in session, for fetching a download the way the browser would. */
+  async cookieHeader(): Promise<string> {
+    return (await this.page.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  }
+
   /** Widths of the page wider than the phone's screen (horizontal scrolling of the whole page), in CSS pixels. */
   async phoneOverflow(): Promise<number> {
     await this.page.setViewport(SCREENS.phone);

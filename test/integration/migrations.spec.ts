@@ -30,6 +30,8 @@ const TABLES = [
   'self_evaluation',
   'indicator_score',
   'report_file',
+  'report_file_copy',
+  'report_delivery',
 ];
 
 async function tablesPresent(ds: DataSource): Promise<string[]> {

@@ -23,6 +23,7 @@ export * from './monitoring/quarter-report';
 export * from './monitoring/evidence';
 export * from './reports/kinds';
 export * from './reports/outlines';
+export * from './reports/delivery';
 export * from './demo/plausible-actuals';
 export * from './access/policy';
 export * from './notifications/robot-webhook';

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActualsModule, QuarterReportsService } from '@selfeval/actuals';
 import { CLOCK, Clock } from '@selfeval/db';
-import { JobProducer, scoreEnqueuer } from '@selfeval/jobs';
+import { JobProducer, mailReportEnqueuer, scoreEnqueuer } from '@selfeval/jobs';
 import { EvaluationService } from './evaluation.service';
 import { QuarterSubmission } from './quarter-submission';
+import { ReportDeliveryService } from './report-delivery.service';
 import { ScoringHandlers } from './scoring.handlers';
 import { TodoService } from './todo.service';
 
@@ -28,8 +29,14 @@ import { TodoService } from './todo.service';
       inject: [DataSource, JobProducer, CLOCK],
       useFactory: (ds: DataSource, jobs: JobProducer, clock: Clock) => new TodoService(ds, jobs, clock),
     },
+    {
+      provide: ReportDeliveryService,
+      inject: [DataSource, JobProducer, CLOCK],
+      useFactory: (ds: DataSource, jobs: JobProducer, clock: Clock) =>
+        new ReportDeliveryService(ds, mailReportEnqueuer(jobs), clock),
+    },
     ScoringHandlers,
   ],
-  exports: [EvaluationService, QuarterSubmission, TodoService],
+  exports: [EvaluationService, QuarterSubmission, TodoService, ReportDeliveryService],
 })
 export class EvaluationModule {}

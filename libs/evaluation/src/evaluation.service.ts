@@ -12,7 +12,6 @@ import {
   indicatorValues,
   newIndicatorScore,
   QuarterReportEntity,
-  ReportFileEntity,
   SelfEvaluationEntity,
   sheetIndicators,
   sheetWithIndicators,
@@ -29,10 +28,8 @@ import {
   DomainError,
   finalResult,
   outlineForRegion,
-  ReportKind,
   findProfile,
   PERIODS,
-  reportKindsFor,
   ScoringIndicatorInput,
   scoreSheet,
   SheetScore,
@@ -757,17 +754,6 @@ export class EvaluationService {
     if (!sheetIds.length) return new Map();
     const rows = await this.ds.getRepository(SelfEvaluationEntity).findBy({ sheetId: In(sheetIds) });
     return new Map(rows.map((r) => [r.sheetId, r]));
-  }
-
-  /** The newest rendered document of an evaluation (its 自评表 unless another kind is asked for), if any. */
-  async latestReport(sheetId: string, kind?: ReportKind): Promise<ReportFileEntity | null> {
-    const ev = await findEvaluation(this.ds, sheetId);
-    if (!ev) return null;
-    // the first document of a sheet is its 自评表
-    const wanted = kind ?? reportKindsFor((await findSheet(this.ds, sheetId)).kind)[0];
-    return this.ds
-      .getRepository(ReportFileEntity)
-      .findOne({ where: { evaluationId: ev.id, kind: wanted }, order: { dataVersion: 'DESC' } });
   }
 
   /** What the UI and the report show: rule score, reviewer score, and the total with reviewer scores final. */

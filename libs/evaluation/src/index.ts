@@ -5,3 +5,4 @@ export * from './quarter-submission';
 export * from './report-requests';
 export * from './evaluation.mapper';
 export * from './todo.service';
+export * from './report-delivery.service';

@@ -25,7 +25,7 @@ export enum Job {
   RecomputeAll = 'recompute-all',
   /** Renders one document (自评表, 自评报告, 监控表) of a subject at a data version; then enqueues MailReport. */
   RenderReport = 'render-report',
-  /** Mails a rendered report to the unit; never twice to the same recipient. */
+  /** Mails a rendered report to the unit (one delivery: the generation's own, or a resend); never twice per delivery. */
   MailReport = 'mail-report',
   /** Issues a password-reset token (only its hash is stored) and mails the link; the token never passes through Redis. */
   MailPasswordReset = 'mail-password-reset',
@@ -44,7 +44,8 @@ export interface JobPayload {
   [Job.RecomputeAll]: { profileId: string };
   /** subjectId: the self-evaluation, or the quarter report for kind 'monitoring-table' */
   [Job.RenderReport]: { kind: ReportKind; subjectId: string; dataVersion: number; mail: boolean };
-  [Job.MailReport]: { reportFileId: string };
+  /** deliveryId: the report_delivery row this mailing updates; left out, the file's own (auto) delivery */
+  [Job.MailReport]: { reportFileId: string; deliveryId?: string };
   /** requestId: one mail per request, however often the job is retried */
   [Job.MailPasswordReset]: { userId: string; requestId: string };
   /** text: the notice as decided when it was due (a reminder lists the sheets missing at that moment) */
@@ -58,7 +59,8 @@ export interface JobResult {
   [Job.ScoreSheet]: 'scored' | 'failed' | 'skipped';
   [Job.RecomputeAll]: { enqueued: number };
   [Job.RenderReport]: { reportFileId: string } | 'skipped';
-  [Job.MailReport]: { sent: number; skipped: number };
+  /** failed: recorded on the delivery without failing the job (the unit has no e-mail address) */
+  [Job.MailReport]: { sent: number; skipped: number; failed: number };
   [Job.MailPasswordReset]: 'sent' | 'skipped';
   [Job.SendWebhook]: 'sent' | 'skipped';
 }

@@ -49,3 +49,15 @@ export async function requestRender(jobs: JobProducer, r: RenderRequest, waitMs?
   const result = await jobs.enqueueAndWait(Job.RenderReport, data, waitMs, opts);
   return { jobId: opts.jobId, result };
 }
+
+export type MailReportEnqueuer = (reportFileId: string, deliveryId: string) => Promise<unknown>;
+
+/** A mailing of a rendered report that someone asked for (a resend): one job per delivery row. */
+export function mailReportEnqueuer(jobs: JobProducer): MailReportEnqueuer {
+  return (reportFileId, deliveryId) =>
+    jobs.enqueue(
+      Job.MailReport,
+      { reportFileId, deliveryId },
+      { jobId: jobId(Job.MailReport, reportFileId, deliveryId) },
+    );
+}

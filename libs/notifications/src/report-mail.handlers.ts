@@ -1,58 +1,124 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { UnrecoverableError } from 'bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Job as BullJob, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import {
+  AUTO_DELIVERY,
+  CLOCK,
+  Clock,
   ContentStore,
+  ensureDelivery,
   findSheet,
   findUnit,
   monitoringResult,
   QuarterReportEntity,
   REPORT_STORE,
+  ReportDeliveryEntity,
   ReportFileEntity,
   SelfEvaluationEntity,
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
-import { Light, LIGHT_LABELS, REPORT_KIND_TITLES } from '@selfeval/domain';
+import { Light, LIGHT_LABELS, mailFailureReason, NO_CONTACT_EMAIL, REPORT_KIND_TITLES } from '@selfeval/domain';
 import { HandlesJob, Job, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
 import { queueRobotNotice } from './robot-webhook.handlers';
 import { MailService } from '@selfeval/mail';
 
 @Injectable()
 export class ReportMailHandlers {
+  private readonly logger = new Logger(ReportMailHandlers.name);
+
   constructor(
     private readonly ds: DataSource,
     private readonly mail: MailService,
     private readonly jobs: JobProducer,
     @Inject(REPORT_STORE) private readonly store: ContentStore,
+    @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
-  /** Each report version reaches each recipient once: the delivery key is file + recipient. */
+  /**
+   * One delivery of a rendered report: the generation's own (one mail per file and recipient) or a
+   * resend (a mail of its own). Its state is written on the report_delivery row as it goes: 发送中,
+   * 已发送 with the recipient, or 发送失败 with the reason in Chinese. A unit without an e-mail address
+   * is a recorded failure, not a failed job: the report itself is there to download.
+   */
   @HandlesJob(Job.MailReport)
-  async mailReport({ reportFileId }: JobPayload[Job.MailReport]): Promise<JobResult[Job.MailReport]> {
+  async mailReport(
+    { reportFileId, deliveryId }: JobPayload[Job.MailReport],
+    job?: BullJob,
+  ): Promise<JobResult[Job.MailReport]> {
     const file = await this.ds.getRepository(ReportFileEntity).findOneBy({ id: reportFileId });
     if (!file) throw new UnrecoverableError(`report file ${reportFileId} not found`);
+    const deliveries = this.ds.getRepository(ReportDeliveryEntity);
+    const delivery = deliveryId
+      ? await deliveries.findOneBy({ id: deliveryId, reportFileId })
+      : await ensureDelivery(this.ds, {
+          reportFileId,
+          requestKey: AUTO_DELIVERY,
+          requestedBy: 'system',
+          requestedAt: this.now(),
+        });
+    if (!delivery) throw new UnrecoverableError(`delivery ${deliveryId} of report file ${reportFileId} not found`);
+    if (delivery.status === 'sent') return { sent: 0, skipped: 1, failed: 0 };
     const { sheet, unit, summary } = await this.subjectOf(file);
     const title = `${sheet.year}年度${sheet.kind === 'department' ? '' : `“${sheet.name}”`}${REPORT_KIND_TITLES[file.kind]}`;
-    // the group hears that the report is ready even when no mail address is set
-    await queueRobotNotice(
-      this.jobs,
-      unit,
-      `robot-report-${file.id}`,
-      `【绩效自评】${unit.name}：${title}已生成。${summary}\n请登录绩效自评系统下载 PDF。`,
-    );
-    if (!unit.contactEmail) throw new UnrecoverableError(`单位“${unit.name}”未设置联系邮箱，无法发送报告`);
-    const what = title;
-    const outcome = await this.mail.sendOnce({
-      dedupeKey: `report-${file.id}-${unit.contactEmail}`,
-      to: unit.contactEmail,
-      subject: `【绩效自评】${what}`,
-      text: [`${unit.name}：`, '', `附件为${what}（PDF）。${summary}`, '', '（本邮件由系统自动发送，请勿回复。）'].join(
-        '\n',
-      ),
-      attachments: [{ filename: file.fileName, content: this.store.read(file.sha256), contentType: 'application/pdf' }],
+    const auto = delivery.requestKey === AUTO_DELIVERY;
+    // the group hears that the report is ready even when no mail address is set (once per file, not per resend)
+    if (auto)
+      await queueRobotNotice(
+        this.jobs,
+        unit,
+        `robot-report-${file.id}`,
+        `【绩效自评】${unit.name}：${title}已生成。${summary}\n请登录绩效自评系统下载 PDF。`,
+      );
+    if (!unit.contactEmail) {
+      await deliveries.update(delivery.id, {
+        status: 'failed',
+        recipient: null,
+        error: NO_CONTACT_EMAIL,
+        finishedAt: this.now(),
+      });
+      this.logger.warn(`${unit.name}：${title}未发送：${NO_CONTACT_EMAIL}`);
+      return { sent: 0, skipped: 0, failed: 1 };
+    }
+    const to = unit.contactEmail;
+    // the generation's own mail keeps its historic key (one per file and recipient); a resend is a mail of its own
+    const mailKey = auto ? `report-${file.id}-${to}` : `report-${file.id}-resend-${delivery.id}`;
+    await deliveries.update(delivery.id, {
+      status: 'sending',
+      recipient: to,
+      mailKey,
+      attempts: delivery.attempts + 1,
     });
-    return outcome === 'sent' ? { sent: 1, skipped: 0 } : { sent: 0, skipped: 1 };
+    let outcome: 'sent' | 'skipped';
+    try {
+      outcome = await this.mail.sendOnce({
+        dedupeKey: mailKey,
+        to,
+        subject: `【绩效自评】${title}`,
+        text: [
+          `${unit.name}：`,
+          '',
+          `附件为${title}（PDF）。${summary}`,
+          '',
+          '（本邮件由系统自动发送，请勿回复。）',
+        ].join('\n'),
+        attachments: [
+          { filename: file.fileName, content: this.store.read(file.sha256), contentType: 'application/pdf' },
+        ],
+      });
+    } catch (e) {
+      const { reason, permanent } = mailFailureReason(e, to);
+      // BullMQ tries again with backoff: until the last attempt the delivery stays 发送中 with the reason beside it
+      const final = permanent || !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      await deliveries.update(delivery.id, {
+        status: final ? 'failed' : 'sending',
+        error: reason,
+        finishedAt: final ? this.now() : null,
+      });
+      throw permanent ? new UnrecoverableError(reason) : e;
+    }
+    await deliveries.update(delivery.id, { status: 'sent', error: null, finishedAt: this.now() });
+    return outcome === 'sent' ? { sent: 1, skipped: 0, failed: 0 } : { sent: 0, skipped: 1, failed: 0 };
   }
 
   private async subjectOf(

@@ -4,18 +4,22 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import {
+  AUTO_DELIVERY,
   CLOCK,
   Clock,
   ContentStore,
+  ensureDelivery,
   findSheet,
   findUnit,
   QuarterReportEntity,
   REPORT_STORE,
+  ReportFileCopyEntity,
   ReportFileEntity,
   SelfEvaluationEntity,
 } from '@selfeval/db';
-import { REPORT_KIND_TITLES, ReportKind, reportKindsFor } from '@selfeval/domain';
+import { copyFileName, REPORT_KIND_TITLES, ReportKind, reportKindsFor } from '@selfeval/domain';
 import { HandlesJob, Job, jobId, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
+import { buildDepartmentReportDocx, buildSelfEvalDocx, buildSelfEvalXlsx } from './exports';
 import { PdfRenderer } from './pdf-renderer';
 import { loadDepartmentReportSource, loadMonitoringSource, loadSelfEvalSource } from './report-data';
 import { TemplateRegistry } from './template-registry';
@@ -26,6 +30,8 @@ import { buildSelfEvalTableVM } from './view-models/self-eval-table';
 interface Rendered {
   html: string;
   fileName: string;
+  /** the Word/Excel copies, built from the same view model as the PDF */
+  copies?: () => Promise<{ format: 'docx' | 'xlsx'; bytes: Buffer }[]>;
 }
 
 /** Render and mail are separate jobs: a flaky SMTP relay never makes Chromium render again. */
@@ -72,28 +78,56 @@ export class ReportHandlers implements OnApplicationShutdown {
       if (!rendered) return 'skipped'; // newer data: a newer render job will come
       const pdf = await this.renderer.render(rendered.html, { pageNumbers: true });
       const sha256 = this.store.put(pdf);
+      const copies = await this.storeCopies(rendered);
       try {
-        file = await files.save(
-          files.create({
-            evaluationId: null,
-            quarterReportId: null,
-            ...subject,
-            dataVersion,
-            kind,
-            sha256,
-            size: pdf.length,
-            fileName: rendered.fileName,
-            createdAt: this.now(),
-          }),
-        );
+        // the file and its copies together: a retried job finds either all of them or none
+        file = await this.ds.transaction(async (em) => {
+          const saved = await em.getRepository(ReportFileEntity).save(
+            files.create({
+              evaluationId: null,
+              quarterReportId: null,
+              ...subject,
+              dataVersion,
+              kind,
+              sha256,
+              size: pdf.length,
+              fileName: rendered.fileName,
+              createdAt: this.now(),
+            }),
+          );
+          const copyRepo = em.getRepository(ReportFileCopyEntity);
+          for (const c of copies)
+            await copyRepo.save(
+              copyRepo.create({
+                reportFileId: saved.id,
+                format: c.format,
+                sha256: c.sha256,
+                size: c.size,
+                fileName: copyFileName(rendered.fileName, c.format),
+              }),
+            );
+          return saved;
+        });
       } catch (e) {
         // another worker rendered the same version first: use its row
         if (!(e instanceof QueryFailedError)) throw e;
         file = await files.findOneByOrFail({ ...subject, dataVersion, kind });
       }
     }
-    if (mail)
-      await this.jobs.enqueue(Job.MailReport, { reportFileId: file.id }, { jobId: jobId(Job.MailReport, file.id) });
+    if (mail) {
+      // 待发送 from now on: the year-end page shows the delivery before the mail job runs
+      const delivery = await ensureDelivery(this.ds, {
+        reportFileId: file.id,
+        requestKey: AUTO_DELIVERY,
+        requestedBy: 'system',
+        requestedAt: this.now(),
+      });
+      await this.jobs.enqueue(
+        Job.MailReport,
+        { reportFileId: file.id, deliveryId: delivery.id },
+        { jobId: jobId(Job.MailReport, file.id) },
+      );
+    }
     return { reportFileId: file.id };
   }
 
@@ -117,15 +151,40 @@ export class ReportHandlers implements OnApplicationShutdown {
       const { source, unscored } = await loadDepartmentReportSource(this.ds, ev);
       if (unscored.length)
         this.logger.warn(`${unit.name} ${sheet.year} 自评报告：未打分的项目不列入附件：${unscored.join('、')}`);
+      const vm = buildDepartmentReportVM(source);
       return {
-        html: this.templates.render('department-report', buildDepartmentReportVM(source)),
+        html: this.templates.render('department-report', vm),
         fileName: `${stem}${REPORT_KIND_TITLES[kind]}.pdf`,
+        copies: async () => [{ format: 'docx', bytes: await buildDepartmentReportDocx(vm) }],
       };
     }
+    const vm = buildSelfEvalTableVM(await loadSelfEvalSource(this.ds, ev));
     return {
-      html: this.templates.render('self-eval-table', buildSelfEvalTableVM(await loadSelfEvalSource(this.ds, ev))),
+      html: this.templates.render('self-eval-table', vm),
       fileName: `${stem}${REPORT_KIND_TITLES[kind]}.pdf`,
+      copies: async () => [
+        { format: 'docx', bytes: await buildSelfEvalDocx(vm) },
+        { format: 'xlsx', bytes: await buildSelfEvalXlsx(vm) },
+      ],
     };
+  }
+
+  /**
+   * The Word/Excel copies into the store. A copy that cannot be built is logged and left out: the PDF is
+   * the document of record, and the page offers only the formats that exist.
+   */
+  private async storeCopies(rendered: Rendered) {
+    if (!rendered.copies) return [];
+    try {
+      return (await rendered.copies()).map((c) => ({
+        format: c.format,
+        sha256: this.store.put(c.bytes),
+        size: c.bytes.length,
+      }));
+    } catch (e) {
+      this.logger.warn(`${rendered.fileName}：Word/Excel 副本生成失败：${(e as Error).message}`);
+      return [];
+    }
   }
 
   private async monitoringTable(reportId: string, dataVersion: number): Promise<Rendered | null> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   Body,
   Controller,
@@ -17,7 +18,7 @@ import { ADDABLE_LEVELS, CAUSE_CATEGORIES, DEFAULT_PROFILE_ID } from '@selfeval/
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import type { Response } from 'express';
 import { ContentStore, REPORT_STORE } from '@selfeval/db';
-import { DomainError, REPORT_KINDS, ReportKind } from '@selfeval/domain';
+import { DomainError, REPORT_KINDS, ReportFormat, ReportKind } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -31,10 +32,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
+import { EvaluationService, ReportDeliveryService, requestEvaluationReports } from '@selfeval/evaluation';
 import { Actor, Allow } from '../auth/access.decorators';
 import { expectedVersion, IfMatch } from './expected-version';
-import { sendPdf } from './send-pdf';
+import { sendReportFile } from './send-pdf';
 
 const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
@@ -176,6 +177,17 @@ class ReopenDto {
   @MaxLength(2000)
   reason!: string;
 }
+class ResendDto {
+  @ApiPropertyOptional({
+    description:
+      '本次重新发送的请求编号（8–64 位字母、数字、- 或 _，如 UUID）；同一编号再次提交不会重复发送。不填则每次调用都发送',
+    example: '3f1c2a4e-8d7b-4c55-9a61-0e2b7d9c4f10',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  requestId?: string;
+}
 class ProfileDto extends VersionedDto {
   @ApiProperty({ description: '评分方案 id', example: DEFAULT_PROFILE_ID })
   @IsString()
@@ -188,6 +200,7 @@ class ProfileDto extends VersionedDto {
 export class EvaluationController {
   constructor(
     private readonly evaluations: EvaluationService,
+    private readonly deliveries: ReportDeliveryService,
     private readonly jobs: JobProducer,
     @Inject(REPORT_STORE) private readonly reports: ContentStore,
   ) {}
@@ -205,6 +218,24 @@ export class EvaluationController {
     return { queued: true, jobs, jobId: jobs[0].jobId, dataVersion };
   }
 
+  /** The last generated documents: formats to download, generation time, and each one's mail delivery state. */
+  @ApiOperation({ summary: '已生成的报告：可下载的格式、生成时间和邮件发送状态' })
+  @ApiErrors(HttpStatus.NOT_FOUND)
+  @Get(':sheetId/reports')
+  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
+  reportDocuments(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
+    return this.deliveries.overview(sheetId);
+  }
+
+  /** Mails the last generated documents again, to the unit's address as it is now (after it was fixed). */
+  @ApiOperation({ summary: '重新发送最近生成的报告（单位联系邮箱改正后）；同一请求编号只发送一次' })
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.UNPROCESSABLE_ENTITY)
+  @Post(':sheetId/report/resend')
+  @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
+  resend(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ResendDto, @Actor() actor: string) {
+    return this.deliveries.resend(sheetId, dto.requestId ?? randomUUID(), actor);
+  }
+
   /** The newest PDF; ?kind=department-report for the narrative report of a department sheet. */
   @ApiOperation({ summary: '下载最新的自评表或自评报告 PDF' })
   @ApiQuery({ name: 'kind', required: false, description: '报告类型', enum: REPORT_KINDS })
@@ -217,13 +248,46 @@ export class EvaluationController {
     @Query('kind') kind: string | undefined,
     @Res() res: Response,
   ) {
+    await this.sendDocument(res, sheetId, 'pdf', kind);
+  }
+
+  /** The Word copy of the newest 自评表 or 自评报告 (same data as its PDF). */
+  @ApiOperation({ summary: '下载最新的自评表或自评报告 Word 版（.docx）' })
+  @ApiQuery({ name: 'kind', required: false, description: '报告类型', enum: REPORT_KINDS })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
+  @ApiErrors(HttpStatus.NOT_FOUND)
+  @Get(':sheetId/report.docx')
+  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
+  async downloadDocx(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Query('kind') kind: string | undefined,
+    @Res() res: Response,
+  ) {
+    await this.sendDocument(res, sheetId, 'docx', kind);
+  }
+
+  /** The Excel copy of the newest 自评表 (the 自评报告 has none). */
+  @ApiOperation({ summary: '下载最新的自评表 Excel 版（.xlsx）' })
+  @ApiQuery({ name: 'kind', required: false, description: '报告类型', enum: REPORT_KINDS })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiErrors(HttpStatus.NOT_FOUND)
+  @Get(':sheetId/report.xlsx')
+  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
+  async downloadXlsx(
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Query('kind') kind: string | undefined,
+    @Res() res: Response,
+  ) {
+    await this.sendDocument(res, sheetId, 'xlsx', kind);
+  }
+
+  private async sendDocument(res: Response, sheetId: string, format: ReportFormat, kind: string | undefined) {
     if (kind !== undefined && !(REPORT_KINDS as readonly string[]).includes(kind))
       throw new DomainError('VALIDATION_FAILED', `报告类型“${kind}”应为：${REPORT_KINDS.join('、')}`, {
         field: 'kind',
       });
-    const file = await this.evaluations.latestReport(sheetId, kind as ReportKind | undefined);
-    if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效自评报告', { field: 'sheetId' });
-    sendPdf(res, file, this.reports);
+    const file = await this.deliveries.download(sheetId, format, kind as ReportKind | undefined);
+    sendReportFile(res, { ...file, asciiName: `${file.kind}.${format}` }, this.reports);
   }
 
   /** 实际完成情况 and the unit's own sections of the narrative report (by outline section id). */

@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QuarterReportsService } from '@selfeval/actuals';
-import { EvaluationForm, EvaluationService, requestEvaluationReports } from '@selfeval/evaluation';
+import {
+  EvaluationForm,
+  EvaluationService,
+  ReportDeliveryService,
+  requestEvaluationReports,
+} from '@selfeval/evaluation';
 import { DomainError } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
@@ -16,7 +22,16 @@ import { handleForm, isStaleSave } from './form-errors';
 const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
 type PageState = Pick<
   Parameters<typeof buildEvaluationPageVM>[0],
-  'saved' | 'form' | 'stale' | 'staleForm' | 'reopenError' | 'errors' | 'formError' | 'adopt' | 'addIndicator'
+  | 'saved'
+  | 'form'
+  | 'stale'
+  | 'staleForm'
+  | 'reopenError'
+  | 'errors'
+  | 'formError'
+  | 'adopt'
+  | 'addIndicator'
+  | 'resendError'
 > & { error?: string };
 
 /** The year-end self-evaluation: the unit explains and submits, the evaluator reviews, approves or returns. */
@@ -29,6 +44,7 @@ export class EvaluationPagesController {
     private readonly targets: TargetsService,
     private readonly reports: QuarterReportsService,
     private readonly evaluations: EvaluationService,
+    private readonly deliveries: ReportDeliveryService,
     private readonly jobs: JobProducer,
   ) {}
 
@@ -39,9 +55,18 @@ export class EvaluationPagesController {
       if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
       throw e;
     });
-    const report = await this.evaluations.latestReport(sheetId);
+    const reports = ev ? await this.deliveries.overview(sheetId) : null;
     const q4 = await this.reports.getReport(sheetId, 'Q4');
-    const model = buildEvaluationPageVM({ sheet, ev, report, q4, role: actor.user.role, ...extra });
+    const model = buildEvaluationPageVM({
+      sheet,
+      ev,
+      reports,
+      // each page view its own resend id: a double click posts the same one and sends once
+      resendNonce: randomUUID(),
+      q4,
+      role: actor.user.role,
+      ...extra,
+    });
     return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, { ...model, error });
   }
 
@@ -263,5 +288,31 @@ export class EvaluationPagesController {
   async report(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
     await requestEvaluationReports(this.evaluations, this.jobs, sheetId, 120_000);
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=report`);
+  }
+
+  /**
+   * 重新发送 (ReportDeliveryService.resend, the same as the JSON route): the last generated documents to
+   * the unit's address as it is now. A refusal (no address yet, a mailing still on its way) shows the
+   * page with the message beside the button.
+   */
+  @Post('sheets/:sheetId/evaluation/report/resend')
+  @Allow('reports.generate', SHEET)
+  async resend(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Actor() who: string,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Body() form: Form,
+  ) {
+    await handleForm(
+      res,
+      async () => {
+        const { repeated } = await this.deliveries.resend(sheetId, form.requestId ?? '', who);
+        return `/sheets/${sheetId}/evaluation?saved=${repeated ? 'resent-repeat' : 'resent'}#reports`;
+      },
+      (e) => this.page(req, sheetId, actor, { resendError: e.userMessage }),
+      (e) => ['VALIDATION_FAILED', 'WORKFLOW_STATE', 'NOT_FOUND'].includes(e.code),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import type { ReportKind, SheetScore } from '@selfeval/domain';
+import type { DeliveryStatus, ReportKind, SheetScore } from '@selfeval/domain';
 import { Column, Entity, Index } from 'typeorm';
 import { decimalString } from '../decimal.transformer';
 import { WithUuid } from './with-uuid';
@@ -81,4 +81,36 @@ export class ReportFileEntity extends WithUuid {
   @Column({ type: 'integer' }) size!: number;
   @Column({ type: 'varchar', length: 200, name: 'file_name' }) fileName!: string;
   @Column({ type: Date, name: 'created_at' }) createdAt!: Date;
+}
+
+/** A Word or Excel copy of a rendered document, made from the same view model as its PDF (same data version). */
+@Entity('report_file_copy')
+@Index('uq_report_file_copy', ['reportFileId', 'format'], { unique: true })
+export class ReportFileCopyEntity extends WithUuid {
+  @Column({ type: 'varchar', length: 36, name: 'report_file_id' }) reportFileId!: string;
+  @Column({ type: 'varchar', length: 10 }) format!: 'docx' | 'xlsx';
+  @Column({ type: 'varchar', length: 64 }) sha256!: string;
+  @Column({ type: 'integer' }) size!: number;
+  @Column({ type: 'varchar', length: 200, name: 'file_name' }) fileName!: string;
+}
+
+/**
+ * One mailing of a rendered document: `auto` when generating it asked for the mail, or a resend
+ * (request_key: the page's or client's request id, so a repeated click finds its row instead of
+ * sending twice). The mail itself goes through MailService under `mail_key`.
+ */
+@Entity('report_delivery')
+@Index('uq_report_delivery', ['reportFileId', 'requestKey'], { unique: true })
+export class ReportDeliveryEntity extends WithUuid {
+  @Column({ type: 'varchar', length: 36, name: 'report_file_id' }) reportFileId!: string;
+  @Column({ type: 'varchar', length: 100, name: 'request_key' }) requestKey!: string;
+  @Column({ type: 'varchar', length: 10 }) status!: DeliveryStatus;
+  @Column({ type: 'varchar', length: 200, nullable: true }) recipient!: string | null;
+  /** why the last attempt failed, in Chinese (with `sending`: the job tries again) */
+  @Column({ type: 'text', nullable: true }) error!: string | null;
+  @Column({ type: 'varchar', length: 200, nullable: true, name: 'mail_key' }) mailKey!: string | null;
+  @Column({ type: 'integer' }) attempts!: number;
+  @Column({ type: 'varchar', length: 100, name: 'requested_by' }) requestedBy!: string;
+  @Column({ type: Date, name: 'requested_at' }) requestedAt!: Date;
+  @Column({ type: Date, nullable: true, name: 'finished_at' }) finishedAt!: Date | null;
 }

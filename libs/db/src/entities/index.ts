@@ -10,7 +10,13 @@ import {
   ReportPeriodEntity,
   ReportSpendingEntity,
 } from './actuals.entities';
-import { IndicatorScoreEntity, ReportFileEntity, SelfEvaluationEntity } from './evaluation.entities';
+import {
+  IndicatorScoreEntity,
+  ReportDeliveryEntity,
+  ReportFileCopyEntity,
+  ReportFileEntity,
+  SelfEvaluationEntity,
+} from './evaluation.entities';
 import { IndicatorEntity } from './indicator.entity';
 import { EvaluatorAssignmentEntity, PasswordResetEntity, UserAccountEntity } from './account.entities';
 import { TargetSheetEntity } from './target-sheet.entity';
@@ -22,6 +28,8 @@ export {
   UserAccountEntity,
   IndicatorScoreEntity,
   ReportFileEntity,
+  ReportFileCopyEntity,
+  ReportDeliveryEntity,
   SelfEvaluationEntity,
   AuditLogEntity,
   BudgetAdjustmentEntity,
@@ -57,6 +65,8 @@ export const ENTITIES = [
   SelfEvaluationEntity,
   IndicatorScoreEntity,
   ReportFileEntity,
+  ReportFileCopyEntity,
+  ReportDeliveryEntity,
   UserAccountEntity,
   EvaluatorAssignmentEntity,
   PasswordResetEntity,

@@ -9,6 +9,7 @@ import { Accounts1732700000000 } from './1732700000000-accounts';
 import { SessionsExactDecimals1732800000000 } from './1732800000000-sessions-exact-decimals';
 import { UnitWebhook1732950000000 } from './1732950000000-unit-webhook';
 import { UnitProfile1733100000000 } from './1733100000000-unit-profile';
+import { ReportDelivery1733300000000 } from './1733300000000-report-delivery';
 
 /** Listed by hand, oldest first: ts-jest and the compiled app load the same list (no dist globs). */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   SessionsExactDecimals1732800000000,
   UnitWebhook1732950000000,
   UnitProfile1733100000000,
+  ReportDelivery1733300000000,
 ];

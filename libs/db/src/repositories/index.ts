@@ -4,3 +4,4 @@ export * from './transition';
 export * from './sheets.repository';
 export * from './quarter-reports.repository';
 export * from './evaluations.repository';
+export * from './report-deliveries.repository';

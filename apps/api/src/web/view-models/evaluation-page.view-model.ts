@@ -10,9 +10,9 @@ import {
   sheetLabel,
   formatDateTime,
 } from '@selfeval/domain';
-import type { IndicatorEntity, ReportFileEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import type { IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
-import type { EvaluationService } from '@selfeval/evaluation';
+import type { EvaluationService, ReportDeliveryOverview, ReportDocumentView } from '@selfeval/evaluation';
 import type { Form } from './quarter-page.view-model';
 import { formVersion, staleFields } from './stale-save';
 
@@ -25,7 +25,12 @@ export function normalizeNumber(v: string | null | undefined): string | null {
 export interface EvaluationPageSource {
   sheet: TargetSheetEntity & { unit?: UnitEntity; indicators: IndicatorEntity[] };
   ev: Awaited<ReturnType<EvaluationService['get']>> | null;
-  report: ReportFileEntity | null;
+  /** the generated documents, their formats and delivery states (ReportDeliveryService.overview) */
+  reports: ReportDeliveryOverview | null;
+  /** a fresh id for the resend form: a double click posts it twice and sends once */
+  resendNonce?: string;
+  /** why the last resend was refused, beside its button */
+  resendError?: string;
   q4: Awaited<ReturnType<QuarterReportsService['getReport']>>;
   role: Role;
   saved?: string;
@@ -127,7 +132,9 @@ function addIndicatorVM(
 export function buildEvaluationPageVM({
   sheet,
   ev,
-  report,
+  reports,
+  resendNonce = '',
+  resendError,
   q4,
   role,
   saved,
@@ -258,13 +265,12 @@ export function buildEvaluationPageVM({
     canSubmit: can(role, 'evaluation.submit') && !!ev && (ev.status === 'draft' || ev.status === 'returned'),
     canReview: can(role, 'evaluation.review') && ev?.status === 'submitted',
     canReport: can(role, 'reports.generate') && !!ev?.current,
-    report: report
-      ? {
-          name: report.fileName,
-          createdAt: formatDateTime(report.createdAt),
-          current: report.dataVersion === ev?.dataVersion,
-        }
-      : null,
+    reports: reportAreaVM(sheet.id, reports, {
+      canGenerate: can(role, 'reports.generate') && !!ev?.current,
+      canResend: can(role, 'reports.generate'),
+      nonce: resendNonce,
+      error: resendError ?? null,
+    }),
     reviewReason: form?.reason ?? '',
     reasonError: errors.reason ?? null,
     causes: CAUSE_CATEGORIES,
@@ -279,7 +285,71 @@ export function buildEvaluationPageVM({
       current: p.id === ev?.profileId,
     })),
     profileLabel: profileLabel(PROFILES.find((p) => p.id === ev?.profileId) ?? { name: '', region: '' }),
-    savedMessage: savedMessage(saved, !!ev?.current, !!report && report.dataVersion === ev?.dataVersion),
+    savedMessage: savedMessage(saved, !!ev?.current, !!reports?.allCurrent),
+  };
+}
+
+/** What a delivery state says on the page: 已发送（收件人，时间）, 发送失败（原因）, 发送中 with a failed attempt's reason. */
+export function deliveryText(d: ReportDocumentView['delivery']): { label: string; detail: string; status: string } {
+  if (!d) return { label: '未发送', detail: '生成时未要求发送邮件', status: 'none' };
+  switch (d.status) {
+    case 'sent':
+      return {
+        label: d.label,
+        detail: `（${[d.recipient, formatDateTime(d.finishedAt)].filter(Boolean).join('，')}）`,
+        status: d.status,
+      };
+    case 'failed':
+      return { label: d.label, detail: `（${d.error ?? '原因未记录'}）`, status: d.status };
+    case 'sending':
+      return {
+        label: d.label,
+        detail: d.error ? `（上次尝试失败：${d.error}；系统将自动重试）` : d.recipient ? `（发往 ${d.recipient}）` : '',
+        status: d.status,
+      };
+    default:
+      return { label: d.label, detail: d.recipient ? `（将发往 ${d.recipient}）` : '', status: d.status };
+  }
+}
+
+/**
+ * The report area of the year-end page: each generated document with its generation time (never a data
+ * version), a download link per format, and its mail delivery; generate (when the files are not the
+ * current data's) and resend (when nothing is on its way), and where to fix a missing address.
+ */
+export function reportAreaVM(
+  sheetId: string,
+  reports: ReportDeliveryOverview | null,
+  opts: { canGenerate: boolean; canResend: boolean; nonce: string; error: string | null },
+) {
+  const documents = (reports?.documents ?? []).map((d) => ({
+    kind: d.kind,
+    title: d.title,
+    createdAt: formatDateTime(d.createdAt),
+    current: d.current,
+    formats: d.formats.map((f) => ({
+      id: `download-${d.kind}-${f.format}`,
+      label: f.label,
+      fileName: f.fileName,
+      href: `/api/evaluations/${sheetId}/report.${f.format}?kind=${d.kind}`,
+    })),
+    delivery: deliveryText(d.delivery),
+  }));
+  const noEmail = !!reports && !reports.unit.contactEmail;
+  const failedForNoEmail = (reports?.documents ?? []).some((d) => d.delivery?.status === 'failed') && noEmail;
+  return {
+    documents,
+    unitName: reports?.unit.name ?? '',
+    contactEmail: reports?.unit.contactEmail ?? null,
+    noEmail,
+    failedForNoEmail,
+    profileHref: reports ? `/units/${reports.unit.id}/profile#contactEmail` : '',
+    canGenerate: opts.canGenerate && !reports?.allCurrent,
+    // something to send, nothing on its way: a resend now cannot cross a mailing still in flight
+    canResend: opts.canResend && documents.length > 0 && !reports?.inFlight,
+    inFlight: !!reports?.inFlight,
+    nonce: opts.nonce,
+    error: opts.error,
   };
 }
 
@@ -300,7 +370,11 @@ function savedMessage(saved: string | undefined, current: boolean, reportCurrent
     case 'reviewed':
       return '评审得分已保存。';
     case 'report':
-      return reportCurrent ? '报告已生成，可在下方下载。' : '报告正在生成，请稍后刷新本页。';
+      return reportCurrent ? '报告已生成，可在下方下载；邮件发送情况见下方。' : '报告正在生成，请稍后刷新本页。';
+    case 'resent':
+      return '已重新发送报告，发送情况见下方。';
+    case 'resent-repeat':
+      return '这次重新发送已经提交过，没有重复发送；发送情况见下方。';
     case 'indicator':
       return current ? '指标已补充，已重新打分。' : '指标已补充，正在重新打分，请稍后刷新。';
     case 'profile':
