@@ -139,11 +139,12 @@ function redisTopology(env: Env, problems: ConfigError['problems']): Pick<AppCon
   if (chosen.length > 1)
     problems.push({
       variable: chosen.join(' + '),
-      value: chosen.map((k) => env[k]).join(' | '),
+      // REDIS_URL may carry a password: name the variables, not their values
+      value: '[多项已设置]',
       message: 'REDIS_URL、REDIS_CLUSTER_NODES 和 REDIS_SENTINELS 只能设置其中一个（单机、集群或哨兵）',
     });
   const list = (variable: 'REDIS_CLUSTER_NODES' | 'REDIS_SENTINELS', example: string) => {
-    const nodes = parseRedisNodes(env[variable]!);
+    const nodes = parseRedisNodes(env[variable] ?? '');
     if (!nodes)
       problems.push({
         variable,
