@@ -61,9 +61,10 @@ export function createRedisConnection(target: string | RedisSettings, options: C
       ...common,
       sentinels: settings.redisSentinel.sentinels,
       name: settings.redisSentinel.name,
-      // after a failover: follow the sentinels' +switch-master at once, and leave a demoted (read-only) master
+      // after a failover: follow the sentinels' +switch-master at once; a write that met the demoted (read-only)
+      // master reconnects and is sent again to the new one
       failoverDetector: true,
-      reconnectOnError: (err) => err.message.startsWith('READONLY'),
+      reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
       ...(options.probe ? { sentinelRetryStrategy: () => null } : {}),
     });
   }
