@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { UsersService } from '@selfeval/auth';
 import { TargetSheetEntity } from '@selfeval/db';
 import { ALL_QUEUES, Job, JobProducer, Queue, REDIS_CONNECTION, RedisClient } from '@selfeval/jobs';
+import { runDoctor } from '../../apps/cli/src/commands/doctor.command';
 import { AppProcess, healthy, HttpSession, processEnv, randomSecret } from '../helpers/app-processes';
 import { TEST_PASSWORD } from '../helpers/auth';
 import { describePg } from '../helpers/postgres';
@@ -71,6 +72,16 @@ describePg('Redis Cluster (3 masters): sessions, login limiter and BullMQ across
     const slot = Number(await redis.cluster('KEYSLOT', `${prefix}:scoring:meta`));
     for (const key of [`${prefix}:reports:wait`, `${prefix}:sess:x`, `${prefix}:login-user:x`])
       expect(Number(await redis.cluster('KEYSLOT', key))).toBe(slot);
+  });
+
+  it('selfeval doctor reaches the cluster, and names REDIS_CLUSTER_NODES when it cannot', async () => {
+    const ok = (await runDoctor(stack.config)).find((c) => c.name === 'Redis');
+    expect(ok).toMatchObject({ ok: true, detail: expect.stringMatching(/^Redis 集群 127\.0\.0\.1:\d+,.* → PONG$/) });
+    const unreachable = { ...stack.config, redisCluster: [{ host: '127.0.0.1', port: 1 }] };
+    expect((await runDoctor(unreachable)).find((c) => c.name === 'Redis')).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('REDIS_CLUSTER_NODES'),
+    });
   });
 
   it('a session made on one API process is valid on the other', async () => {
