@@ -1,6 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import type IORedis from 'ioredis';
-import { ALL_QUEUES, createRedisConnection, Queue } from '@selfeval/jobs';
+import { ALL_QUEUES, createRedisConnection, Queue, RedisClient, RedisSettings } from '@selfeval/jobs';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -22,12 +21,12 @@ export class JobEvents {
   private readonly outcomes = new Map<string, Outcome>();
   private readonly completions = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
-  private readonly listeners: { events: QueueEvents; connection: IORedis }[] = [];
+  private readonly listeners: { events: QueueEvents; connection: RedisClient }[] = [];
 
-  static async start(redisUrl: string, prefix: string, queues: Queue[] = ALL_QUEUES): Promise<JobEvents> {
+  static async start(redis: string | RedisSettings, prefix: string, queues: Queue[] = ALL_QUEUES): Promise<JobEvents> {
     const watcher = new JobEvents();
     for (const queue of queues) {
-      const connection = createRedisConnection(redisUrl);
+      const connection = typeof redis === 'string' ? createRedisConnection(redis) : createRedisConnection(redis);
       connection.on('error', () => undefined); // a Redis restart in a fault test: ioredis reconnects by itself
       const events = new QueueEvents(queue, { connection, prefix, lastEventId: '0-0' });
       events.on('error', () => undefined);

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig, DatabaseConfig } from '@selfeval/config';
 import type { ReportKind, Role } from '@selfeval/domain';
-import { EmbeddedRedis, freePort, Job, jobId, Queue } from '@selfeval/jobs';
+import { EmbeddedRedis, freePort, Job, jobId, Queue, RedisSettings } from '@selfeval/jobs';
 import { createApi } from '../../apps/api/src/create-api';
 import { createWorker } from '../../apps/worker/src/create-worker';
 import { Agent, signedIn } from './auth';
@@ -30,6 +30,8 @@ export interface StackOptions {
   database?: DatabaseConfig;
   /** a private, restartable redis-server instead of the shared one */
   embeddedRedis?: boolean;
+  /** a Redis deployment the test started (a cluster, sentinels) instead of the shared server; the test stops it */
+  redis?: RedisSettings;
   /** a real SMTP server that the app mails to */
   smtp?: boolean;
   /** listen on a loopback port (for a browser); otherwise supertest talks to the server directly */
@@ -86,12 +88,13 @@ export async function startStack(options: StackOptions = {}) {
     if (smtp) closers.push(smtp.stop);
 
     let config = testConfig({ database, redisUrl });
+    if (options.redis) config = { ...config, redisUrl: undefined, ...options.redis };
     if (smtp) config = { ...config, mail: { ...config.mail, smtpUrl: smtp.url } };
     if (options.config) config = options.config(config);
     // the shared Redis keeps the test's keys until they are deleted; a private one goes with its process
-    if (!redis) closers.push(() => dropRedisPrefix(config.redisUrl!, config.queuePrefix));
+    if (!redis && !options.redis) closers.push(() => dropRedisPrefix(config.redisUrl!, config.queuePrefix));
 
-    const jobs = await JobEvents.start(config.redisUrl!, config.queuePrefix);
+    const jobs = await JobEvents.start(config, config.queuePrefix);
     closers.push(() => jobs.close());
 
     const app = await createApi(config);

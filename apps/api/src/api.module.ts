@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, ConfigModule, LoggerModule } from '@selfeval/config';
 import { DbModule } from '@selfeval/db';
-import { JobsModule, REDIS_CONNECTION } from '@selfeval/jobs';
-import type Redis from 'ioredis';
+import { JobsModule, REDIS_CONNECTION, RedisClient } from '@selfeval/jobs';
 import { ActualsModule } from '@selfeval/actuals';
 import { EvaluationModule } from '@selfeval/evaluation';
 import { TargetsModule } from '@selfeval/targets';
@@ -72,7 +71,7 @@ export class ApiModule {
         {
           provide: LoginLimiter,
           inject: [REDIS_CONNECTION, APP_CONFIG],
-          useFactory: (redis: Redis, config: AppConfig) => new LoginLimiter(redis, config.queuePrefix),
+          useFactory: (redis: RedisClient, config: AppConfig) => new LoginLimiter(redis, config.queuePrefix),
         },
       ],
     };

@@ -37,6 +37,27 @@ export class Env {
   @Matches(/^rediss?:\/\/.+/, { message: '应为 redis://… 或 rediss://…' })
   REDIS_URL?: string;
 
+  /**
+   * Redis Cluster instead of REDIS_URL: its nodes as `host:port,host:port` (any reachable masters; the
+   * client learns the rest). Checked in loadConfig together with the other Redis variables.
+   */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @IsString()
+  REDIS_CLUSTER_NODES?: string;
+
+  /** Redis Sentinel instead of REDIS_URL: the sentinels as `host:port,host:port`, with REDIS_SENTINEL_NAME. */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @IsString()
+  REDIS_SENTINELS?: string;
+
+  /** The master name the sentinels watch (`sentinel monitor <name> …`). */
+  @Transform(trimmedOrUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: '应为哨兵配置中的主节点名称（字母、数字、. _ -），例如 mymaster' })
+  REDIS_SENTINEL_NAME?: string;
+
   @IsString()
   REDIS_SERVER_BIN = 'redis-server';
 

@@ -99,4 +99,78 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logFormat).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
   });
+
+  describe('Redis deployment', () => {
+    const problemsOf = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+      }
+    };
+
+    it('reads a cluster from REDIS_CLUSTER_NODES (spaces and IPv6 in brackets allowed)', () => {
+      const c = loadConfig({ REDIS_CLUSTER_NODES: ' redis-1:7000, 10.0.0.12:7001 ,[fd00::13]:7002' });
+      expect(c.redisCluster).toEqual([
+        { host: 'redis-1', port: 7000 },
+        { host: '10.0.0.12', port: 7001 },
+        { host: 'fd00::13', port: 7002 },
+      ]);
+      expect(c.redisUrl).toBeUndefined();
+      expect(c.redisSentinel).toBeUndefined();
+    });
+
+    it('reads sentinels and the master name', () => {
+      expect(loadConfig({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'mymaster' })).toMatchObject({
+        redisSentinel: {
+          sentinels: [
+            { host: 's1', port: 26379 },
+            { host: 's2', port: 26379 },
+          ],
+          name: 'mymaster',
+        },
+      });
+      expect(loadConfig({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' })).not.toHaveProperty('redisCluster');
+    });
+
+    it('refuses a node list that is not host:port, naming the variable and showing an example', () => {
+      for (const bad of ['redis-1', 'redis-1:', 'redis-1:70000', 'redis-1:7000,', 'redis://redis-1:7000', 'a b:1'])
+        expect(problemsOf({ REDIS_CLUSTER_NODES: bad })).toEqual([
+          'REDIS_CLUSTER_NODES: 应为逗号分隔的 host:port 列表（端口 1–65535），例如 10.0.0.11:7000,10.0.0.12:7000,10.0.0.13:7000',
+        ]);
+      expect(problemsOf({ REDIS_SENTINELS: 's1:0', REDIS_SENTINEL_NAME: 'mymaster' })).toEqual([
+        expect.stringMatching(/^REDIS_SENTINELS: 应为逗号分隔的 host:port 列表/),
+      ]);
+    });
+
+    it('on a cluster, needs a queue prefix that is a hash tag (one queue, one slot)', () => {
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'r:7000', QUEUE_PREFIX: 'selfeval' })).toEqual([
+        expect.stringMatching(/^QUEUE_PREFIX: 使用 Redis 集群时必须以花括号哈希标签开头，例如 \{selfeval\}/),
+      ]);
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'r:7000', QUEUE_PREFIX: 'x{selfeval}' })).toHaveLength(1);
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'r:7000', QUEUE_PREFIX: '{}selfeval' })).toHaveLength(1);
+      // the default is one
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'r:7000' })).toEqual([]);
+      expect(problemsOf({ REDIS_CLUSTER_NODES: 'r:7000', QUEUE_PREFIX: '{province-43}' })).toEqual([]);
+      // a single server takes any prefix
+      expect(problemsOf({ REDIS_URL: 'redis://r:6379', QUEUE_PREFIX: 'selfeval' })).toEqual([]);
+    });
+
+    it('takes one deployment only, and a sentinel setup needs both variables', () => {
+      expect(problemsOf({ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r:7000' })).toEqual([
+        'REDIS_URL + REDIS_CLUSTER_NODES: REDIS_URL、REDIS_CLUSTER_NODES 和 REDIS_SENTINELS 只能设置其中一个（单机、集群或哨兵）',
+      ]);
+      expect(problemsOf({ REDIS_SENTINELS: 's1:26379' })).toEqual([
+        expect.stringMatching(/^REDIS_SENTINEL_NAME: 设置 REDIS_SENTINELS 时必须同时设置主节点名称/),
+      ]);
+      expect(problemsOf({ REDIS_SENTINEL_NAME: 'mymaster' })).toEqual([
+        'REDIS_SENTINEL_NAME: 只与 REDIS_SENTINELS 一起使用',
+      ]);
+      expect(problemsOf({ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'my master' })).toEqual([
+        expect.stringMatching(/^REDIS_SENTINEL_NAME: 应为哨兵配置中的主节点名称/),
+      ]);
+    });
+  });
 });

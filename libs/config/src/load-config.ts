@@ -8,6 +8,9 @@ export const ENV_NAMES = [
   ...Object.keys(new Env()),
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_SENTINELS',
+  'REDIS_SENTINEL_NAME',
   'SMTP_URL',
   'SESSION_SECRET',
   'TRUST_PROXY',
@@ -18,13 +21,26 @@ const SECRETS = new Set(['SESSION_SECRET']);
 
 export type DatabaseConfig = { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string; schema?: string };
 
+/** One Redis server, cluster node or sentinel. */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
 export interface AppConfig {
   env: Env['NODE_ENV'];
   http: { host: string; port: number };
   dataDir: string;
   database: DatabaseConfig;
-  /** undefined: the embedded redis-server is started by the process that needs it. */
+  /**
+   * At most one of redisUrl, redisCluster and redisSentinel is set; none: the embedded redis-server is
+   * started by the process that needs it. Clients are made only by createRedisConnection (libs/jobs).
+   */
   redisUrl?: string;
+  /** REDIS_CLUSTER_NODES: every Redis client is an ioredis Cluster seeded with these nodes */
+  redisCluster?: RedisNode[];
+  /** REDIS_SENTINELS + REDIS_SENTINEL_NAME: the master is found through the sentinels */
+  redisSentinel?: { sentinels: RedisNode[]; name: string };
   redisServerBin: string;
   queuePrefix: string;
   mail: { smtpUrl?: string; from: string; outboxDir: string };
@@ -71,6 +87,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     message: [...new Set(Object.values(e.constraints ?? {}))].join('; '),
   }));
   problems.push(...productionProblems(env));
+  const redis = redisTopology(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = path.resolve(env.DATA_DIR);
   return {
@@ -79,6 +96,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     database: parseDatabaseUrl(env.DATABASE_URL, dataDir),
     redisUrl: env.REDIS_URL,
+    ...redis,
     redisServerBin: env.REDIS_SERVER_BIN,
     queuePrefix: env.QUEUE_PREFIX,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
@@ -97,6 +115,71 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: (env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`).replace(/\/+$/, ''),
     webhooks: { allowLoopback: env.WEBHOOK_ALLOW_LOOPBACK === 'true', timeoutMs: env.WEBHOOK_TIMEOUT_MS },
   };
+}
+
+/** `host:port, host:port` → nodes; undefined when any entry is not host:port with a port 1–65535. */
+export function parseRedisNodes(value: string): RedisNode[] | undefined {
+  const nodes: RedisNode[] = [];
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    // a host name or IPv4 address, or an IPv6 address in brackets
+    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(entry);
+    const port = Number(m?.[2]);
+    if (!m || port < 1 || port > 65535) return undefined;
+    nodes.push({ host: m[1].replace(/^\[(.*)\]$/, '$1'), port });
+  }
+  return nodes;
+}
+
+/**
+ * Which Redis deployment: one server (REDIS_URL), a cluster or a sentinel-watched master; at most one.
+ * On a cluster every BullMQ key of a queue must hash to one slot, so the queue prefix must be a hash tag.
+ */
+function redisTopology(env: Env, problems: ConfigError['problems']): Pick<AppConfig, 'redisCluster' | 'redisSentinel'> {
+  const chosen = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => env[k]);
+  if (chosen.length > 1)
+    problems.push({
+      variable: chosen.join(' + '),
+      // REDIS_URL may carry a password: name the variables, not their values
+      value: '[多项已设置]',
+      message: 'REDIS_URL、REDIS_CLUSTER_NODES 和 REDIS_SENTINELS 只能设置其中一个（单机、集群或哨兵）',
+    });
+  const list = (variable: 'REDIS_CLUSTER_NODES' | 'REDIS_SENTINELS', example: string) => {
+    const nodes = parseRedisNodes(env[variable] ?? '');
+    if (!nodes)
+      problems.push({
+        variable,
+        value: env[variable],
+        message: `应为逗号分隔的 host:port 列表（端口 1–65535），例如 ${example}`,
+      });
+    return nodes;
+  };
+  if (env.REDIS_CLUSTER_NODES) {
+    const nodes = list('REDIS_CLUSTER_NODES', '10.0.0.11:7000,10.0.0.12:7000,10.0.0.13:7000');
+    if (!/^\{[^{}]+\}/.test(env.QUEUE_PREFIX))
+      problems.push({
+        variable: 'QUEUE_PREFIX',
+        value: env.QUEUE_PREFIX,
+        message: '使用 Redis 集群时必须以花括号哈希标签开头，例如 {selfeval}：同一队列的键须落在同一个哈希槽',
+      });
+    return nodes ? { redisCluster: nodes } : {};
+  }
+  if (env.REDIS_SENTINELS) {
+    const sentinels = list('REDIS_SENTINELS', '10.0.0.21:26379,10.0.0.22:26379,10.0.0.23:26379');
+    if (!env.REDIS_SENTINEL_NAME)
+      problems.push({
+        variable: 'REDIS_SENTINEL_NAME',
+        value: undefined,
+        message: '设置 REDIS_SENTINELS 时必须同时设置主节点名称（哨兵配置 sentinel monitor 中的名称），例如 mymaster',
+      });
+    return sentinels && env.REDIS_SENTINEL_NAME ? { redisSentinel: { sentinels, name: env.REDIS_SENTINEL_NAME } } : {};
+  }
+  if (env.REDIS_SENTINEL_NAME)
+    problems.push({
+      variable: 'REDIS_SENTINEL_NAME',
+      value: env.REDIS_SENTINEL_NAME,
+      message: '只与 REDIS_SENTINELS 一起使用',
+    });
+  return {};
 }
 
 function parseTrustProxy(value: string | undefined): AppConfig['trustProxy'] {

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import IORedis from 'ioredis';
+import { createRedisConnection } from './redis-connection';
 
 export interface EmbeddedRedisOptions {
   dataDir: string;
@@ -106,7 +106,7 @@ async function waitForPing(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = createRedisConnection(url, { probe: true });
     client.on('error', () => undefined); // reported through connect() below
     try {
       await client.connect();

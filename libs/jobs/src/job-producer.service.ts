@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue as BullQueue, QueueEvents } from 'bullmq';
-import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { ALL_QUEUES, Job, JobPayload, Queue, QUEUE_OF } from './job-registry';
 import { REDIS_CONNECTION } from './jobs.tokens';
+import type { RedisClient } from './redis-connection';
 import { withDeadline } from './with-deadline';
 
 /** Retries with exponential backoff; failed jobs are kept so the reason stays visible. */
@@ -20,7 +20,7 @@ export class JobProducer implements OnApplicationShutdown {
   private readonly queues = new Map<Queue, BullQueue>();
 
   constructor(
-    @Inject(REDIS_CONNECTION) private readonly connection: IORedis,
+    @Inject(REDIS_CONNECTION) private readonly connection: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 

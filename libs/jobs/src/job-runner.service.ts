@@ -1,11 +1,12 @@
+import * as os from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Job as BullJob, Worker } from 'bullmq';
-import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { HANDLES_JOB } from './handles-job.decorator';
 import { ALL_QUEUES, Job, jobsOfQueue, Queue } from './job-registry';
 import { REDIS_CONNECTION } from './jobs.tokens';
+import type { RedisClient } from './redis-connection';
 import { withDeadline } from './with-deadline';
 
 type Handler = (data: unknown, job: BullJob) => Promise<unknown>;
@@ -19,13 +20,13 @@ export class JobRunner implements OnApplicationShutdown {
   private readonly logger = new Logger(JobRunner.name);
   private readonly workers: Worker[] = [];
   /** BullMQ never closes a connection it was handed: these are disconnected after the workers close. */
-  private readonly connections: IORedis[] = [];
+  private readonly connections: RedisClient[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
-    @Inject(REDIS_CONNECTION) private readonly connection: IORedis,
+    @Inject(REDIS_CONNECTION) private readonly connection: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -68,6 +69,8 @@ export class JobRunner implements OnApplicationShutdown {
         },
         {
           connection: this.duplicateConnection(),
+          // stored on every job it takes (job.processedBy): which process ran a job, on the board and in tests
+          name: `${os.hostname()}:${process.pid}`,
           prefix: this.config.queuePrefix,
           concurrency: this.config.workerConcurrency,
           // a worker that dies (SIGKILL, OOM) loses its lock; its active jobs are taken over after this
@@ -87,7 +90,7 @@ export class JobRunner implements OnApplicationShutdown {
     this.logger.log(`workers started on queues: ${queues.join(', ')}`);
   }
 
-  private duplicateConnection(): IORedis {
+  private duplicateConnection(): RedisClient {
     const c = this.connection.duplicate();
     this.connections.push(c);
     return c;

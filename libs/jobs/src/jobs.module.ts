@@ -1,11 +1,10 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { JobProducer } from './job-producer.service';
 import { JobRunner } from './job-runner.service';
 import { REDIS_CONNECTION } from './jobs.tokens';
-import { createRedisConnection } from './redis-connection';
+import { createRedisConnection, RedisClient } from './redis-connection';
 import { SystemHandlers } from './system.handlers';
 import { withDeadline } from './with-deadline';
 
@@ -16,12 +15,8 @@ import { withDeadline } from './with-deadline';
     {
       provide: REDIS_CONNECTION,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
-        if (!config.redisUrl) {
-          throw new Error('REDIS_URL is not set and no embedded redis-server was started before the app');
-        }
-        return createRedisConnection(config.redisUrl);
-      },
+      // REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (the embedded server sets redisUrl before the app starts)
+      useFactory: (config: AppConfig) => createRedisConnection(config),
     },
     JobProducer,
     JobRunner,
@@ -30,7 +25,7 @@ import { withDeadline } from './with-deadline';
   exports: [REDIS_CONNECTION, JobProducer, JobRunner],
 })
 export class JobsModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CONNECTION) private readonly connection: IORedis) {}
+  constructor(@Inject(REDIS_CONNECTION) private readonly connection: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     // Runs after the producer and runner in this module have closed their queues and workers.

@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Put, Req } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type Redis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { IsArray, IsEmail, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { UsersService } from '@selfeval/auth';
-import { Job, jobId, JobProducer } from '@selfeval/jobs';
+import { Job, jobId, JobProducer, RedisClient } from '@selfeval/jobs';
 import { DomainError, ROLES } from '@selfeval/domain';
 import type { Role } from '@selfeval/domain';
 import { Allow, CurrentActor, Public, RequestActor } from './access.decorators';
@@ -91,7 +90,7 @@ export class LoginLimiter {
   private readonly perAddress: RateLimiterRedis;
   private readonly resetMails: RateLimiterRedis;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.perUser = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${prefix}:login-user`,

@@ -5,8 +5,8 @@ import { csrfSync } from 'csrf-sync';
 import express, { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import type Redis from 'ioredis';
 import type { AppConfig } from '@selfeval/config';
+import type { RedisClient } from '@selfeval/jobs';
 import { DomainError } from '@selfeval/domain';
 import { sendError } from '../http/domain-error.filter';
 import { isSameOriginBoardCall } from '../admin-queues/queue-board';
@@ -40,7 +40,7 @@ export const csrfToken = (req: Request): string => csrf.generateToken(req);
  * Sessions in Redis (survive API restarts, shared by several API processes), an HttpOnly SameSite
  * cookie, CSRF tokens on every state-changing request, and security headers.
  */
-export function configureSession(app: INestApplication, config: AppConfig, redis: Redis): void {
+export function configureSession(app: INestApplication, config: AppConfig, redis: RedisClient): void {
   // a lost connection is reported by /api/health; ioredis reconnects by itself
   redis.on('error', () => undefined);
   app.use(

@@ -2,8 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import type IORedis from 'ioredis';
-import { JobProducer, REDIS_CONNECTION } from '@selfeval/jobs';
+import { JobProducer, REDIS_CONNECTION, RedisClient } from '@selfeval/jobs';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorators';
 
@@ -14,7 +13,7 @@ type Check = { ok: boolean; error?: string; [k: string]: unknown };
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(REDIS_CONNECTION) private readonly redis: IORedis,
+    @Inject(REDIS_CONNECTION) private readonly redis: RedisClient,
     private readonly jobs: JobProducer,
   ) {}
 

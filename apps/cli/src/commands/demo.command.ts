@@ -27,7 +27,7 @@ import {
   ungradedReason,
 } from '@selfeval/domain';
 import { EvaluationService, QuarterSubmission } from '@selfeval/evaluation';
-import { EmbeddedRedis, JobProducer, requestRender } from '@selfeval/jobs';
+import { EmbeddedRedis, hasExternalRedis, JobProducer, requestRender } from '@selfeval/jobs';
 import { importFiles, indicatorTarget, parseFiles, TargetsService } from '@selfeval/targets';
 import { createApi } from '../../../api/src/create-api';
 import { createWorker } from '../../../worker/src/create-worker';
@@ -78,7 +78,7 @@ export async function runDemo(
     logLevel: 'warn',
   };
   let redis: EmbeddedRedis | undefined;
-  if (!config.redisUrl) {
+  if (!hasExternalRedis(config)) {
     redis = new EmbeddedRedis({ dataDir, bin: config.redisServerBin });
     config = { ...config, redisUrl: await redis.start() };
   }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '@selfeval/config';
 import { createDataSource } from '@selfeval/db';
-import { createRedisConnection } from '@selfeval/jobs';
+import { createRedisConnection, describeRedis, hasExternalRedis } from '@selfeval/jobs';
 import { chromiumLaunchOptions } from '@selfeval/reports';
 
 export interface DoctorCheck {
@@ -53,19 +53,22 @@ export async function runDoctor(config: AppConfig): Promise<DoctorCheck[]> {
       }
     },
   );
-  await add('Redis', config.redisUrl ? '检查 REDIS_URL 与 Redis 服务' : `${APT} redis-server`, async () => {
-    if (!config.redisUrl) {
+  const external = hasExternalRedis(config);
+  const redisFix = config.redisCluster
+    ? '检查 REDIS_CLUSTER_NODES 与集群状态（redis-cli cluster info）'
+    : config.redisSentinel
+      ? '检查 REDIS_SENTINELS、REDIS_SENTINEL_NAME 与哨兵状态（redis-cli -p 26379 sentinel masters）'
+      : '检查 REDIS_URL 与 Redis 服务';
+  await add('Redis', external ? redisFix : `${APT} redis-server`, async () => {
+    if (!external) {
       const version = execFileSync(config.redisServerBin, ['--version'], { encoding: 'utf8' }).trim();
       return `未设置 REDIS_URL，将自动启动私有 redis-server（${version.split(' ').slice(0, 3).join(' ')}）`;
     }
-    const client = createRedisConnection(config.redisUrl, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      retryStrategy: () => null,
-    });
+    const client = createRedisConnection(config, { probe: true });
+    client.on('error', () => undefined); // reported through connect() below
     try {
       await client.connect();
-      return `${config.redisUrl} → ${await client.ping()}`;
+      return `${describeRedis(config)} → ${await client.ping()}`;
     } finally {
       client.disconnect();
     }

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@selfeval/config';
-import { EmbeddedRedis } from '@selfeval/jobs';
+import { EmbeddedRedis, hasExternalRedis } from '@selfeval/jobs';
 import { createApi } from '../../../api/src/create-api';
 import { createWorker } from '../../../worker/src/create-worker';
 import { DemoAccount, printAccounts, seedFirstStart } from './first-start';
@@ -17,7 +17,7 @@ export interface RunningStack {
  */
 export async function startStack(config: AppConfig): Promise<RunningStack> {
   let redis: EmbeddedRedis | undefined;
-  if (!config.redisUrl) {
+  if (!hasExternalRedis(config)) {
     redis = new EmbeddedRedis({ dataDir: config.dataDir, bin: config.redisServerBin });
     config = { ...config, redisUrl: await redis.start() };
   }
