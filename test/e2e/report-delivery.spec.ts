@@ -213,7 +213,14 @@ describePg('report delivery: state per report, fix the address, resend; every re
 
   it('the administrator sets the address from the failure message, resends (a double click sends once), and the page says 已发送', async () => {
     await walk.signIn('caizheng');
-    await walk.go(`/sheets/${project.id}/evaluation`);
+    // the administrator's to-do list and mail page name the undelivered report and lead to its page
+    await walk.go('/');
+    expect(await walk.text('#todo-failed-reports')).toBe('未送达的报告（1）');
+    expect(await walk.text('main')).toContain('报告未送达：单位未设置联系邮箱');
+    await walk.go('/admin/mail');
+    expect(await walk.text('#failed-reports')).toContain('单位未设置联系邮箱');
+    await walk.submit('#failed-reports a');
+    expect(walk.path()).toBe(`/sheets/${project.id}/evaluation`);
     await walk.submit('#no-email a');
     expect(walk.path()).toBe(`/units/${unitId}/profile`);
     await walk.fill('#contactEmail', 'lukou@example.gov.cn');
@@ -252,6 +259,10 @@ describePg('report delivery: state per report, fix the address, resend; every re
     // audited once, naming who resent and where to
     const audit = await ds.getRepository(AuditLogEntity).findBy({ action: 'resend-report' });
     expect(audit.map((a) => [a.actor, a.newValue])).toEqual([['财政管理员（caizheng）', 'lukou@example.gov.cn']]);
+
+    // delivered now: nothing left on the administrator's list
+    await walk.go('/');
+    expect(await walk.has('#todo-failed-reports')).toBe(false);
 
     // the same request id again (the answer page reloaded): nothing more is sent
     const again = await stack.users.admin

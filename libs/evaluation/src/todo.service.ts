@@ -4,12 +4,22 @@ import {
   MailDeliveryEntity,
   PeriodReopenEntity,
   QuarterReportEntity,
+  ReportDeliveryEntity,
+  ReportFileEntity,
   ReportPeriodEntity,
   SelfEvaluationEntity,
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
-import { Role, selectTodos, TodoFacts, TodoSection } from '@selfeval/domain';
+import {
+  REPORT_KIND_TITLES,
+  ReportKind,
+  Role,
+  selectTodos,
+  sheetLabel,
+  TodoFacts,
+  TodoSection,
+} from '@selfeval/domain';
 import { ALL_QUEUES, JobProducer, QUEUE_LABELS } from '@selfeval/jobs';
 
 /** How many failed mails the administrator's home lists one by one (the count says how many there are). */
@@ -40,6 +50,58 @@ export class TodoService {
       take: limit,
     });
     return { rows, count };
+  }
+
+  /**
+   * Documents whose latest mailing failed, newest first: the last delivery of the newest file of each kind of each
+   * evaluation (a later successful resend or a newer file clears it).
+   */
+  async failedReports(limit = 200): Promise<NonNullable<TodoFacts['failedReports']>> {
+    const rows = await this.ds
+      .getRepository(ReportDeliveryEntity)
+      .createQueryBuilder('d')
+      .innerJoin(ReportFileEntity, 'f', 'f.id = d.report_file_id')
+      .innerJoin(SelfEvaluationEntity, 'e', 'e.id = f.evaluation_id')
+      .innerJoin(TargetSheetEntity, 's', 's.id = e.sheet_id')
+      .innerJoin(UnitEntity, 'u', 'u.id = s.unit_id')
+      .select([
+        's.id AS "sheetId"',
+        'u.name AS "unitName"',
+        's.year AS "year"',
+        's.kind AS "kind"',
+        's.name AS "name"',
+        'f.kind AS "document"',
+        'd.recipient AS "recipient"',
+        'd.error AS "error"',
+      ])
+      .where("d.status = 'failed'")
+      .andWhere(
+        'NOT EXISTS (SELECT 1 FROM report_delivery d2 WHERE d2.report_file_id = d.report_file_id AND ' +
+          '(d2.requested_at > d.requested_at OR (d2.requested_at = d.requested_at AND d2.id > d.id)))',
+      )
+      .andWhere(
+        'NOT EXISTS (SELECT 1 FROM report_file f2 WHERE f2.evaluation_id = f.evaluation_id AND f2.kind = f.kind AND ' +
+          'f2.created_at > f.created_at)',
+      )
+      .orderBy('d.requested_at', 'DESC')
+      .limit(limit)
+      .getRawMany<{
+        sheetId: string;
+        unitName: string;
+        year: number;
+        kind: string;
+        name: string;
+        document: ReportKind;
+        recipient: string | null;
+        error: string | null;
+      }>();
+    return rows.map((r) => ({
+      sheetId: r.sheetId,
+      title: `${r.unitName} · ${r.year} 年 ${sheetLabel(r)}`,
+      document: REPORT_KIND_TITLES[r.document] ?? r.document,
+      recipient: r.recipient,
+      error: r.error,
+    }));
   }
 
   private async facts(role: Role, unitIds: readonly string[] | undefined): Promise<TodoFacts> {
@@ -148,6 +210,7 @@ export class TodoService {
         at: m.createdAt,
       }));
       facts.failedMailCount = mails.count;
+      facts.failedReports = await this.failedReports(FAILED_MAILS_LISTED);
       facts.failedJobs = await this.failedJobs();
     }
     return facts;

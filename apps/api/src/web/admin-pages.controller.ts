@@ -346,6 +346,7 @@ export class AdminPagesController {
   async mailPage(@Req() req: Request) {
     const { rows, count } = await this.todos.failedMails();
     return this.views.render(req, 'mail', '发送失败的邮件', {
+      reports: await this.todos.failedReports(),
       count,
       retryUrl: failedJobsUrl(Queue.Mail),
       mails: rows.map((m) => ({

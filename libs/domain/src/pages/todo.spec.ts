@@ -139,12 +139,29 @@ describe('selectTodos', () => {
           { id: 'm1', recipient: 'x@example.gov.cn', subject: '【绩效自评】提醒', error: '550 无此用户', at: day(-1) },
         ],
         failedMailCount: 4,
+        failedReports: [
+          {
+            sheetId: 's9',
+            title: '乙单位 · 2026 年 部门整体支出',
+            document: '部门整体支出绩效自评报告',
+            recipient: null,
+            error: '单位未设置联系邮箱',
+          },
+        ],
         failedJobs: [
           { queue: 'mail', label: '通知', count: 1 },
           { queue: 'reports', label: '报告生成', count: 0 },
         ],
       }),
     );
+    expect(section(s, 'failed-reports').items).toEqual([
+      expect.objectContaining({
+        title: '乙单位 · 2026 年 部门整体支出 · 部门整体支出绩效自评报告',
+        reason: '报告未送达：单位未设置联系邮箱',
+        href: '/sheets/s9/evaluation#reports',
+        action: '重新发送',
+      }),
+    ]);
     const mails = section(s, 'failed-mails');
     expect(mails.total).toBe(4);
     expect(mails.items).toEqual([

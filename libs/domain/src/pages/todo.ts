@@ -41,6 +41,17 @@ export interface TodoFacts {
   failedMails?: { id: string; recipient: string; subject: string; error: string | null; at: Date }[];
   /** administrators only: the number of failed mails in all (the list above may be capped) */
   failedMailCount?: number;
+  /**
+   * administrators only: documents whose last mailing failed (e.g. the unit has no e-mail), newest first — resent
+   * from the sheet's year-end page once the address is fixed
+   */
+  failedReports?: {
+    sheetId: string;
+    title: string;
+    document: string;
+    recipient: string | null;
+    error: string | null;
+  }[];
   /** administrators only: failed background jobs per queue (label in Chinese) */
   failedJobs?: { queue: string; label: string; count: number }[];
 }
@@ -235,6 +246,12 @@ export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
         href: `/admin/mail#mail-${m.id}`,
         action: '查看',
       }));
+      const reports = (facts.failedReports ?? []).map((r) => ({
+        title: `${r.title} · ${r.document}`,
+        reason: `报告未送达${r.recipient ? `（${r.recipient}）` : ''}：${r.error || '原因未记录'}`,
+        href: `/sheets/${r.sheetId}/evaluation#reports`,
+        action: '重新发送',
+      }));
       const jobs = (facts.failedJobs ?? [])
         .filter((j) => j.count > 0)
         .map((j) => ({
@@ -282,6 +299,7 @@ export function selectTodos(role: Role, facts: TodoFacts): TodoSection[] {
         }))
         .sort(byDue);
       return [
+        section('failed-reports', '未送达的报告', reports),
         section('failed-mails', '发送失败的邮件', mails, Math.max(facts.failedMailCount ?? 0, mails.length)),
         section(
           'failed-jobs',
