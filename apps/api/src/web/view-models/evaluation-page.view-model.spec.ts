@@ -1,5 +1,5 @@
-import { DomainError, PROFILES } from '@selfeval/domain';
-import { evaluationFieldErrors, formatDateTime, profileLabel } from './evaluation-page.view-model';
+import { DomainError, profileLabel, PROFILES } from '@selfeval/domain';
+import { evaluationFieldErrors, formatDateTime } from './evaluation-page.view-model';
 
 describe('evaluation page view model', () => {
   it('puts each problem of a refused form beside its field, and the whole message above the form', () => {

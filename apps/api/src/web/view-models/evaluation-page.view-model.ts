@@ -5,6 +5,7 @@ import {
   D,
   DomainError,
   PROFILES,
+  profileLabel,
   Role,
   round2,
   sheetLabel,
@@ -25,6 +26,8 @@ export interface EvaluationPageSource {
   sheet: TargetSheetEntity & { unit?: UnitEntity; indicators: IndicatorEntity[] };
   ev: Awaited<ReturnType<EvaluationService['get']>> | null;
   report: ReportFileEntity | null;
+  /** a department sheet's 部门整体支出绩效自评报告 (the narrative report), rendered with its 自评表 */
+  narrative?: ReportFileEntity | null;
   q4: Awaited<ReturnType<QuarterReportsService['getReport']>>;
   role: Role;
   saved?: string;
@@ -42,12 +45,6 @@ export interface EvaluationPageSource {
   adopt?: string;
   /** the add-indicator form as posted, with the message beside each field it names (HTTP 422) */
   addIndicator?: { form: Form; errors: { field: string; message: string }[]; message: string };
-}
-
-/** A scoring profile as users read it: its region and document, no internal id. */
-export function profileLabel(p: { name: string; region: string }): string {
-  if (p.name.startsWith(p.region)) return p.name;
-  return `${p.region === '全国' ? '全国通用' : p.region}（${p.name}）`;
 }
 
 /** 2026-11-23 18:22 in the users' zone. */
@@ -143,6 +140,7 @@ export function buildEvaluationPageVM({
   sheet,
   ev,
   report,
+  narrative,
   q4,
   role,
   saved,
@@ -280,6 +278,7 @@ export function buildEvaluationPageVM({
           current: report.dataVersion === ev?.dataVersion,
         }
       : null,
+    narrative: narrative ? { createdAt: formatDateTime(narrative.createdAt) } : null,
     reviewReason: form?.reason ?? '',
     reasonError: errors.reason ?? null,
     causes: CAUSE_CATEGORIES,
