@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Queue } from '@selfeval/jobs';
-import { TEST_PASSWORD } from '../helpers/auth';
 import { BrowserWalk, deadEndSigns } from '../helpers/browser';
 import { removeTempDirs, tempDir } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
@@ -272,7 +271,8 @@ describePg('a whole year through the pages, two units, four roles', () => {
   it('2. Q1–Q3: each unit fills and submits, the head confirms; one return with a reason, one refused without', async () => {
     for (const [qi, q] of (['Q1', 'Q2'] as const).entries()) {
       for (const u of UNITS) {
-        const [reporter, head] = u === LUKOU ? (['lukouReporter', 'lukouHead'] as const) : (['yjReporter', 'yjHead'] as const);
+        const [reporter, head] =
+          u === LUKOU ? (['lukouReporter', 'lukouHead'] as const) : (['yjReporter', 'yjHead'] as const);
         await signIn(reporter);
         if (qi === 0 && u === LUKOU) await shot('reporter-home');
         await openQuarter(u, q);
@@ -343,7 +343,9 @@ describePg('a whole year through the pages, two units, four roles', () => {
     await follow('核对并批复');
     await onForm('#approve-form');
     adjustedId = w.path().split('/').pop()!;
-    expect(await rows('#changed-indicators')).toEqual([expect.stringMatching(/网上来信、来访及网上投诉.*≥300件 → ≥320件/)]);
+    expect(await rows('#changed-indicators')).toEqual([
+      expect.stringMatching(/网上来信、来访及网上投诉.*≥300件 → ≥320件/),
+    ]);
     expect(await rows('#added-indicators')).toEqual([expect.stringMatching(/^信访积案化解 .*≥12件$/)]);
     await shot('adjustment-differences');
     await click('#approve-form button');
@@ -352,7 +354,8 @@ describePg('a whole year through the pages, two units, four roles', () => {
 
     // Q3 of both units; 渌口's page shows the new indicator and the changed target
     for (const u of UNITS) {
-      const [reporter, head] = u === LUKOU ? (['lukouReporter', 'lukouHead'] as const) : (['yjReporter', 'yjHead'] as const);
+      const [reporter, head] =
+        u === LUKOU ? (['lukouReporter', 'lukouHead'] as const) : (['yjReporter', 'yjHead'] as const);
       await signIn(reporter);
       if (u === LUKOU) {
         expect(await w.has(`a[href="/sheets/${sheetOf.get(u)}/periods/Q3"]`)).toBe(false);
@@ -385,8 +388,10 @@ describePg('a whole year through the pages, two units, four roles', () => {
     await onForm('#quarter-form');
     expect(await text('#overspend-error')).toBe('累计执行数 290 万元超过调整后预算数 259.05 万元，须说明原因');
     expect(await value('#spend_0')).toBe('290');
-    const satisfaction = await w.page.$$eval('#quarter-form tbody tr', (trs) =>
-      trs.find((tr) => tr.querySelector('th')?.textContent?.includes('信访人满意度'))?.querySelector('input')?.id,
+    const satisfaction = await w.page.$$eval(
+      '#quarter-form tbody tr',
+      (trs) =>
+        trs.find((tr) => tr.querySelector('th')?.textContent?.includes('信访人满意度'))?.querySelector('input')?.id,
     );
     expect(await value(`#${satisfaction}`)).toBe('76');
     await shot('q4-overspend-refused');
@@ -464,7 +469,9 @@ describePg('a whole year through the pages, two units, four roles', () => {
     await w.fill('#section_other', '无');
     await click('#report-text-form button[type=submit]');
     await onForm('#report-text-form');
-    expect(await value('#section_application')).toBe('自评结果报区财政局，作为2027年预算安排的参考，并在区政府网站公开。');
+    expect(await value('#section_application')).toBe(
+      '自评结果报区财政局，作为2027年预算安排的参考，并在区政府网站公开。',
+    );
     await shot('report-text');
 
     // 沅江: 执行率 74.9% — the draft of its explanation adopted; its shortfalls explained the same way
@@ -599,8 +606,20 @@ describePg('a whole year through the pages, two units, four roles', () => {
   });
 
   it('prints how long the walk took and which pages it photographed', () => {
-    // eslint-disable-next-line no-console
     console.log(`year walk: ${Math.round((Date.now() - started) / 1000)} s, ${shotNames.size} pages photographed`);
-    expect(deadEndSigns('出错了')).not.toEqual([]);
+    // the dead-end check itself: what it must catch, and what a readable page holds
+    for (const bad of [
+      '出错了',
+      '{"statusCode":500,"message":"Internal server error"}',
+      'Cannot POST /sheets/x',
+      '按评分方案 national-2020 的一级指标分值均分',
+      'at QuarterReportsService.save (/app/libs/actuals/src/x.ts:12:5)',
+      'Thu Dec 03 2026 15:54:00 GMT+0800 (中国标准时间)',
+      'COST_EXCEEDS_BUDGET',
+    ])
+      expect(deadEndSigns(bad)).not.toEqual([]);
+    expect(deadEndSigns('2026-12-03 15:54 提交 · 预算执行率 103.92% · 第 2 版（目标调整） · 下载自评表 PDF')).toEqual(
+      [],
+    );
   });
 });

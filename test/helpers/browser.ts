@@ -29,8 +29,11 @@ export class BrowserWalk {
   ) {}
 
   static async open(base: string, prefix: string): Promise<BrowserWalk> {
-    const browser = await puppeteer.launch(chromiumLaunchOptions(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'));
+    const options = chromiumLaunchOptions(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+    // a Chinese browser, as the users have: its own controls (a file field's button) speak Chinese too
+    const browser = await puppeteer.launch({ ...options, args: [...(options.args ?? []), '--lang=zh-CN'] });
     const page = await browser.newPage();
+    await page.setExtraHTTPHeaders({ 'Accept-Language': 'zh-CN,zh;q=0.9' });
     await page.setViewport(SCREENS.desk);
     return new BrowserWalk(browser, page, base, prefix);
   }
@@ -140,6 +143,8 @@ const DEAD_END_SIGNS: [string, RegExp][] = [
   ['a stack trace', /\bat [\w.<>]+ \(?[^\s)]*:\d+:\d+\)?/],
   ['a raw code', /\b[A-Z]{3,}_[A-Z_]{2,}\b/],
   ['an internal id', /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i],
+  // a scoring profile's or outline's id (national-2020, hunan-2020): users read its name
+  ['an internal name', /\b[a-z]+(-[a-z]+)*-\d{4}\b/],
   ['a machine date', /\d{4}-\d\d-\d\dT\d\d|GMT[+-]\d|中国标准时间/],
   ['a missing value', /\bundefined\b|\bNaN\b|\[object Object\]|Invalid Date/],
 ];

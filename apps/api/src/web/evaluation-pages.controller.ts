@@ -40,8 +40,11 @@ export class EvaluationPagesController {
       throw e;
     });
     const report = await this.evaluations.latestReport(sheetId);
+    // a department sheet's narrative 自评报告 is rendered with its 自评表: the page links both
+    const narrative =
+      sheet.kind === 'department' ? await this.evaluations.latestReport(sheetId, 'department-report') : null;
     const q4 = await this.reports.getReport(sheetId, 'Q4');
-    const model = buildEvaluationPageVM({ sheet, ev, report, q4, role: actor.user.role, ...extra });
+    const model = buildEvaluationPageVM({ sheet, ev, report, narrative, q4, role: actor.user.role, ...extra });
     return this.views.render(req, 'evaluation', `${model.sheet.name} 年度自评`, { ...model, error });
   }
 
