@@ -4,7 +4,7 @@ import { Queue } from '@selfeval/jobs';
 import { BrowserWalk, deadEndSigns } from '../helpers/browser';
 import { removeTempDirs, tempDir } from '../helpers/config';
 import { seedFile } from '../helpers/fixtures';
-import { pdfFonts, pdfText } from '../helpers/pdf';
+import { pdfFonts, pdfText, savePage1Png } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
 import { Stack, startStack } from '../helpers/stack';
 
@@ -105,6 +105,22 @@ describePg('a whole year through the pages, two units, four roles', () => {
       }
     }
     throw new Error(`no link “${label}” on ${w.page.url()}`);
+  }
+
+  /** what a click on a download link fetches, with the browser's own session: a PDF */
+  async function download(href: string): Promise<Buffer> {
+    const got = await w.page.evaluate(async (url) => {
+      const res = await fetch(url);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      let bin = '';
+      for (const b of bytes) bin += String.fromCharCode(b);
+      return { status: res.status, type: res.headers.get('content-type'), body: btoa(bin) };
+    }, href);
+    expect(got.status).toBe(200);
+    expect(got.type).toMatch(/^application\/pdf/);
+    const pdf = Buffer.from(got.body, 'base64');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    return pdf;
   }
 
   async function signIn(who: Person | 'admin') {
@@ -375,6 +391,18 @@ describePg('a whole year through the pages, two units, four roles', () => {
       await openQuarter(u, 'Q3');
       await click('button[value=confirm]');
       expect(await text('#report-status')).toBe('已确认');
+      if (u === LUKOU) {
+        // the head prints the quarter's 绩效运行监控表 from the same page
+        await click('#monitoring-table button');
+        await onForm('#download-monitoring-table');
+        expect(await text('[role=status]')).toBe('监控表已生成，可在下方下载。');
+        await shot('quarter-monitoring-table');
+        const href = await w.page.$eval('#download-monitoring-table', (a) => (a as HTMLAnchorElement).href);
+        const words = pdfText(await download(href), undefined, 'raw').replace(/\s+/g, '');
+        expect(words).toContain('绩效运行监控');
+        // the adjusted table's new indicator, its Q3 value beside it
+        expect(words).toMatch(/信访积案化解.*≥12件.*9件/);
+      }
     }
   });
 
@@ -583,18 +611,8 @@ describePg('a whole year through the pages, two units, four roles', () => {
         expect.stringMatching(/^下载自评报告 PDF/),
       ]);
       for (const link of links) {
-        // the browser's own download of the link (its session cookie), as a click on it would fetch it
-        const got = await w.page.evaluate(async (href) => {
-          const res = await fetch(href);
-          const bytes = new Uint8Array(await res.arrayBuffer());
-          let bin = '';
-          for (const b of bytes) bin += String.fromCharCode(b);
-          return { status: res.status, type: res.headers.get('content-type'), body: btoa(bin) };
-        }, link.href);
-        expect(got.status).toBe(200);
-        expect(got.type).toMatch(/^application\/pdf/);
-        const pdf = Buffer.from(got.body, 'base64');
-        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+        const pdf = await download(link.href);
+        savePage1Png(pdf, `year-pdf-${unit.seed}-${link.label.includes('自评报告') ? 'report' : 'table'}`);
         const words = pdfText(pdf);
         expect(words).toContain(unit.unit);
         expect(words).toMatch(/绩效自评/);
