@@ -29,11 +29,8 @@ export class BrowserWalk {
   ) {}
 
   static async open(base: string, prefix: string): Promise<BrowserWalk> {
-    const options = chromiumLaunchOptions(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
-    // a Chinese browser, as the users have: its own controls (a file field's button) speak Chinese too
-    const browser = await puppeteer.launch({ ...options, args: [...(options.args ?? []), '--lang=zh-CN'] });
+    const browser = await puppeteer.launch(chromiumLaunchOptions(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'));
     const page = await browser.newPage();
-    await page.setExtraHTTPHeaders({ 'Accept-Language': 'zh-CN,zh;q=0.9' });
     await page.setViewport(SCREENS.desk);
     return new BrowserWalk(browser, page, base, prefix);
   }
