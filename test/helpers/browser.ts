@@ -6,10 +6,14 @@ import { TEST_PASSWORD } from './auth';
 
 export const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
 
-/** The two screen sizes every page is looked at: a county office laptop and a phone. */
+/**
+ * The two screen sizes every page is looked at: a county office laptop and a phone. Width only: switching
+ * `isMobile`/`hasTouch` makes Chromium reload the page, which would lose what was typed (or re-send a form)
+ * before the screenshot; the pages' layout depends on the width alone.
+ */
 export const SCREENS = {
   desk: { width: 1366, height: 768 },
-  phone: { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  phone: { width: 390, height: 844 },
 } as const;
 
 /**
@@ -39,13 +43,15 @@ export class BrowserWalk {
     return new URL(this.page.url()).pathname;
   }
 
-  async go(url: string): Promise<void> {
-    await this.page.goto(`${this.base}${url}`, { waitUntil: 'load' });
+  /** Opens a page by its address (as a bookmark or a typed address would); the HTTP status it answered. */
+  async go(url: string): Promise<number | undefined> {
+    return (await this.page.goto(`${this.base}${url}`, { waitUntil: 'load' }))?.status();
   }
 
-  /** Clicks what submits a form or follows a link and waits for the next page. */
-  async submit(selector: string): Promise<void> {
-    await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), this.page.click(selector)]);
+  /** Clicks what submits a form or follows a link and waits for the next page; the HTTP status it answered. */
+  async submit(selector: string): Promise<number | undefined> {
+    const [res] = await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), this.page.click(selector)]);
+    return res?.status();
   }
 
   async text(selector: string): Promise<string> {
@@ -66,10 +72,10 @@ export class BrowserWalk {
     return this.page.$eval(selector, (e) => (e as HTMLInputElement).value);
   }
 
-  async upload(selector: string, file: string): Promise<void> {
+  async upload(selector: string, ...files: string[]): Promise<void> {
     const input = (await this.page.$(selector)) as ElementHandle<HTMLInputElement> | null;
     if (!input) throw new Error(`no file input ${selector} on ${this.page.url()}`);
-    await input.uploadFile(file);
+    await input.uploadFile(...files);
   }
 
   async signIn(username: string, password = TEST_PASSWORD): Promise<void> {
@@ -91,6 +97,18 @@ export class BrowserWalk {
     const found = await this.has(formSelector);
     if (!found)
       throw new Error(`expected the form ${formSelector} on ${this.page.url()}, got: ${await this.text('main')}`);
+  }
+
+  /**
+   * No dead end: the page is no error page (出错了, raw JSON, an English framework message, a stack trace) and shows
+   * nothing a person should not see (raw codes, internal ids, machine dates, `undefined`), and it holds `selector`:
+   * the form the user was on, or what the action should lead to.
+   */
+  async onForm(selector: string): Promise<void> {
+    const body = await this.page.evaluate(() => document.body.innerText);
+    const signs = deadEndSigns(body);
+    if (signs.length) throw new Error(`${this.page.url()} shows ${signs.join('; ')}:\n${body.slice(0, 2000)}`);
+    await this.expectForm(selector);
   }
 
   /** Full-page screenshots at 1366×768 and 390×844, as test-artifacts/<prefix>-<name>-{desk,phone}.png. */
@@ -127,4 +145,25 @@ export class BrowserWalk {
     await this.page.setViewport(SCREENS.desk);
     return over;
   }
+}
+
+const DEAD_END_SIGNS: [string, RegExp][] = [
+  ['the error page', /出错了/],
+  ['raw JSON', /^\s*[{[]|"(statusCode|message|code)"\s*:/],
+  [
+    'an English framework message',
+    /Internal Server Error|Cannot (GET|POST|PUT)|Not Found|Forbidden|Unauthorized|Bad Request|Payload Too Large|Unprocessable|Exception|Error:/i,
+  ],
+  ['a stack trace', /\bat [\w.<>]+ \(?[^\s)]*:\d+:\d+\)?/],
+  ['a raw code', /\b[A-Z]{3,}_[A-Z_]{2,}\b/],
+  ['an internal id', /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i],
+  // a scoring profile's or outline's id (national-2020, hunan-2020): users read its name
+  ['an internal name', /\b[a-z]+(-[a-z]+)*-\d{4}\b/],
+  ['a machine date', /\d{4}-\d\d-\d\dT\d\d|GMT[+-]\d|中国标准时间/],
+  ['a missing value', /\bundefined\b|\bNaN\b|\[object Object\]|Invalid Date/],
+];
+
+/** What on a page's text says it is an error page or shows what a person should not see (empty: nothing). */
+export function deadEndSigns(text: string): string[] {
+  return DEAD_END_SIGNS.filter(([, re]) => re.test(text)).map(([name, re]) => `${name} (${re.exec(text)![0]})`);
 }

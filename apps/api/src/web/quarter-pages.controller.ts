@@ -19,9 +19,10 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { ActualsQueries, EvidenceService, QuarterReportsService } from '@selfeval/actuals';
+import { ActualsQueries, EvidenceService, QuarterReportsService, requestMonitoringTable } from '@selfeval/actuals';
 import { QuarterSubmission } from '@selfeval/evaluation';
 import { DomainError, MAX_EVIDENCE_BYTES, decodeUploadName } from '@selfeval/domain';
+import { JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
 import { Actor, Allow, CurrentActor, RequestActor } from '../auth/access.decorators';
 import { WebViews } from './web-views';
@@ -88,6 +89,7 @@ export class QuarterPagesController {
     private readonly evidence: EvidenceService,
     private readonly queries: ActualsQueries,
     private readonly submission: QuarterSubmission,
+    private readonly jobs: JobProducer,
   ) {}
 
   private async page(
@@ -101,10 +103,11 @@ export class QuarterPagesController {
       warnings?: string[];
     } = {},
   ): Promise<string> {
-    const [sheet, report, evidence] = await Promise.all([
+    const [sheet, report, evidence, monitoringTable] = await Promise.all([
       this.targets.getSheet(sheetId),
       this.reports.getReport(sheetId, period),
       this.evidence.listEvidence(sheetId, period),
+      this.queries.latestMonitoringTable(sheetId, period),
     ]);
     const [versions, trail] = await Promise.all([
       sheet.status === 'approved' ? [] : this.targets.history(sheetId),
@@ -119,6 +122,7 @@ export class QuarterPagesController {
       role: actor.user.role,
       versions,
       trail,
+      monitoringTable,
       ...state,
     });
     return this.views.render(req, 'quarter', `${model.sheet.name} ${model.periodLabel}`, {
@@ -223,6 +227,29 @@ export class QuarterPagesController {
       next = `${pageUrl(sheetId, period)}#upload`;
     }
     res.redirect(303, next);
+  }
+
+  /**
+   * The 绩效运行监控表 of this quarter, rendered by the worker (the same request as the API's); the page waits for
+   * it and then links the PDF. A refusal (a draft report) shows the same page with the message.
+   */
+  @Post('sheets/:sheetId/periods/:period/monitoring-table')
+  @Allow('reports.generate', SHEET)
+  async monitoringTable(
+    @Req() req: Request,
+    @Res() res: Response,
+    @CurrentActor() actor: RequestActor,
+    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @Param('period') period: string,
+  ) {
+    await handleForm(
+      res,
+      async () => {
+        await requestMonitoringTable(this.reports, this.jobs, sheetId, period, false, 120_000);
+        return `${pageUrl(sheetId, period)}?saved=monitoring#monitoring-table`;
+      },
+      (e) => this.page(req, sheetId, period, actor, { error: e.userMessage }),
+    );
   }
 
   @Post('sheets/:sheetId/periods/:period/decision')

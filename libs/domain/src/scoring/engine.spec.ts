@@ -436,7 +436,7 @@ describe('printed forms (totals: form, docs/scoring.md)', () => {
     expect(r.buckets).toMatchObject({ output: { points: '70' }, effect: { points: '20' } });
     expect(r.total).toBe('100.00');
     expect(r.flags[0].message).toBe(
-      '表内一级指标分值为 预算执行率 10、产出指标 70、效益指标 20，与评分方案“财预〔2020〕10号 项目支出绩效自评”的 预算执行率 10、产出指标 50、效益指标 30、满意度指标 10 不同，按表内分值评分（与“衔接资金：产出 70、效益 20、预算执行 10”模板一致）',
+      '表内一级指标分值为 预算执行率 10、产出指标 70、效益指标 20，与评分方案“全国通用（财预〔2020〕10号 项目支出绩效自评）”的 预算执行率 10、产出指标 50、效益指标 30、满意度指标 10 不同，按表内分值评分（与“衔接资金：产出 70、效益 20、预算执行 10”模板一致）',
     );
     const noExecution = ok(
       form([out('a', '≥1次', '1', { weight: '60' }), eff('d', '提升', '提升', { weight: '40' })], {
@@ -502,7 +502,9 @@ describe('printed forms (totals: form, docs/scoring.md)', () => {
       'BUCKET_TOTALS_DIFFER',
       'POINTS_NOT_100',
     ]);
-    expect(r.flags[0].message).toBe('效益指标未填分值，按评分方案“财预〔2020〕10号 项目支出绩效自评”的 30 分均分');
+    expect(r.flags[0].message).toBe(
+      '效益指标未填分值，按评分方案“全国通用（财预〔2020〕10号 项目支出绩效自评）”的 30 分均分',
+    );
     // without 满意度 rows its points join 效益 where 效益 takes the profile's points (as on the profile's own split)
     const noSat = ok({ ...stored, indicators: stored.indicators.slice(0, 4) });
     expect(noSat.indicators.map((i) => i.weight)).toEqual(['40', '20', '20', '20']);

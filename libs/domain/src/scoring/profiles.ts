@@ -16,6 +16,12 @@ export interface QualitativeBand {
 
 export type QualitativeGrade = '达成年度指标' | '部分达成年度指标并具有一定效果' | '未达成年度指标且效果较差';
 
+/** A scoring profile as users read it: its region and document, never its internal id (national-2020). */
+export function profileLabel(p: { name: string; region: string }): string {
+  if (p.name.startsWith(p.region)) return p.name;
+  return `${p.region === '全国' ? '全国通用' : p.region}（${p.name}）`;
+}
+
 export interface ScoringProfile {
   id: string;
   version: number;

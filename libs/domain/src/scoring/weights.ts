@@ -1,5 +1,5 @@
 import { D, Dec } from './decimal';
-import { Bucket, matchTemplateFamily, ScoringProfile } from './profiles';
+import { Bucket, matchTemplateFamily, profileLabel, ScoringProfile } from './profiles';
 import type { ReviewFlag, ScoringError, ScoringIndicatorInput, ScoringInput } from './types';
 
 export const BUCKET_NAMES: Record<Bucket, string> = {
@@ -79,7 +79,7 @@ export function planWeights(
   if (formTotals && scored.length)
     flags.push({
       code: 'WEIGHTS_NOT_PRINTED',
-      message: `表中未列分值，按评分方案“${profile.name}”的一级指标分值均分`,
+      message: `表中未列分值，按评分方案“${profileLabel(profile)}”的一级指标分值均分`,
     });
   return profileWeights(context);
 }
@@ -129,7 +129,7 @@ function formWeights(context: WeightContext): WeightPlan {
       for (const i of idx) if (!weights.has(i)) weights.set(i, new D(0));
       flags.push({
         code: 'BUCKET_WEIGHTS_FROM_PROFILE',
-        message: `${BUCKET_NAMES[b]}未填分值，按评分方案“${profile.name}”的 ${p.toFixed()} 分均分`,
+        message: `${BUCKET_NAMES[b]}未填分值，按评分方案“${profileLabel(profile)}”的 ${p.toFixed()} 分均分`,
       });
       continue;
     }
@@ -165,7 +165,7 @@ function formWeights(context: WeightContext): WeightPlan {
     flags.push({
       code: 'BUCKET_TOTALS_DIFFER',
       message:
-        `表内一级指标分值为 ${show(formBuckets)}，与评分方案“${profile.name}”的 ${show(profile.buckets)} 不同，按表内分值评分` +
+        `表内一级指标分值为 ${show(formBuckets)}，与评分方案“${profileLabel(profile)}”的 ${show(profile.buckets)} 不同，按表内分值评分` +
         (family ? `（与“${family.name}”模板一致）` : '（不属于已知模板）'),
     });
   }
@@ -263,5 +263,5 @@ function profilePoints(
 
 const noProfilePoints = (ind: ScoringIndicatorInput, i: number, profile: ScoringProfile): ScoringError => ({
   field: `indicators[${i}]`,
-  message: `“${ind.name}”的一级指标“${ind.level1}”在评分方案“${profile.name}”中没有分值`,
+  message: `“${ind.name}”的一级指标“${ind.level1}”在评分方案“${profileLabel(profile)}”中没有分值`,
 });

@@ -1,6 +1,6 @@
-import { DomainError, formatDateTime, PROFILES } from '@selfeval/domain';
+import { DomainError, formatDateTime, profileLabel, PROFILES } from '@selfeval/domain';
 import type { ReportDeliveryOverview } from '@selfeval/evaluation';
-import { deliveryText, evaluationFieldErrors, profileLabel, reportAreaVM } from './evaluation-page.view-model';
+import { deliveryText, evaluationFieldErrors, reportAreaVM } from './evaluation-page.view-model';
 
 describe('evaluation page view model', () => {
   it('puts each problem of a refused form beside its field, and the whole message above the form', () => {

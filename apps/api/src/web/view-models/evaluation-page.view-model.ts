@@ -5,6 +5,7 @@ import {
   D,
   DomainError,
   PROFILES,
+  profileLabel,
   Role,
   round2,
   sheetLabel,
@@ -48,12 +49,6 @@ export interface EvaluationPageSource {
   adopt?: string;
   /** the add-indicator form as posted, with the message beside each field it names (HTTP 422) */
   addIndicator?: { form: Form; errors: { field: string; message: string }[]; message: string };
-}
-
-/** A scoring profile as users read it: its region and document, no internal id. */
-export function profileLabel(p: { name: string; region: string }): string {
-  if (p.name.startsWith(p.region)) return p.name;
-  return `${p.region === '全国' ? '全国通用' : p.region}（${p.name}）`;
 }
 
 /**

@@ -12,7 +12,14 @@ import {
   STATUS_NAME,
   formatDateTime,
 } from '@selfeval/domain';
-import type { AuditLogEntity, EvidenceFileEntity, IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
+import type {
+  AuditLogEntity,
+  EvidenceFileEntity,
+  IndicatorEntity,
+  ReportFileEntity,
+  TargetSheetEntity,
+  UnitEntity,
+} from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
 import { FormField, formVersion, staleFields } from './stale-save';
 
@@ -42,6 +49,20 @@ export interface QuarterPageSource {
   decision?: { reason: string; error: string };
   /** the upload form's error (kept in the session across the redirect that cleans the address bar) */
   upload?: { kind: string; indicatorId: string; error: string; details: string[] };
+  /** the newest 绩效运行监控表 of this quarter, if one was rendered */
+  monitoringTable?: Pick<ReportFileEntity, 'createdAt' | 'dataVersion'> | null;
+}
+
+/** The quarter's 绩效运行监控表: whether this user may generate it, and the newest file to download. */
+function monitoringTableModel(src: QuarterPageSource, canGenerate: boolean) {
+  const file = src.monitoringTable;
+  return {
+    shown: canGenerate || !!file,
+    canGenerate,
+    file: file
+      ? { createdAt: formatDateTime(file.createdAt), current: file.dataVersion === src.report?.dataVersion }
+      : null,
+  };
 }
 
 const trimmed = (v: string | undefined) => (v === undefined ? undefined : v.trim());
@@ -182,6 +203,8 @@ export function buildQuarterPageVM(src: QuarterPageSource) {
     editable,
     canConfirm: inForce && can(role, 'actuals.confirm') && status === 'submitted',
     canReturn: inForce && can(role, 'actuals.confirm') && (status === 'submitted' || status === 'confirmed'),
+    // the 绩效运行监控表 of a submitted quarter: generated here, downloaded from here
+    monitoringTable: monitoringTableModel(src, can(role, 'reports.generate') && !!status && status !== 'draft'),
     decision: src.decision ?? { reason: '', error: '' },
     lights: report?.monitoring
       ? { spending: report.monitoring.spendingLight, indicators: report.monitoring.indicatorLight }
