@@ -31,3 +31,4 @@ export * from './labels';
 export * from './units/unit-profile';
 export * from './pages/todo';
 export * from './pages/date-format';
+export * from './targets/as-printed';

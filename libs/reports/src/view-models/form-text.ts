@@ -1,19 +1,5 @@
-import type { Target } from '@selfeval/domain';
-
-/**
- * Text as the official forms print it. ⩾ ⩽ (slanted, often pasted from Word) become ≥ ≤, which
- * every form font has; full-width digits are left alone (they are the unit's own writing).
- */
-export function officialSigns(text: string): string {
-  return text.replace(/\u2A7E/g, '≥').replace(/\u2A7D/g, '≤');
-}
-
-/** A bare number beside a target with a unit takes the unit: "62" under "≥70人" reads "62人". */
-export function withUnit(actual: string, target: Target | undefined): string {
-  const a = actual.trim();
-  if (target?.kind !== 'quantitative' || !target.unit || !/^-?\d+(\.\d+)?$/.test(a)) return a;
-  return `${a}${target.unit}`;
-}
+// officialSigns and withUnit live in libs/domain (the pages print actuals the same way)
+export { officialSigns, withUnit } from '@selfeval/domain';
 
 /** Words a form label may break after; a line never breaks inside one of them. */
 const WORDS = [

@@ -10,6 +10,8 @@ import {
   round2,
   sheetLabel,
   formatDateTime,
+  officialSigns,
+  withUnit,
 } from '@selfeval/domain';
 import type { IndicatorEntity, TargetSheetEntity, UnitEntity } from '@selfeval/db';
 import type { QuarterReportsService } from '@selfeval/actuals';
@@ -231,8 +233,8 @@ export function buildEvaluationPageVM({
         id: ind.id,
         name: ind.name,
         level1: ind.level1,
-        target: ind.targetRaw,
-        actual: actualOf.get(ind.id) ?? '',
+        target: officialSigns(ind.targetRaw),
+        actual: officialSigns(withUnit(actualOf.get(ind.id) ?? '', { kind: ind.targetKind, unit: ind.targetUnit })),
         unitWeight: pick(`weight_${ind.id}`, normalizeNumber(r?.unitWeight ?? null) ?? ''),
         weight: round2(new D(s.weight)),
         score: round2(new D(s.score)),
