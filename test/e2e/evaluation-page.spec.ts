@@ -1,6 +1,6 @@
 import { BrowserWalk, SCREENS } from '../helpers/browser';
 import { describePg } from '../helpers/postgres';
-import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
+import { LUKOU_YEAR_END, NAMED_PEOPLE, Stack, startStack } from '../helpers/stack';
 
 const PROJECT = '安保信访维稳专项（含特护期京、郑、长、株等地）';
 const SHORT = '非正常上访人员劝返率';
@@ -54,11 +54,7 @@ describePg('evaluation page in a real browser', () => {
       ...LUKOU_YEAR_END,
       listen: true,
       unit: (sheets) => sheets.find((s) => s.name === PROJECT)!.unit.code,
-      names: {
-        reporter: { username: 'tianbao', displayName: '张填报' },
-        head: { username: 'fuzeren', displayName: '李负责人' },
-        evaluator: { username: 'pingshen', displayName: '王评审' },
-      },
+      names: NAMED_PEOPLE,
     });
     sheetId = stack.sheet(PROJECT).id;
     const { reporter, head, admin } = stack.users;

@@ -6,7 +6,7 @@ import { ARTIFACTS, BrowserWalk } from '../helpers/browser';
 import { seedFile } from '../helpers/fixtures';
 import { pdfText } from '../helpers/pdf';
 import { describePg } from '../helpers/postgres';
-import { Stack, startStack } from '../helpers/stack';
+import { NAMED_PEOPLE, Stack, startStack } from '../helpers/stack';
 
 const PROJECT = '驻京维稳工作组专项';
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -75,12 +75,7 @@ describePg('web UI in a real browser: reporter → head → evaluator → PDF', 
       worker: true,
       listen: true,
       unit: (sheets) => sheets.find((s) => s.name === PROJECT)!.unit.code,
-      // the browser signs in as these (password TEST_PASSWORD)
-      names: {
-        reporter: { username: 'tianbao', displayName: '张填报' },
-        head: { username: 'fuzeren', displayName: '李负责人' },
-        evaluator: { username: 'pingshen', displayName: '王评审' },
-      },
+      names: NAMED_PEOPLE,
     });
     const sheet = stack.sheets.find((s) => s.name === PROJECT)!;
     sheetId = sheet.id;

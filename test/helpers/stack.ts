@@ -58,6 +58,13 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
 /** Spending at the year end in the 渌口 seed: the department 95 % of its 259.05, a project its whole budget. */
 export const lukouSpending = (sheet: SheetRow) => (sheet.kind === 'department' ? '246.0975' : sheet.budgetTotal);
 
+/** The unit's people by name, as a browser signs in (password TEST_PASSWORD) and as pages and PDFs name them. */
+export const NAMED_PEOPLE: StackOptions['names'] = {
+  reporter: { username: 'tianbao', displayName: '张填报' },
+  head: { username: 'fuzeren', displayName: '李负责人' },
+  evaluator: { username: 'pingshen', displayName: '王评审' },
+};
+
 /** The 渌口 seed (a department and two projects) approved, 2026 Q4 open and a worker: the year-end tests' start. */
 export const LUKOU_YEAR_END: StackOptions = { seed: ['004'], approve: true, periods: ['2026/Q4'], worker: true };
 
