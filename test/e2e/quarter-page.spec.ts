@@ -288,6 +288,17 @@ describePg('quarterly report page in a real browser', () => {
     expect(q4?.values.find((v) => v.indicatorId === times.id)?.valueRaw).toBe('5次');
     expect(await submitVia('button[value=submit]')).toBe(200);
     expect(await text('#report-status')).toBe('已提交');
+    // handed in: no Excel any more, but evidence can still be added (an evaluator may ask for more)
+    expect(await page.$('#workbook-form')).toBeNull();
+    expect(await text('#supplement-hint')).toContain('仍可补充佐证材料');
+    const file = path.join(ARTIFACTS, '补充材料.pdf');
+    fs.writeFileSync(file, '%PDF-1.4\n% 补充\n');
+    const input = await page.$('#evidence');
+    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(file);
+    expect(await submitVia('#evidence-form button')).toBe(200);
+    expect(await text('[role=status]')).toBe('佐证材料已上传。');
+    expect(await text('#report-status')).toBe('已提交');
+    expect(await text('main')).toContain('补充材料.pdf');
     await shot('q4-submitted');
   });
 

@@ -103,10 +103,11 @@ export class QuarterPagesController {
       warnings?: string[];
     } = {},
   ): Promise<string> {
-    const [sheet, report, evidence, monitoringTable] = await Promise.all([
+    const [sheet, report, evidence, evidenceWindow, monitoringTable] = await Promise.all([
       this.targets.getSheet(sheetId),
       this.reports.getReport(sheetId, period),
       this.evidence.listEvidence(sheetId, period),
+      this.evidence.window(sheetId, period),
       this.queries.latestMonitoringTable(sheetId, period),
     ]);
     const [versions, trail] = await Promise.all([
@@ -119,6 +120,7 @@ export class QuarterPagesController {
       period,
       report,
       evidence,
+      evidenceWindow,
       role: actor.user.role,
       versions,
       trail,
