@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
+import { AuditLogEntity } from '@selfeval/db';
 import { MonitoringService } from '@selfeval/actuals';
 import type { Agent } from '../helpers/auth';
 import { binary } from '../helpers/http';
@@ -315,17 +317,30 @@ describePg('quarterly reporting Q1–Q4 through the real app, a real worker, Pos
       expect(dl.headers['content-type']).toBe('application/pdf');
     });
 
-    it('refuses HTML dressed as a PDF and anything on a submitted report', async () => {
+    it('refuses HTML dressed as a PDF; a submitted report takes supplementary evidence, audited as such', async () => {
       const html = await http()
         .post(url())
         .attach('file', Buffer.from('<html><script>alert(1)</script></html>'), 'report.pdf')
         .expect(415);
       expect(html.body.message).toContain('类型不受支持');
-      const submitted = await http()
+      // the evaluator asks for more at year end: evidence is only added (no value changes) until approval
+      const before = (await http().get(`${base()}/Q1`).expect(200)).body;
+      expect(before.status).not.toMatch(/^(draft|returned)$/);
+      const supplement = await http()
         .post(`${base()}/Q1/evidence`)
         .attach('file', Buffer.from('%PDF-1.4'), 'a.pdf')
-        .expect(409);
-      expect(submitted.body.message).toContain('需退回后才能添加佐证材料');
+        .expect(201);
+      expect(supplement.body.fileName).toBe('a.pdf');
+      const after = (await http().get(`${base()}/Q1`).expect(200)).body;
+      expect({ status: after.status, version: after.dataVersion }).toEqual({
+        status: before.status,
+        version: before.dataVersion,
+      });
+      const trail = await stack.app
+        .get(DataSource)
+        .getRepository(AuditLogEntity)
+        .findBy({ entityId: before.id, action: 'evidence' });
+      expect(trail.map((t) => t.field)).toContain('补充佐证材料');
     });
   });
 });

@@ -240,6 +240,16 @@ describePg('quarterly report page in a real browser', () => {
     expect(q4?.values.find((v) => v.indicatorId === times.id)?.valueRaw).toBe('5次');
     expect(await walk.submit('button[value=submit]')).toBe(200);
     expect(await walk.text('#report-status')).toBe('已提交');
+    // handed in: no Excel any more, but evidence can still be added (an evaluator may ask for more)
+    expect(await walk.has('#workbook-form')).toBe(false);
+    expect(await walk.text('#supplement-hint')).toContain('仍可补充佐证材料');
+    const file = path.join(ARTIFACTS, '补充材料.pdf');
+    fs.writeFileSync(file, '%PDF-1.4\n% 补充\n');
+    await walk.upload('#evidence', file);
+    expect(await walk.submit('#evidence-form button')).toBe(200);
+    expect(await walk.text('[role=status]')).toBe('佐证材料已上传。');
+    expect(await walk.text('#report-status')).toBe('已提交');
+    expect(await walk.text('main')).toContain('补充材料.pdf');
     await walk.shot('q4-submitted');
   });
 

@@ -195,6 +195,10 @@ describe.each(selected)('workflow integrity on %s', (_name, makeDb) => {
     ];
     const workbook = (await binary(reporter.get(`${q('Q1')}/workbook.xlsx`)).expect(200)).body as Buffer;
     refused.push(['Excel workbook upload', reporter.post(`${q('Q1')}/workbook`).attach('file', workbook, 'Q1.xlsx')]);
+    refused.push([
+      'supplementary evidence',
+      reporter.post(`${q('Q4')}/evidence`).attach('file', Buffer.from('%PDF-1.4\n'), '补充.pdf'),
+    ]);
     for (const [what, req] of refused) {
       const res = await req;
       expect({ what, status: res.status }).toEqual({ what, status: 409 });

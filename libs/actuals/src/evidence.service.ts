@@ -6,10 +6,10 @@ import {
   findQuarterReport,
   IndicatorEntity,
   QuarterReportEntity,
+  SelfEvaluationEntity,
 } from '@selfeval/db';
-import { checkEvidence, DomainError, evidenceFileName, PERIOD_NAME } from '@selfeval/domain';
+import { checkEvidence, DomainError, evidenceFileName, evidenceWindow, PERIOD_NAME } from '@selfeval/domain';
 import { assertPeriod } from './periods.service';
-import { assertEditable } from './quarter-reports.service';
 
 /** 佐证材料 of a quarter report: bytes in the content store, a row linking them to the report. */
 export class EvidenceService {
@@ -18,7 +18,7 @@ export class EvidenceService {
     private readonly store: ContentStore,
   ) {}
 
-  /** Adds a file to an editable report; its type is sniffed from the bytes. */
+  /** Adds a file to a report while evidenceWindow allows it (filling in, or 补充 until approval); type sniffed. */
   async addEvidence(
     sheetId: string,
     periodText: string,
@@ -41,7 +41,14 @@ export class EvidenceService {
         throw new DomainError('NOT_FOUND', `${PERIOD_NAME[period]}还没有填报内容，请先保存草稿再上传佐证材料`, {
           field: 'period',
         });
-      assertEditable(report, period, '添加佐证材料');
+      const evaluation = await em.getRepository(SelfEvaluationEntity).findOneBy({ sheetId });
+      const window = evidenceWindow(report.status, evaluation?.status);
+      if (window === 'closed')
+        throw new DomainError(
+          'WORKFLOW_STATE',
+          '年度自评已审核通过，不能再添加佐证材料；如需补充，请评审人先重新打开自评',
+          { field: 'status' },
+        );
       if (indicatorId && !(await em.getRepository(IndicatorEntity).countBy({ id: indicatorId, sheetId }))) {
         throw new DomainError('VALIDATION_FAILED', `指标 ${indicatorId} 不属于这张绩效目标表`, {
           field: 'indicatorId',
@@ -65,10 +72,19 @@ export class EvidenceService {
         entityId: report.id,
         action: 'evidence',
         actor,
-        changes: [['佐证材料', null, `${row.fileName}（${sha256.slice(0, 12)}）`]],
+        changes: [
+          [window === 'supplement' ? '补充佐证材料' : '佐证材料', null, `${row.fileName}（${sha256.slice(0, 12)}）`],
+        ],
       });
       return row;
     });
+  }
+
+  /** Whether evidence may be added to this report now (evidenceWindow); 'fill-in' before the first save. */
+  async window(sheetId: string, periodText: string): Promise<ReturnType<typeof evidenceWindow>> {
+    const report = await findQuarterReport(this.ds, sheetId, assertPeriod(periodText));
+    const evaluation = await this.ds.getRepository(SelfEvaluationEntity).findOneBy({ sheetId });
+    return evidenceWindow(report?.status ?? 'draft', evaluation?.status);
   }
 
   async listEvidence(sheetId: string, periodText: string) {

@@ -1,4 +1,11 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  Param,
+  ParseUUIDPipe,
+  SetMetadata,
+} from '@nestjs/common';
 import type { Permission, UnitScope } from '@selfeval/domain';
 import type { SessionUser, UnitSubject } from '@selfeval/auth';
 
@@ -17,6 +24,15 @@ export const Public = () => SetMetadata(ACCESS, { public: true } satisfies Acces
  */
 export const Allow = (permission: Permission, unit?: { subject: UnitSubject; param: string }) =>
   applyDecorators(SetMetadata(ACCESS, { public: false, permission, unit } satisfies AccessPolicy));
+
+/** `@Allow(permission, SHEET)`: the target sheet named by the route's `:sheetId` belongs to a unit in scope. */
+export const SHEET = { subject: 'sheet', param: 'sheetId' } as const satisfies { subject: UnitSubject; param: string };
+
+/** `@Allow(permission, UNIT)`: the unit named by the route's `:id` is in scope. */
+export const UNIT = { subject: 'unit', param: 'id' } as const satisfies { subject: UnitSubject; param: string };
+
+/** The route's `:sheetId` (the parameter SHEET names), a UUID. */
+export const SheetId = () => Param(SHEET.param, ParseUUIDPipe);
 
 export interface RequestActor {
   user: SessionUser;

@@ -2,7 +2,6 @@ import {
   Body,
   Controller,
   Get,
-  Headers,
   HttpStatus,
   Inject,
   Param,
@@ -18,7 +17,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsDateString, IsInt, IsOptional, IsString, Min, MaxLength, ValidateNested } from 'class-validator';
+import { IsArray, IsDateString, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import {
   ActualsQueries,
   EvidenceService,
@@ -30,9 +29,10 @@ import { QuarterSubmission } from '@selfeval/evaluation';
 import { ContentStore, REPORT_STORE } from '@selfeval/db';
 import { JobProducer } from '@selfeval/jobs';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES, MAX_EVIDENCE_BYTES } from '@selfeval/domain';
-import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
+import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds, SHEET, SheetId } from '../auth/access.decorators';
 import { expectedVersion, IfMatch } from './expected-version';
-import { sendPdf } from './send-pdf';
+import { sendAttachment, sendPdf, XLSX_MIME } from './send-pdf';
+import { asString, VersionField } from './dto-fields';
 import {
   ApiBody,
   ApiConsumes,
@@ -45,8 +45,6 @@ import {
 } from '@nestjs/swagger';
 import { CAUSE_CATEGORIES, FUND_SOURCES, GRADES, LIKELIHOODS } from '@selfeval/domain';
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
-
-const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
 
 class SpendingDto {
   @ApiProperty({ description: '资金来源', enum: FUND_SOURCES, example: '财政拨款' })
@@ -117,14 +115,11 @@ class SaveReportDto {
   @ValidateNested({ each: true })
   @Type(() => ValueDto)
   values!: ValueDto[];
-  @ApiPropertyOptional({
+  @VersionField({
     description: '读取时的 dataVersion（首次保存为 0；或用 If-Match 头）；已被他人修改时返回 409',
     minimum: 0,
     example: 1,
   })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
   version?: number;
 }
 class ReasonDto {
@@ -173,12 +168,8 @@ export class ActualsController {
   @ApiQuery({ name: 'mail', required: false, description: '1 或 true：生成后发给单位邮箱', example: '1' })
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Post('sheets/:sheetId/periods/:period/monitoring-table')
-  @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
-  async monitoringTable(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Param('period') period: string,
-    @Query('mail') mail?: string,
-  ) {
+  @Allow('reports.generate', SHEET)
+  async monitoringTable(@SheetId() sheetId: string, @Param('period') period: string, @Query('mail') mail?: string) {
     const queued = await requestMonitoringTable(
       this.reports,
       this.jobs,
@@ -193,12 +184,8 @@ export class ActualsController {
   @ApiProduces('application/pdf')
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:sheetId/periods/:period/monitoring-table.pdf')
-  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
-  async monitoringTablePdf(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Param('period') period: string,
-    @Res() res: Response,
-  ) {
+  @Allow('actuals.read', SHEET)
+  async monitoringTablePdf(@SheetId() sheetId: string, @Param('period') period: string, @Res() res: Response) {
     const file = await this.queries.latestMonitoringTable(sheetId, period);
     if (!file) throw new DomainError('NOT_FOUND', '还没有生成绩效运行监控表', { field: 'period' });
     sendPdf(res, file, this.files);
@@ -232,8 +219,8 @@ export class ActualsController {
   @ApiOperation({ summary: '季度报告（累计执行数、指标完成值、状态）' })
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:sheetId/periods/:period')
-  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
-  async get(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
+  @Allow('actuals.read', SHEET)
+  async get(@SheetId() sheetId: string, @Param('period') period: string) {
     const report = await this.reports.getReport(sheetId, period);
     if (!report) throw new DomainError('NOT_FOUND', '该报告期还没有填报内容', { field: 'period' });
     return report;
@@ -242,14 +229,13 @@ export class ActualsController {
   @ApiOperation({ summary: '保存季度报告草稿（一个事务；未提供的字段保留已保存的值，空字符串或空数组清除）' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put('sheets/:sheetId/periods/:period')
-  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
+  @Allow('actuals.write', SHEET)
   save(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @Body() dto: SaveReportDto,
     @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ) {
     const { version, ...input } = dto;
     return this.reports.saveDraft(sheetId, period, input, actor, expectedVersion(version, ifMatch));
@@ -258,29 +244,25 @@ export class ActualsController {
   @ApiOperation({ summary: '提交季度报告；四季度提交后开始年终打分' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('sheets/:sheetId/periods/:period/submit')
-  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
-  async submit(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Param('period') period: string,
-    @Actor() actor: string,
-  ) {
+  @Allow('actuals.write', SHEET)
+  async submit(@SheetId() sheetId: string, @Param('period') period: string, @Actor() actor: string) {
     return this.submission.submit(sheetId, period, actor);
   }
 
   @ApiOperation({ summary: '单位负责人确认季度报告' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('sheets/:sheetId/periods/:period/confirm')
-  @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
-  confirm(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string, @Actor() actor: string) {
+  @Allow('actuals.confirm', SHEET)
+  confirm(@SheetId() sheetId: string, @Param('period') period: string, @Actor() actor: string) {
     return this.reports.confirm(sheetId, period, actor);
   }
 
   @ApiOperation({ summary: '退回季度报告并说明原因' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post('sheets/:sheetId/periods/:period/return')
-  @Allow('actuals.confirm', { subject: 'sheet', param: 'sheetId' })
+  @Allow('actuals.confirm', SHEET)
   returnReport(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @Body() dto: ReasonDto,
     @Actor() actor: string,
@@ -289,20 +271,13 @@ export class ActualsController {
   }
 
   @ApiOperation({ summary: '下载季度填报 Excel 工作簿' })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiProduces(XLSX_MIME)
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('sheets/:sheetId/periods/:period/workbook.xlsx')
-  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
-  async workbook(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Param('period') period: string,
-    @Res() res: Response,
-  ) {
+  @Allow('actuals.read', SHEET)
+  async workbook(@SheetId() sheetId: string, @Param('period') period: string, @Res() res: Response) {
     const { bytes, fileName } = await this.reports.fillInWorkbook(sheetId, period);
-    res
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-      .send(bytes);
+    sendAttachment(res, XLSX_MIME, fileName, bytes);
   }
 
   @ApiOperation({ summary: '上传填好的季度填报工作簿（字段名 file），整体保存或整体不保存' })
@@ -316,10 +291,10 @@ export class ActualsController {
   })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.PAYLOAD_TOO_LARGE)
   @Post('sheets/:sheetId/periods/:period/workbook')
-  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
+  @Allow('actuals.write', SHEET)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
   upload(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @UploadedFile() file: Express.Multer.File | undefined,
     @Actor() actor: string,
@@ -340,10 +315,10 @@ export class ActualsController {
   @ApiQuery({ name: 'indicatorId', required: false, description: '关联的指标 id' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.PAYLOAD_TOO_LARGE, HttpStatus.UNSUPPORTED_MEDIA_TYPE)
   @Post('sheets/:sheetId/periods/:period/evidence')
-  @Allow('actuals.write', { subject: 'sheet', param: 'sheetId' })
+  @Allow('actuals.write', SHEET)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
   addEvidence(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @UploadedFile() file: Express.Multer.File | undefined,
     @Query('indicatorId') indicatorId: string | undefined,
@@ -362,8 +337,8 @@ export class ActualsController {
 
   @ApiOperation({ summary: '该季度的佐证材料列表' })
   @Get('sheets/:sheetId/periods/:period/evidence')
-  @Allow('actuals.read', { subject: 'sheet', param: 'sheetId' })
-  listEvidence(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Param('period') period: string) {
+  @Allow('actuals.read', SHEET)
+  listEvidence(@SheetId() sheetId: string, @Param('period') period: string) {
     return this.evidence.listEvidence(sheetId, period);
   }
 
@@ -375,12 +350,10 @@ export class ActualsController {
   @Allow('actuals.read', { subject: 'evidence', param: 'id' })
   async downloadEvidence(@Param('id', ParseUUIDPipe) id: string, @Res() res: Response) {
     const { row, bytes } = await this.evidence.readEvidence(id);
-    res
-      .type(row.mime)
-      .setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.fileName)}`)
-      .setHeader('X-Content-Type-Options', 'nosniff')
-      .setHeader('Content-Security-Policy', "default-src 'none'; sandbox")
-      .send(bytes);
+    sendAttachment(res, row.mime, row.fileName, bytes, {
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    });
   }
 
   @ApiOperation({ summary: '一份报告的修改记录（谁、何时、改了什么）' })

@@ -1,18 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpStatus,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ADDABLE_LEVELS, CAUSE_CATEGORIES, DEFAULT_PROFILE_ID } from '@selfeval/domain';
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
@@ -21,34 +8,20 @@ import { ContentStore, REPORT_STORE } from '@selfeval/db';
 import { DomainError, REPORT_KINDS, ReportFormat, ReportKind } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { IsArray, IsBoolean, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EvaluationService, ReportDeliveryService, requestEvaluationReports } from '@selfeval/evaluation';
-import { Actor, Allow } from '../auth/access.decorators';
+import { Actor, Allow, SHEET, SheetId } from '../auth/access.decorators';
 import { expectedVersion, IfMatch } from './expected-version';
 import { sendReportFile } from './send-pdf';
-
-const asString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
+import { asString, VersionField } from './dto-fields';
 
 /** The evaluation's dataVersion the client read (or send If-Match): a stale write answers 409. */
 class VersionedDto {
-  @ApiPropertyOptional({
+  @VersionField({
     description: '读取时的 dataVersion（或用 If-Match 头）；已被他人修改时返回 409',
     minimum: 0,
     example: 3,
   })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
   version?: number;
 }
 
@@ -212,8 +185,8 @@ export class EvaluationController {
   @ApiOperation({ summary: '按当前得分生成自评表（部门整体另有自评报告）PDF 并发邮件（后台作业）' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/report')
-  @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
-  async report(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
+  @Allow('reports.generate', SHEET)
+  async report(@SheetId() sheetId: string) {
     const { jobs, dataVersion } = await requestEvaluationReports(this.evaluations, this.jobs, sheetId);
     return { queued: true, jobs, jobId: jobs[0].jobId, dataVersion };
   }
@@ -222,8 +195,8 @@ export class EvaluationController {
   @ApiOperation({ summary: '已生成的报告：可下载的格式、生成时间和邮件发送状态' })
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get(':sheetId/reports')
-  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
-  reportDocuments(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
+  @Allow('evaluation.read', SHEET)
+  reportDocuments(@SheetId() sheetId: string) {
     return this.deliveries.overview(sheetId);
   }
 
@@ -231,8 +204,8 @@ export class EvaluationController {
   @ApiOperation({ summary: '重新发送最近生成的报告（单位联系邮箱改正后）；同一请求编号只发送一次' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT, HttpStatus.UNPROCESSABLE_ENTITY)
   @Post(':sheetId/report/resend')
-  @Allow('reports.generate', { subject: 'sheet', param: 'sheetId' })
-  resend(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ResendDto, @Actor() actor: string) {
+  @Allow('reports.generate', SHEET)
+  resend(@SheetId() sheetId: string, @Body() dto: ResendDto, @Actor() actor: string) {
     return this.deliveries.resend(sheetId, dto.requestId ?? randomUUID(), actor);
   }
 
@@ -242,12 +215,8 @@ export class EvaluationController {
   @ApiProduces('application/pdf')
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get(':sheetId/report.pdf')
-  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
-  async download(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Query('kind') kind: string | undefined,
-    @Res() res: Response,
-  ) {
+  @Allow('evaluation.read', SHEET)
+  async download(@SheetId() sheetId: string, @Query('kind') kind: string | undefined, @Res() res: Response) {
     await this.sendDocument(res, sheetId, 'pdf', kind);
   }
 
@@ -257,12 +226,8 @@ export class EvaluationController {
   @ApiProduces('application/vnd.openxmlformats-officedocument.wordprocessingml.document')
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get(':sheetId/report.docx')
-  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
-  async downloadDocx(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Query('kind') kind: string | undefined,
-    @Res() res: Response,
-  ) {
+  @Allow('evaluation.read', SHEET)
+  async downloadDocx(@SheetId() sheetId: string, @Query('kind') kind: string | undefined, @Res() res: Response) {
     await this.sendDocument(res, sheetId, 'docx', kind);
   }
 
@@ -272,12 +237,8 @@ export class EvaluationController {
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get(':sheetId/report.xlsx')
-  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
-  async downloadXlsx(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Query('kind') kind: string | undefined,
-    @Res() res: Response,
-  ) {
+  @Allow('evaluation.read', SHEET)
+  async downloadXlsx(@SheetId() sheetId: string, @Query('kind') kind: string | undefined, @Res() res: Response) {
     await this.sendDocument(res, sheetId, 'xlsx', kind);
   }
 
@@ -294,14 +255,8 @@ export class EvaluationController {
   @ApiOperation({ summary: '保存实际完成情况和自评报告各章节文字' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/texts')
-  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
-  texts(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Body() dto: TextsDto,
-    @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
-  ) {
+  @Allow('evaluation.write', SHEET)
+  texts(@SheetId() sheetId: string, @Body() dto: TextsDto, @Actor() actor: string, @IfMatch() ifMatch?: string) {
     return this.evaluations.setReportTexts(
       sheetId,
       { goalActual: dto.goalActual, sections: dto.sections },
@@ -313,44 +268,32 @@ export class EvaluationController {
   @ApiOperation({ summary: '自评：各指标得分、偏差说明、复核和状态' })
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get(':sheetId')
-  @Allow('evaluation.read', { subject: 'sheet', param: 'sheetId' })
-  get(@Param('sheetId', ParseUUIDPipe) sheetId: string) {
+  @Allow('evaluation.read', SHEET)
+  get(@SheetId() sheetId: string) {
     return this.evaluations.get(sheetId);
   }
 
   @ApiOperation({ summary: '重新打分（后台作业）' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/score')
-  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  score(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
+  @Allow('evaluation.write', SHEET)
+  score(@SheetId() sheetId: string, @Actor() actor: string) {
     return this.evaluations.requestScoring(sheetId, actor);
   }
 
   @ApiOperation({ summary: '选择评分方案' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/profile')
-  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
-  profile(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Body() dto: ProfileDto,
-    @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
-  ) {
+  @Allow('evaluation.review', SHEET)
+  profile(@SheetId() sheetId: string, @Body() dto: ProfileDto, @Actor() actor: string, @IfMatch() ifMatch?: string) {
     return this.evaluations.setProfile(sheetId, dto.profileId, actor, expectedVersion(dto.version, ifMatch));
   }
 
   @ApiOperation({ summary: '设置各指标权重（分值）' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/weights')
-  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
-  weights(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Body() dto: WeightsDto,
-    @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
-  ) {
+  @Allow('evaluation.write', SHEET)
+  weights(@SheetId() sheetId: string, @Body() dto: WeightsDto, @Actor() actor: string, @IfMatch() ifMatch?: string) {
     return this.evaluations.setWeights(
       sheetId,
       dto.weights.map((w) => ({ indicatorId: w.indicatorId, weight: w.weight ?? null })),
@@ -365,13 +308,12 @@ export class EvaluationController {
   })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/indicators')
-  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
+  @Allow('evaluation.write', SHEET)
   addIndicator(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() dto: AddIndicatorDto,
     @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ) {
     const { version, ...input } = dto;
     return this.evaluations.addIndicator(
@@ -385,14 +327,13 @@ export class EvaluationController {
   @ApiOperation({ summary: '填写一个指标的偏差原因分析及改进措施' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/indicators/:indicatorId/explanation')
-  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
+  @Allow('evaluation.write', SHEET)
   explanation(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
     @Body() dto: ExplanationDto,
     @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ) {
     const { version, ...patch } = dto;
     return this.evaluations.setExplanation(sheetId, indicatorId, patch, actor, expectedVersion(version, ifMatch));
@@ -401,13 +342,12 @@ export class EvaluationController {
   @ApiOperation({ summary: '填写预算执行率的偏差原因分析及改进措施' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/execution-explanation')
-  @Allow('evaluation.write', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
+  @Allow('evaluation.write', SHEET)
   executionExplanation(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() dto: ExecutionExplanationDto,
     @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ) {
     return this.evaluations.setExecutionExplanation(
       sheetId,
@@ -421,24 +361,24 @@ export class EvaluationController {
   @ApiOperation({ summary: '单位负责人提交自评，送评审' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/submit')
-  @Allow('evaluation.submit', { subject: 'sheet', param: 'sheetId' })
-  submit(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
+  @Allow('evaluation.submit', SHEET)
+  submit(@SheetId() sheetId: string, @Actor() actor: string) {
     return this.evaluations.submit(sheetId, actor);
   }
 
   @ApiOperation({ summary: '评审通过' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/approve')
-  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  approve(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Actor() actor: string) {
+  @Allow('evaluation.review', SHEET)
+  approve(@SheetId() sheetId: string, @Actor() actor: string) {
     return this.evaluations.decide(sheetId, 'approve', null, actor);
   }
 
   @ApiOperation({ summary: '退回自评并说明原因' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/return')
-  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  returnEvaluation(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ReasonDto, @Actor() actor: string) {
+  @Allow('evaluation.review', SHEET)
+  returnEvaluation(@SheetId() sheetId: string, @Body() dto: ReasonDto, @Actor() actor: string) {
     return this.evaluations.decide(sheetId, 'return', dto.reason ?? null, actor);
   }
 
@@ -446,22 +386,21 @@ export class EvaluationController {
   @ApiOperation({ summary: '重新打开已审核通过的自评（须填原因），退回单位修改后重新提交、重新评审' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Post(':sheetId/reopen')
-  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  reopen(@Param('sheetId', ParseUUIDPipe) sheetId: string, @Body() dto: ReopenDto, @Actor() actor: string) {
+  @Allow('evaluation.review', SHEET)
+  reopen(@SheetId() sheetId: string, @Body() dto: ReopenDto, @Actor() actor: string) {
     return this.evaluations.reopen(sheetId, dto.reason, actor);
   }
 
   @ApiOperation({ summary: '评审人复核一个指标的得分' })
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':sheetId/indicators/:indicatorId/review')
-  @Allow('evaluation.review', { subject: 'sheet', param: 'sheetId' })
-  @IfMatch()
+  @Allow('evaluation.review', SHEET)
   review(
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('indicatorId', ParseUUIDPipe) indicatorId: string,
     @Body() dto: ReviewDto,
     @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ) {
     return this.evaluations.review(
       sheetId,

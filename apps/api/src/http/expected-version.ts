@@ -1,3 +1,4 @@
+import { Headers } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { DomainError } from '@selfeval/domain';
 
@@ -18,10 +19,17 @@ export function expectedVersion(bodyVersion: number | undefined, ifMatch: string
   return version;
 }
 
-/** Documents If-Match (read by expectedVersion) on a write route, as an alternative to the body's version. */
-export const IfMatch = () =>
+/**
+ * The `If-Match` header of a write route (read by expectedVersion), as an alternative to the body's version; it is
+ * also documented on the route, so a route that reads it always says so.
+ */
+export const IfMatch = (): ParameterDecorator => (target, key, index) => {
+  Headers('if-match')(target, key, index);
+  const route = key === undefined ? undefined : Object.getOwnPropertyDescriptor(target, key);
+  if (key === undefined || !route) throw new Error('IfMatch() goes on a route parameter');
   ApiHeader({
     name: 'If-Match',
     required: false,
     description: '读取时的 dataVersion，如 "3"；与请求体 version 二选一',
-  });
+  })(target, key, route);
+};

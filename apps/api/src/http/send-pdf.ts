@@ -36,3 +36,18 @@ export function sendPdf(
 ): void {
   sendReportFile(res, file, store);
 }
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Bytes as a download named `fileName` (UTF-8 `filename*`), with any further headers the caller adds. */
+export function sendAttachment(
+  res: Response,
+  type: string,
+  fileName: string,
+  bytes: Buffer | Uint8Array,
+  headers: Record<string, string> = {},
+): void {
+  res.type(type).setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.send(bytes);
+}

@@ -28,6 +28,7 @@ import {
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import { decodeUploadName, DomainError, MAX_DOCUMENT_BYTES } from '@selfeval/domain';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
+import { sendAttachment, XLSX_MIME } from './send-pdf';
 import { exportTemplateXlsx, importFiles, parseFiles, TargetsService, toInterchange } from '@selfeval/targets';
 
 class UpdateIndicatorDto {
@@ -98,7 +99,7 @@ export class TargetsController {
   @ApiOperation({ summary: '导出某单位某年度的绩效目标表（selfeval Excel 模板，可原样再导入）' })
   @ApiQuery({ name: 'unit', description: '单位编码或名称', example: '501' })
   @ApiQuery({ name: 'year', description: '年度', example: 2026 })
-  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiProduces(XLSX_MIME)
   @ApiErrors(HttpStatus.NOT_FOUND)
   @Get('export.xlsx')
   @Allow('targets.read')
@@ -113,14 +114,7 @@ export class TargetsController {
     if (!list.length)
       throw new DomainError('NOT_FOUND', `找不到单位“${unit}”${year}年的绩效目标表，或您无权查看`, { field: 'unit' });
     const sheets = await Promise.all(list.map(async (s) => toInterchange(await this.targets.getSheet(s.id))));
-    const bytes = await exportTemplateXlsx(sheets);
-    res
-      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .setHeader(
-        'Content-Disposition',
-        `attachment; filename*=UTF-8''${encodeURIComponent(`绩效目标表-${unit}-${year}.xlsx`)}`,
-      )
-      .send(bytes);
+    sendAttachment(res, XLSX_MIME, `绩效目标表-${unit}-${year}.xlsx`, await exportTemplateXlsx(sheets));
   }
 
   @ApiOperation({ summary: '一张绩效目标表及其指标' })

@@ -1,17 +1,15 @@
-import { Body, Controller, Get, Headers, HttpStatus, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { UnitProfileService } from '@selfeval/targets';
-import { Actor, Allow } from '../auth/access.decorators';
+import { Actor, Allow, UNIT } from '../auth/access.decorators';
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
 import { expectedVersion, IfMatch } from './expected-version';
+import { VersionField } from './dto-fields';
 
 /** Fields left out are not changed; an empty string clears one. The service checks formats and lengths. */
 class UnitProfileDto {
-  @ApiPropertyOptional({ description: '读取时的 version（或用 If-Match 头）；已被他人修改时返回 409', example: 2 })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
+  @VersionField({ description: '读取时的 version（或用 If-Match 头）；已被他人修改时返回 409', example: 2 })
   version?: number;
   @ApiPropertyOptional({ description: '主要职能（≤4000 字）', example: '受理人民群众来信来访，协调处理重要信访问题。' })
   @IsOptional()
@@ -39,8 +37,6 @@ class UnitProfileDto {
   contactEmail?: string | null;
 }
 
-const UNIT = { subject: 'unit' as const, param: 'id' };
-
 /** 单位概况: read by the unit, its evaluator and administrators; changed by the unit (填报人, 负责人) and administrators. */
 @ApiTags('单位')
 @ApiSignedInErrors()
@@ -62,12 +58,11 @@ export class UnitProfileController {
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   @Put(':id/profile')
   @Allow('evaluation.write', UNIT)
-  @IfMatch()
   save(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UnitProfileDto,
     @Actor() actor: string,
-    @Headers('if-match') ifMatch?: string,
+    @IfMatch() ifMatch?: string,
   ) {
     const { version, ...fields } = dto;
     return this.profiles.save(id, fields, actor, expectedVersion(version, ifMatch));

@@ -3,17 +3,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ArgumentsHost,
   Body,
-  Catch,
   Controller,
-  ExceptionFilter,
   Get,
   Inject,
   NotFoundException,
   Param,
   ParseUUIDPipe,
-  PayloadTooLargeException,
   Post,
   Query,
   Req,
@@ -48,7 +44,7 @@ import { failedJobsUrl } from '../admin-queues/queue-board';
 import { importFiles, parseFiles, StoredSheetSummary, TargetsService, VersionReview } from '@selfeval/targets';
 import type { SheetStatus } from '@selfeval/db';
 import { Actor, Allow, Public } from '../auth/access.decorators';
-import { handleForm } from './form-errors';
+import { handleForm, sendPage, UploadTooLargeFilter } from './form-errors';
 import { WEB_DIR, WebViews } from './web-views';
 
 type Form = Record<string, string | undefined>;
@@ -66,14 +62,9 @@ declare module 'express-session' {
  * address bar. A refused file's message goes along in the session; a file above the size limit, refused by
  * multer before the handler runs, goes the same way.
  */
-@Catch(PayloadTooLargeException)
-class ImportTooLargeFilter implements ExceptionFilter {
-  catch(_e: PayloadTooLargeException, host: ArgumentsHost) {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    req.session.importError = `文件超过大小上限（${Math.round(MAX_DOCUMENT_BYTES / 1024 / 1024)} MB），未导入`;
-    res.redirect(303, '/admin/import');
-  }
+function importTooLarge(req: Request): string {
+  req.session.importError = `文件超过大小上限（${Math.round(MAX_DOCUMENT_BYTES / 1024 / 1024)} MB），未导入`;
+  return '/admin/import';
 }
 
 /** The message of a DomainError beside the field it names (`{ year: '…' }`), else at the top of the form. */
@@ -149,11 +140,7 @@ export class AdminPagesController {
     if (token === undefined) {
       const error = req.session.importError;
       delete req.session.importError;
-      const view = this.views.render(req, 'import', '导入绩效目标表', error ? { errors: { files: error } } : {});
-      return void res
-        .status(error ? 422 : 200)
-        .type('html')
-        .send(view);
+      return sendPage(res, this.importForm(req, error), error ? 422 : 200);
     }
     // the preview of files uploaded by the POST below (its address carries no CSRF token)
     try {
@@ -177,11 +164,13 @@ export class AdminPagesController {
       );
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res
-        .status(422)
-        .type('html')
-        .send(this.views.render(req, 'import', '导入绩效目标表', { errors: { files: e.userMessage } }));
+      sendPage(res, this.importForm(req, e.userMessage), 422);
     }
+  }
+
+  /** The upload form, with the message of a refused upload beside the file field. */
+  private importForm(req: Request, error?: string) {
+    return this.views.render(req, 'import', '导入绩效目标表', error ? { errors: { files: error } } : {});
   }
 
   /** The files of an upload waiting for confirmation. */
@@ -199,7 +188,7 @@ export class AdminPagesController {
    */
   @Post('admin/import')
   @Allow('targets.manage')
-  @UseFilters(ImportTooLargeFilter)
+  @UseFilters(new UploadTooLargeFilter(importTooLarge))
   @UseInterceptors(FilesInterceptor('files', 20, { limits: { fileSize: MAX_DOCUMENT_BYTES } }))
   async preview(@Req() req: Request, @Res() res: Response, @UploadedFiles() files: Express.Multer.File[] = []) {
     let next: string;
@@ -233,11 +222,7 @@ export class AdminPagesController {
       fs.rmSync(path.join(this.uploads, token), { recursive: true, force: true });
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res
-        .status(422)
-        .type('html')
-        .send(this.views.render(req, 'import', '导入绩效目标表', { errors: { files: e.userMessage } }));
-      return;
+      return sendPage(res, this.importForm(req, e.userMessage), 422);
     }
     const by = (o: string) => result.stored.filter((s) => s.outcome === o).length;
     res.type('html').send(
@@ -364,10 +349,10 @@ export class AdminPagesController {
   @Get('admin/users')
   @Allow('users.manage')
   async usersPage(@Req() req: Request, @Query('assigned') assigned?: string) {
-    return this.views.render(req, 'users', '用户与分配', await this.usersModel({ assigned }));
+    return this.usersView(req, { assigned });
   }
 
-  private async usersModel(extra: Record<string, unknown> = {}) {
+  private async usersView(req: Request, extra: Record<string, unknown> = {}) {
     const users = await this.users.list();
     const units = await this.targets.listUnits();
     const unitName = new Map(units.map((u) => [u.id, u.name]));
@@ -385,7 +370,7 @@ export class AdminPagesController {
           };
         }),
     );
-    return {
+    return this.views.render(req, 'users', '用户与分配', {
       users: users.map((u) => ({
         ...u,
         roleLabel: ROLE_LABELS[u.role],
@@ -396,7 +381,7 @@ export class AdminPagesController {
       roles: ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] })),
       evaluators,
       ...extra,
-    };
+    });
   }
 
   @Post('admin/users')
@@ -410,32 +395,11 @@ export class AdminPagesController {
         unitCode: form.unitCode || null,
         email: form.email || null,
       });
-      res
-        .type('html')
-        .send(
-          this.views.render(
-            req,
-            'users',
-            '用户与分配',
-            await this.usersModel({ created: { username: user.username, oneTimePassword } }),
-          ),
-        );
+      sendPage(res, await this.usersView(req, { created: { username: user.username, oneTimePassword } }));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res
-        .status(422)
-        .type('html')
-        .send(
-          this.views.render(
-            req,
-            'users',
-            '用户与分配',
-            await this.usersModel({
-              form,
-              ...fieldError(e, ['username', 'displayName', 'role', 'unitCode', 'email', 'password']),
-            }),
-          ),
-        );
+      const errors = fieldError(e, ['username', 'displayName', 'role', 'unitCode', 'email', 'password']);
+      sendPage(res, await this.usersView(req, { form, ...errors }), 422);
     }
   }
 
@@ -450,13 +414,7 @@ export class AdminPagesController {
         await this.users.assign(userId, codes);
         return `/admin/users?assigned=${encodeURIComponent(userId)}`;
       },
-      async (e) =>
-        this.views.render(
-          req,
-          'users',
-          '用户与分配',
-          await this.usersModel({ assignError: { userId, message: e.userMessage } }),
-        ),
+      (e) => this.usersView(req, { assignError: { userId, message: e.userMessage } }),
     );
   }
 
@@ -464,12 +422,12 @@ export class AdminPagesController {
   @Get('admin/periods')
   @Allow('targets.manage')
   async periodsPage(@Req() req: Request, @Query('saved') saved?: string) {
-    return this.views.render(req, 'periods', '报告期与截止时间', await this.periodsModel({ saved: saved === '1' }));
+    return this.periodsView(req, { saved: saved === '1' });
   }
 
-  private async periodsModel(extra: Record<string, unknown> = {}) {
+  private async periodsView(req: Request, extra: Record<string, unknown> = {}) {
     const day = (d: Date) => formatDateTime(d, undefined, true); // dates as in Beijing
-    return {
+    return this.views.render(req, 'periods', '报告期与截止时间', {
       periods: (await this.periods.listPeriods()).map((p) => ({
         year: p.year,
         period: PERIOD_NAME[p.period as keyof typeof PERIOD_NAME] ?? p.period,
@@ -478,39 +436,30 @@ export class AdminPagesController {
       })),
       quarters: PERIODS.map((p) => ({ value: p, label: PERIOD_NAME[p] })),
       ...extra,
-    };
+    });
   }
 
   /** Dates are Beijing dates: open from 00:00 of the first day to 24:00 of the last. */
   @Post('admin/periods')
   @Allow('targets.manage')
   async setPeriod(@Req() req: Request, @Res() res: Response, @Actor() who: string, @Body() form: Form) {
-    try {
-      const date = (v: string | undefined, field: string) => {
-        if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v))
-          throw new DomainError('VALIDATION_FAILED', '日期应写成 2026-04-01 这样的格式（年-月-日）', { field });
-        return new Date(`${v}T00:00:00+08:00`);
-      };
-      const year = Number(form.year);
-      if (!Number.isInteger(year) || year < 2000 || year > 2100)
-        throw new DomainError('VALIDATION_FAILED', '年度应为 2000–2100 的整数', { field: 'year' });
-      const closes = new Date(date(form.closesAt, 'closesAt').getTime() + 86_400_000 - 1000);
-      await this.periods.setPeriod(year, form.period ?? '', date(form.opensAt, 'opensAt'), closes, who);
-      res.redirect(303, '/admin/periods?saved=1');
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      res
-        .status(422)
-        .type('html')
-        .send(
-          this.views.render(
-            req,
-            'periods',
-            '报告期与截止时间',
-            await this.periodsModel({ form, ...fieldError(e, ['year', 'period', 'opensAt', 'closesAt']) }),
-          ),
-        );
-    }
+    await handleForm(
+      res,
+      async () => {
+        const date = (v: string | undefined, field: string) => {
+          if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v))
+            throw new DomainError('VALIDATION_FAILED', '日期应写成 2026-04-01 这样的格式（年-月-日）', { field });
+          return new Date(`${v}T00:00:00+08:00`);
+        };
+        const year = Number(form.year);
+        if (!Number.isInteger(year) || year < 2000 || year > 2100)
+          throw new DomainError('VALIDATION_FAILED', '年度应为 2000–2100 的整数', { field: 'year' });
+        const closes = new Date(date(form.closesAt, 'closesAt').getTime() + 86_400_000 - 1000);
+        await this.periods.setPeriod(year, form.period ?? '', date(form.opensAt, 'opensAt'), closes, who);
+        return '/admin/periods?saved=1';
+      },
+      (e) => this.periodsView(req, { form, ...fieldError(e, ['year', 'period', 'opensAt', 'closesAt']) }),
+    );
   }
 }
 

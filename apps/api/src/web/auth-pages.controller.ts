@@ -7,10 +7,17 @@ import { Allow, CurrentActor, Public, RequestActor } from '../auth/access.decora
 import { JobProducer } from '@selfeval/jobs';
 import { enqueueResetMail, LoginLimiter, RESET_REQUESTED, signIn } from '../auth/auth.controller';
 import { WebViews } from './web-views';
+import { handleForm, sendPage } from './form-errors';
 
 /** Only local paths: `next` must not send a signed-in user to another site. */
 function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+}
+
+/** The new password typed twice, the same both times. */
+function checkConfirmed(body: { newPassword?: string; confirmPassword?: string }): void {
+  if (body.newPassword !== body.confirmPassword)
+    throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
 }
 
 // pages, not JSON: kept out of the OpenAPI document
@@ -39,13 +46,10 @@ export class AuthPagesController {
       await this.limiter.check(username, req.ip ?? 'unknown');
       const user = await this.users.findActive(username);
       if (user?.email && (await this.limiter.resetMailAllowed(username))) await enqueueResetMail(this.jobs, user.id);
-      res.type('html').send(this.views.render(req, 'password-reset', '重置密码', { sent: RESET_REQUESTED }));
+      sendPage(res, this.views.render(req, 'password-reset', '重置密码', { sent: RESET_REQUESTED }));
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      res
-        .status(429)
-        .type('html')
-        .send(this.views.render(req, 'password-reset', '重置密码', { error: e.userMessage }));
+      sendPage(res, this.views.render(req, 'password-reset', '重置密码', { error: e.userMessage }), 429);
     }
   }
 
@@ -57,18 +61,15 @@ export class AuthPagesController {
     @Body() body: { token?: string; newPassword?: string; confirmPassword?: string },
   ) {
     const token = String(body.token ?? '');
-    try {
-      if (body.newPassword !== body.confirmPassword)
-        throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
-      await this.users.resetWithToken(token, String(body.newPassword ?? ''));
-      res.redirect(303, '/login');
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      res
-        .status(422)
-        .type('html')
-        .send(this.views.render(req, 'password-reset', '重置密码', { token, error: e.userMessage }));
-    }
+    await handleForm(
+      res,
+      async () => {
+        checkConfirmed(body);
+        await this.users.resetWithToken(token, String(body.newPassword ?? ''));
+        return '/login';
+      },
+      (e) => this.views.render(req, 'password-reset', '重置密码', { token, error: e.userMessage }),
+    );
   }
 
   @Get('login')
@@ -84,28 +85,21 @@ export class AuthPagesController {
     @Res() res: Response,
     @Body() body: { username?: string; password?: string; next?: string },
   ) {
-    try {
-      const user = await signIn(
-        req,
-        this.users,
-        this.limiter,
-        String(body.username ?? ''),
-        String(body.password ?? ''),
-      );
-      res.redirect(303, user.mustChangePassword ? '/password' : safeNext(body.next));
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      res
-        .status(e.code === 'RATE_LIMITED' ? 429 : 401)
-        .type('html')
-        .send(
-          this.views.render(req, 'login', '登录', {
-            next: safeNext(body.next),
-            username: body.username,
-            error: e.userMessage,
-          }),
-        );
-    }
+    await handleForm(
+      res,
+      async () => {
+        const username = String(body.username ?? '');
+        const user = await signIn(req, this.users, this.limiter, username, String(body.password ?? ''));
+        return user.mustChangePassword ? '/password' : safeNext(body.next);
+      },
+      (e) =>
+        this.views.render(req, 'login', '登录', {
+          next: safeNext(body.next),
+          username: body.username,
+          error: e.userMessage,
+        }),
+      { status: (e) => (e.code === 'RATE_LIMITED' ? 429 : 401) },
+    );
   }
 
   @Post('logout')
@@ -129,27 +123,23 @@ export class AuthPagesController {
     @CurrentActor() actor: RequestActor,
     @Body() body: { currentPassword?: string; newPassword?: string; confirmPassword?: string },
   ) {
-    try {
-      if (body.newPassword !== body.confirmPassword)
-        throw new DomainError('VALIDATION_FAILED', '两次输入的新密码不一致', { field: 'confirmPassword' });
-      req.session.sessionVersion = await this.users.changePassword(
-        actor.user.id,
-        String(body.currentPassword ?? ''),
-        String(body.newPassword ?? ''),
-      );
-      res.redirect(303, '/?changed=1');
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      res
-        .status(422)
-        .type('html')
-        .send(
-          this.views.render(req, 'password', '修改密码', {
-            forced: actor.user.mustChangePassword,
-            error: e.userMessage,
-            errorField: e.where.field,
-          }),
+    await handleForm(
+      res,
+      async () => {
+        checkConfirmed(body);
+        req.session.sessionVersion = await this.users.changePassword(
+          actor.user.id,
+          String(body.currentPassword ?? ''),
+          String(body.newPassword ?? ''),
         );
-    }
+        return '/?changed=1';
+      },
+      (e) =>
+        this.views.render(req, 'password', '修改密码', {
+          forced: actor.user.mustChangePassword,
+          error: e.userMessage,
+          errorField: e.where.field,
+        }),
+    );
   }
 }

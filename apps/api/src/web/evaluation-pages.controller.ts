@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QuarterReportsService } from '@selfeval/actuals';
 import {
@@ -12,14 +12,13 @@ import {
 import { DomainError } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
-import { Actor, Allow, CurrentActor, RequestActor } from '../auth/access.decorators';
+import { Actor, Allow, CurrentActor, RequestActor, SHEET, SheetId } from '../auth/access.decorators';
 import { WebViews } from './web-views';
 import { buildEvaluationPageVM, evaluationFieldErrors } from './view-models/evaluation-page.view-model';
 import type { Form } from './view-models/quarter-page.view-model';
 import { postedVersion } from './view-models/stale-save';
-import { handleForm, isStaleSave } from './form-errors';
+import { foundOrNull, handleForm, isStaleSave, sendPage } from './form-errors';
 
-const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
 type PageState = Pick<
   Parameters<typeof buildEvaluationPageVM>[0],
   | 'saved'
@@ -51,10 +50,7 @@ export class EvaluationPagesController {
   private async page(req: Request, sheetId: string, actor: RequestActor, state: PageState = {}): Promise<string> {
     const { error, ...extra } = state;
     const sheet = await this.targets.getSheet(sheetId);
-    const ev = await this.evaluations.get(sheetId).catch((e) => {
-      if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
-      throw e;
-    });
+    const ev = await foundOrNull(this.evaluations.get(sheetId));
     const reports = ev ? await this.deliveries.overview(sheetId) : null;
     const q4 = await this.reports.getReport(sheetId, 'Q4');
     const model = buildEvaluationPageVM({
@@ -75,7 +71,7 @@ export class EvaluationPagesController {
   async evaluation(
     @Req() req: Request,
     @CurrentActor() actor: RequestActor,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Query('saved') saved?: string,
   ) {
     return this.page(req, sheetId, actor, { saved });
@@ -89,19 +85,13 @@ export class EvaluationPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() form: Form,
   ) {
     const adopt = Object.keys(form)
       .find((k) => k.startsWith('adopt_'))
       ?.slice('adopt_'.length);
-    if (adopt) {
-      res
-        .status(200)
-        .type('html')
-        .send(await this.page(req, sheetId, actor, { form, adopt }));
-      return;
-    }
+    if (adopt) return sendPage(res, await this.page(req, sheetId, actor, { form, adopt }));
     const input = await this.unitForm(sheetId, form);
     await handleForm(
       res,
@@ -110,7 +100,7 @@ export class EvaluationPagesController {
         await this.evaluations.saveForm(sheetId, input, who, postedVersion(form));
         return `/sheets/${sheetId}/evaluation?saved=draft`;
       },
-      (e) => this.rerender(req, sheetId, actor, form, e),
+      (e) => this.page(req, sheetId, actor, this.refused(form, e)),
     );
   }
 
@@ -122,7 +112,7 @@ export class EvaluationPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() form: Form,
   ) {
     const input = await this.unitForm(sheetId, form);
@@ -132,7 +122,7 @@ export class EvaluationPagesController {
         await this.evaluations.saveAndSubmit(sheetId, input, who, postedVersion(form));
         return `/sheets/${sheetId}/evaluation?saved=submitted`;
       },
-      (e) => this.rerender(req, sheetId, actor, form, e),
+      (e) => this.page(req, sheetId, actor, this.refused(form, e)),
     );
   }
 
@@ -158,18 +148,11 @@ export class EvaluationPagesController {
 
   /**
    * The same form again with everything typed: a stale save shows the stored values beside the typed
-   * ones (409); any other refusal puts each message beside its field (422).
+   * ones; any other refusal puts each message beside its field.
    */
-  private rerender(
-    req: Request,
-    sheetId: string,
-    actor: RequestActor,
-    form: Form,
-    e: DomainError,
-    staleForm?: 'review-form',
-  ) {
-    if (isStaleSave(e)) return this.page(req, sheetId, actor, { form, stale: true, staleForm, error: e.userMessage });
-    return this.page(req, sheetId, actor, { form, staleForm, ...evaluationFieldErrors(e) });
+  private refused(form: Form, e: DomainError, staleForm?: 'review-form'): PageState {
+    if (isStaleSave(e)) return { form, stale: true, staleForm, error: e.userMessage };
+    return { form, staleForm, ...evaluationFieldErrors(e) };
   }
 
   @Post('sheets/:sheetId/evaluation/review')
@@ -179,7 +162,7 @@ export class EvaluationPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() form: Form,
   ) {
     const ev = await this.evaluations.get(sheetId);
@@ -204,19 +187,14 @@ export class EvaluationPagesController {
         return `/sheets/${sheetId}/evaluation?saved=${decision ?? 'reviewed'}`;
       },
       // a bad score, a return without reason, or a stale save: the same form, every score typed kept
-      (e) => this.rerender(req, sheetId, actor, form, e, 'review-form'),
+      (e) => this.page(req, sheetId, actor, this.refused(form, e, 'review-form')),
     );
   }
 
   /** The scoring profile of one evaluation (region and year rules); the sheet is scored again. */
   @Post('sheets/:sheetId/evaluation/profile')
   @Allow('evaluation.review', SHEET)
-  async profile(
-    @Res() res: Response,
-    @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
-    @Body() form: Form,
-  ) {
+  async profile(@Res() res: Response, @Actor() who: string, @SheetId() sheetId: string, @Body() form: Form) {
     await this.evaluations.setProfile(sheetId, form.profileId ?? '', who, postedVersion(form));
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=profile`);
   }
@@ -229,7 +207,7 @@ export class EvaluationPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() form: Form,
   ) {
     await handleForm(
@@ -239,7 +217,7 @@ export class EvaluationPagesController {
         return `/sheets/${sheetId}/evaluation?saved=reopened`;
       },
       (e) => this.page(req, sheetId, actor, { reopenError: e.userMessage }),
-      (e) => e.where.field === 'reason',
+      { shows: (e) => e.where.field === 'reason' },
     );
   }
 
@@ -254,7 +232,7 @@ export class EvaluationPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() form: Form,
   ) {
     const [level1, level2] = (form.levels ?? '').split('/');
@@ -279,13 +257,13 @@ export class EvaluationPagesController {
         const named = errors.filter((x) => fields.includes(x.field));
         return this.page(req, sheetId, actor, { addIndicator: { form, errors: named, message: e.userMessage } });
       },
-      (e) => ['VALIDATION_FAILED', 'WORKFLOW_STATE'].includes(e.code),
+      { shows: (e) => ['VALIDATION_FAILED', 'WORKFLOW_STATE'].includes(e.code) },
     );
   }
 
   @Post('sheets/:sheetId/evaluation/report')
   @Allow('reports.generate', SHEET)
-  async report(@Res() res: Response, @Param('sheetId', ParseUUIDPipe) sheetId: string) {
+  async report(@Res() res: Response, @SheetId() sheetId: string) {
     await requestEvaluationReports(this.evaluations, this.jobs, sheetId, 120_000);
     res.redirect(303, `/sheets/${sheetId}/evaluation?saved=report`);
   }
@@ -302,7 +280,7 @@ export class EvaluationPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() form: Form,
   ) {
     await handleForm(
@@ -312,7 +290,7 @@ export class EvaluationPagesController {
         return `/sheets/${sheetId}/evaluation?saved=${repeated ? 'resent-repeat' : 'resent'}#reports`;
       },
       (e) => this.page(req, sheetId, actor, { resendError: e.userMessage }),
-      (e) => ['VALIDATION_FAILED', 'WORKFLOW_STATE', 'NOT_FOUND'].includes(e.code),
+      { shows: (e) => ['VALIDATION_FAILED', 'WORKFLOW_STATE', 'NOT_FOUND'].includes(e.code) },
     );
   }
 }

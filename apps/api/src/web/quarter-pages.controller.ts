@@ -1,14 +1,9 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import {
-  ArgumentsHost,
   Body,
-  Catch,
   Controller,
-  ExceptionFilter,
   Get,
   Param,
-  ParseUUIDPipe,
-  PayloadTooLargeException,
   Post,
   Query,
   Req,
@@ -24,7 +19,7 @@ import { QuarterSubmission } from '@selfeval/evaluation';
 import { DomainError, MAX_EVIDENCE_BYTES, decodeUploadName } from '@selfeval/domain';
 import { JobProducer } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
-import { Actor, Allow, CurrentActor, RequestActor } from '../auth/access.decorators';
+import { Actor, Allow, CurrentActor, RequestActor, SHEET, SheetId } from '../auth/access.decorators';
 import { WebViews } from './web-views';
 import {
   buildQuarterPageVM,
@@ -34,9 +29,7 @@ import {
   quarterInput,
 } from './view-models/quarter-page.view-model';
 import { postedVersion } from './view-models/stale-save';
-import { handleForm, isStaleSave } from './form-errors';
-
-const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
+import { handleForm, isStaleSave, UploadTooLargeFilter } from './form-errors';
 
 /** What one request leaves for the next page of the same report (Post/Redirect/Get). */
 interface QuarterFlash {
@@ -59,22 +52,17 @@ const pageUrl = (sheetId: string, period: string) => `/sheets/${sheetId}/periods
  * multipart form carries its CSRF token in the query string (the check runs before multer reads the body),
  * and a page rendered in answer to that POST would leave the token in the address bar (and in history, and
  * a reload would post the file again). A file above the size limit is refused by multer before the handler
- * runs, so this filter sends it the same way.
+ * runs, so it is sent the same way.
  */
-@Catch(PayloadTooLargeException)
-class UploadTooLargeFilter implements ExceptionFilter {
-  catch(_e: PayloadTooLargeException, host: ArgumentsHost) {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
-    const { sheetId, period } = req.params as Record<string, string>;
-    const kind = (req.body as Form | undefined)?.kind === 'workbook' ? 'workbook' : 'evidence';
-    const max = Math.round(MAX_EVIDENCE_BYTES / 1024 / 1024);
-    req.session.quarterFlash = {
-      at: `${sheetId}/${period}`,
-      upload: { kind, indicatorId: '', error: `上传的文件超过大小上限（${max} MB），未保存`, details: [] },
-    };
-    res.redirect(303, `${pageUrl(sheetId, period)}#upload`);
-  }
+function uploadTooLarge(req: Request): string {
+  const { sheetId, period } = req.params as Record<string, string>;
+  const kind = (req.body as Form | undefined)?.kind === 'workbook' ? 'workbook' : 'evidence';
+  const max = Math.round(MAX_EVIDENCE_BYTES / 1024 / 1024);
+  req.session.quarterFlash = {
+    at: `${sheetId}/${period}`,
+    upload: { kind, indicatorId: '', error: `上传的文件超过大小上限（${max} MB），未保存`, details: [] },
+  };
+  return `${pageUrl(sheetId, period)}#upload`;
 }
 
 /** The quarterly report form: reporters fill it in, heads confirm or return it. */
@@ -103,10 +91,11 @@ export class QuarterPagesController {
       warnings?: string[];
     } = {},
   ): Promise<string> {
-    const [sheet, report, evidence, monitoringTable] = await Promise.all([
+    const [sheet, report, evidence, evidenceWindow, monitoringTable] = await Promise.all([
       this.targets.getSheet(sheetId),
       this.reports.getReport(sheetId, period),
       this.evidence.listEvidence(sheetId, period),
+      this.evidence.window(sheetId, period),
       this.queries.latestMonitoringTable(sheetId, period),
     ]);
     const [versions, trail] = await Promise.all([
@@ -119,6 +108,7 @@ export class QuarterPagesController {
       period,
       report,
       evidence,
+      evidenceWindow,
       role: actor.user.role,
       versions,
       trail,
@@ -146,7 +136,7 @@ export class QuarterPagesController {
   async quarter(
     @Req() req: Request,
     @CurrentActor() actor: RequestActor,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @Query('saved') saved?: string,
   ) {
@@ -165,7 +155,7 @@ export class QuarterPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @Body() form: Form,
   ) {
@@ -195,13 +185,13 @@ export class QuarterPagesController {
   /** Excel fill-in workbook or an evidence file: multipart forms carry _csrf in the query string. */
   @Post('sheets/:sheetId/periods/:period/upload')
   @Allow('actuals.write', SHEET)
-  @UseFilters(UploadTooLargeFilter)
+  @UseFilters(new UploadTooLargeFilter(uploadTooLarge))
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_EVIDENCE_BYTES } }))
   async upload(
     @Req() req: Request,
     @Res() res: Response,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() form: Form,
@@ -239,7 +229,7 @@ export class QuarterPagesController {
     @Req() req: Request,
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
   ) {
     await handleForm(
@@ -259,7 +249,7 @@ export class QuarterPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Param('period') period: string,
     @Body() form: Form,
   ) {

@@ -1,16 +1,15 @@
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, outlineForRegion } from '@selfeval/domain';
+import { outlineForRegion } from '@selfeval/domain';
 import { EvaluationService } from '@selfeval/evaluation';
 import { TargetsService } from '@selfeval/targets';
-import { Actor, Allow, CurrentActor, RequestActor } from '../auth/access.decorators';
+import { Actor, Allow, CurrentActor, RequestActor, SHEET, SheetId } from '../auth/access.decorators';
 import { WebViews } from './web-views';
 import type { Form } from './view-models/quarter-page.view-model';
 import { buildReportTextPageVM, SECTION_FIELD } from './view-models/report-text-page.view-model';
 import { postedVersion } from './view-models/stale-save';
-
-const SHEET = { subject: 'sheet' as const, param: 'sheetId' };
+import { foundOrNull, handleForm, isStaleSave } from './form-errors';
 
 /**
  * 自评报告正文: the unit's own words for every section of its report outline (七 结果应用, 八 其他 …),
@@ -32,10 +31,7 @@ export class ReportTextPagesController {
     extra: Partial<Parameters<typeof buildReportTextPageVM>[0]>,
   ) {
     const sheet = await this.targets.getSheet(sheetId);
-    const ev = await this.evaluations.get(sheetId).catch((e) => {
-      if (e instanceof DomainError && e.code === 'NOT_FOUND') return null;
-      throw e;
-    });
+    const ev = await foundOrNull(this.evaluations.get(sheetId));
     // a project sheet has no narrative report: its page points to the department sheet of the same year
     const departmentSheetId =
       sheet.kind === 'department'
@@ -46,8 +42,11 @@ export class ReportTextPagesController {
     return buildReportTextPageVM({ sheet, ev, role: actor.user.role, departmentSheetId, ...extra });
   }
 
-  private title(model: ReturnType<typeof buildReportTextPageVM>) {
-    return `${model.sheet.name} ${model.sheet.year}年度自评报告正文`;
+  private render(req: Request, model: ReturnType<typeof buildReportTextPageVM>, error?: string) {
+    return this.views.render(req, 'report-text', `${model.sheet.name} ${model.sheet.year}年度自评报告正文`, {
+      ...model,
+      error,
+    });
   }
 
   @Get()
@@ -55,11 +54,10 @@ export class ReportTextPagesController {
   async page(
     @Req() req: Request,
     @CurrentActor() actor: RequestActor,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Query('saved') saved?: string,
   ) {
-    const model = await this.model(sheetId, actor, { saved });
-    return this.views.render(req, 'report-text', this.title(model), model);
+    return this.render(req, await this.model(sheetId, actor, { saved }));
   }
 
   @Post()
@@ -69,7 +67,7 @@ export class ReportTextPagesController {
     @Res() res: Response,
     @CurrentActor() actor: RequestActor,
     @Actor() who: string,
-    @Param('sheetId', ParseUUIDPipe) sheetId: string,
+    @SheetId() sheetId: string,
     @Body() form: Form,
   ) {
     const sheet = await this.targets.getSheet(sheetId);
@@ -78,25 +76,23 @@ export class ReportTextPagesController {
       const text = form[SECTION_FIELD(s.id)];
       if (text !== undefined) sections[s.id] = text;
     }
-    try {
-      await this.evaluations.setReportTexts(sheetId, { sections }, who, postedVersion(form));
-      res.redirect(303, `/sheets/${sheetId}/report-text?saved=1`);
-    } catch (e) {
-      if (!(e instanceof DomainError) || !['VALIDATION_FAILED', 'CONFLICT', 'WORKFLOW_STATE'].includes(e.code)) throw e;
+    await handleForm(
+      res,
+      async () => {
+        await this.evaluations.setReportTexts(sheetId, { sections }, who, postedVersion(form));
+        return `/sheets/${sheetId}/report-text?saved=1`;
+      },
       // the same form again with everything typed: a message beside each section it concerns
-      const stale = e.code === 'CONFLICT' && e.where.field === 'version';
-      const errors = new Map<string, string>();
-      for (const d of e.details) errors.set(d.field.replace(/^sections\./, ''), d.message);
-      const model = await this.model(sheetId, actor, { form, errors, stale });
-      res
-        .status(e.code === 'VALIDATION_FAILED' ? 422 : 409)
-        .type('html')
-        .send(
-          this.views.render(req, 'report-text', this.title(model), {
-            ...model,
-            error: `报告正文未保存：${e.userMessage}`,
-          }),
-        );
-    }
+      async (e) => {
+        const errors = new Map<string, string>();
+        for (const d of e.details) errors.set(d.field.replace(/^sections\./, ''), d.message);
+        const model = await this.model(sheetId, actor, { form, errors, stale: isStaleSave(e) });
+        return this.render(req, model, `报告正文未保存：${e.userMessage}`);
+      },
+      {
+        shows: (e) => ['VALIDATION_FAILED', 'CONFLICT', 'WORKFLOW_STATE'].includes(e.code),
+        status: (e) => (e.code === 'VALIDATION_FAILED' ? 422 : 409),
+      },
+    );
   }
 }

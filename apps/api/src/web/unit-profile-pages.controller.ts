@@ -1,15 +1,14 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '@selfeval/domain';
 import { UnitProfileService } from '@selfeval/targets';
-import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds } from '../auth/access.decorators';
+import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds, UNIT } from '../auth/access.decorators';
 import { WebViews } from './web-views';
 import type { Form } from './view-models/quarter-page.view-model';
 import { postedVersion } from './view-models/stale-save';
 import { buildUnitProfilePageVM } from './view-models/unit-profile-page.view-model';
+import { handleForm, isStaleSave } from './form-errors';
 
-const UNIT = { subject: 'unit' as const, param: 'id' };
 const FIELDS = [
   'functions',
   'organization',
@@ -50,8 +49,7 @@ export class UnitProfilePagesController {
     @Query('saved') saved?: string,
   ) {
     const profile = await this.profiles.get(id);
-    const model = buildUnitProfilePageVM({ profile, role: actor.user.role, saved });
-    return this.views.render(req, 'unit-profile', `${profile.name} 单位概况`, model);
+    return this.render(req, profile, buildUnitProfilePageVM({ profile, role: actor.user.role, saved }));
   }
 
   @Post(':id/profile')
@@ -65,27 +63,27 @@ export class UnitProfilePagesController {
     @Body() form: Form,
   ) {
     const input = Object.fromEntries(FIELDS.filter((f) => form[f] !== undefined).map((f) => [f, form[f]]));
-    try {
-      await this.profiles.save(id, input, who, postedVersion(form));
-      res.redirect(303, `/units/${id}/profile?saved=1`);
-    } catch (e) {
-      if (!(e instanceof DomainError) || (e.code !== 'VALIDATION_FAILED' && e.code !== 'CONFLICT')) throw e;
+    await handleForm(
+      res,
+      async () => {
+        await this.profiles.save(id, input, who, postedVersion(form));
+        return `/units/${id}/profile?saved=1`;
+      },
       // the same form again: everything typed kept, each message beside its field (or the stored values beside them)
-      const stale = e.code === 'CONFLICT';
-      const errors = new Map<string, string>();
-      for (const d of e.details.length ? e.details : [{ field: e.where.field ?? '', message: e.userMessage }])
-        errors.set(d.field, errors.has(d.field) ? `${errors.get(d.field)}；${d.message}` : d.message);
-      const profile = await this.profiles.get(id);
-      const model = buildUnitProfilePageVM({ profile, role: actor.user.role, form, errors, stale });
-      res
-        .status(stale ? 409 : 422)
-        .type('html')
-        .send(
-          this.views.render(req, 'unit-profile', `${profile.name} 单位概况`, {
-            ...model,
-            error: stale ? e.userMessage : `单位概况未保存：${e.userMessage}`,
-          }),
-        );
-    }
+      async (e) => {
+        const stale = isStaleSave(e);
+        const errors = new Map<string, string>();
+        for (const d of e.details.length ? e.details : [{ field: e.where.field ?? '', message: e.userMessage }])
+          errors.set(d.field, errors.has(d.field) ? `${errors.get(d.field)}；${d.message}` : d.message);
+        const profile = await this.profiles.get(id);
+        const model = buildUnitProfilePageVM({ profile, role: actor.user.role, form, errors, stale });
+        return this.render(req, profile, model, stale ? e.userMessage : `单位概况未保存：${e.userMessage}`);
+      },
+      { shows: (e) => e.code === 'VALIDATION_FAILED' || e.code === 'CONFLICT' },
+    );
+  }
+
+  private render(req: Request, profile: { name: string }, model: object, error?: string) {
+    return this.views.render(req, 'unit-profile', `${profile.name} 单位概况`, { ...model, error });
   }
 }

@@ -125,3 +125,16 @@ export function checkEvidence(bytes: Uint8Array, name: string): SniffedType {
   }
   return type;
 }
+
+/**
+ * Whether evidence may be added to a quarterly report: while the unit fills it (draft, returned), and afterwards as
+ * 补充佐证材料 — an evaluator at year end asks for more — until the sheet's self-evaluation is approved (approved is
+ * final). Evidence is only ever added, never changed, and every addition is audited; it changes no value or score.
+ */
+export function evidenceWindow(
+  reportStatus: string,
+  evaluationStatus: string | null | undefined,
+): 'fill-in' | 'supplement' | 'closed' {
+  if (evaluationStatus === 'approved') return 'closed';
+  return reportStatus === 'draft' || reportStatus === 'returned' ? 'fill-in' : 'supplement';
+}

@@ -35,6 +35,8 @@ export interface QuarterPageSource {
   period: string;
   report: Awaited<ReturnType<QuarterReportsService['getReport']>>;
   evidence: EvidenceFileEntity[];
+  /** whether evidence may be added now: while filling in, or as 补充佐证材料 until the year end is approved */
+  evidenceWindow?: 'fill-in' | 'supplement' | 'closed';
   role: Role;
   /** every version of the sheet (目标调整): a draft or superseded one links to the approved one */
   versions: Pick<TargetSheetEntity, 'id' | 'version' | 'status'>[];
@@ -252,6 +254,10 @@ export function buildQuarterPageVM(src: QuarterPageSource) {
       indicator: sheet.indicators.find((i) => i.id === e.indicatorId)?.name ?? '',
     })),
     canUpload: editable,
+    // evidence is only added (audited, no value changes): after submission too, until the year end is approved
+    canAddEvidence:
+      editable || (inForce && can(role, 'actuals.write') && !!report && src.evidenceWindow === 'supplement'),
+    supplementEvidence: !editable && src.evidenceWindow === 'supplement',
     upload: src.upload ?? null,
     uploadEvidenceIndicator: src.upload?.kind === 'evidence' ? src.upload.indicatorId : '',
   };
