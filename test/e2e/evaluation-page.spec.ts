@@ -1,17 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import puppeteer, { Browser, Page } from 'puppeteer-core';
-import { chromiumLaunchOptions } from '@selfeval/reports';
-import { TEST_PASSWORD } from '../helpers/auth';
+import { BrowserWalk, SCREENS } from '../helpers/browser';
 import { describePg } from '../helpers/postgres';
-import { LUKOU_YEAR_END, Stack, startStack } from '../helpers/stack';
+import { LUKOU_YEAR_END, NAMED_PEOPLE, Stack, startStack } from '../helpers/stack';
 
 const PROJECT = '安保信访维稳专项（含特护期京、郑、长、株等地）';
 const SHORT = '非正常上访人员劝返率';
-const ARTIFACTS = path.join(__dirname, '../../test-artifacts');
-const DESKTOP = { width: 1366, height: 768 };
-// width only: switching isMobile reloads the page, and what was typed would be lost before the screenshot
-const PHONE = { width: 390, height: 844 };
 
 interface Indicator {
   id: string;
@@ -27,9 +19,7 @@ interface Indicator {
  */
 describePg('evaluation page in a real browser', () => {
   let stack: Stack;
-  let browser: Browser;
-  let page: Page;
-  let base: string;
+  let walk: BrowserWalk;
   let sheetId: string;
   let indicators: Indicator[];
   let short: Indicator;
@@ -43,53 +33,20 @@ describePg('evaluation page in a real browser', () => {
       executionExplanation: string | null;
       indicators: { indicatorId: string; explanationText: string | null; reviewerScore: string | null }[];
     };
-  /** a full-page screenshot at both sizes (the page is reloaded at neither: what is on screen is kept) */
-  const shot = async (name: string, p: Page = page) => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    for (const [size, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const) {
-      await p.setViewport(viewport);
-      await p.screenshot({ path: path.join(ARTIFACTS, `evaluation-${name}-${size}.png`), fullPage: true });
-    }
-    await p.setViewport(DESKTOP);
-  };
-  const go = async (url: string, p: Page = page) => {
-    const res = await p.goto(`${base}${url}`, { waitUntil: 'load' });
-    expect(res?.status()).toBe(200);
-  };
-  /** clicks a submit button; returns the HTTP status of the page it lands on (after any redirect) */
-  const submitVia = async (selector: string, p: Page = page) => {
-    const [res] = await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click(selector)]);
-    return res?.status();
-  };
-  const text = (selector: string, p: Page = page) => p.$eval(selector, (e) => (e as HTMLElement).innerText.trim());
-  const value = (selector: string, p: Page = page) =>
-    p.$eval(selector, (e) => (e as HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement).value);
-  const fill = async (selector: string, typed: string, p: Page = page) => {
-    await p.$eval(selector, (e) => ((e as HTMLInputElement).value = ''));
-    if (typed) await p.type(selector, typed);
-  };
+  const go = async (url: string, w = walk) => expect(await w.go(url)).toBe(200);
   /** no step lands on a page without the form the user was on, nor shows codes, ids or English */
-  const onForm = async (formId: string, p: Page = page) => {
-    expect(await p.$(`#${formId}`)).not.toBeNull();
-    const body = await text('main', p);
+  const onForm = async (formId: string, w = walk) => {
+    await w.expectForm(`#${formId}`);
+    const body = await w.text('main');
     expect(body).not.toContain('出错了');
     expect(
-      body.match(/[A-Za-z_]{3,}/g)?.filter((w) => !['PDF', 'Word', 'Excel', 'min', 'max'].includes(w)) ?? [],
+      body.match(/[A-Za-z_]{3,}/g)?.filter((word) => !['PDF', 'Word', 'Excel', 'min', 'max'].includes(word)) ?? [],
     ).toEqual([]);
   };
-  async function signIn(username: string, p: Page = page) {
-    // a fresh session whatever the test before left
-    await p.deleteCookie(...(await p.cookies()));
-    await go('/login', p);
-    await p.type('#username', username);
-    await p.type('#password', TEST_PASSWORD);
-    await submitVia('button[type=submit]', p);
-  }
-  async function signOut() {
-    await submitVia('form.who button');
+  /** a fresh session whatever the test before left */
+  async function signIn(username: string) {
+    await walk.page.deleteCookie(...(await walk.page.cookies()));
+    await walk.signIn(username);
   }
 
   beforeAll(async () => {
@@ -97,13 +54,8 @@ describePg('evaluation page in a real browser', () => {
       ...LUKOU_YEAR_END,
       listen: true,
       unit: (sheets) => sheets.find((s) => s.name === PROJECT)!.unit.code,
-      names: {
-        reporter: { username: 'tianbao', displayName: '张填报' },
-        head: { username: 'fuzeren', displayName: '李负责人' },
-        evaluator: { username: 'pingshen', displayName: '王评审' },
-      },
+      names: NAMED_PEOPLE,
     });
-    base = stack.url;
     sheetId = stack.sheet(PROJECT).id;
     const { reporter, head, admin } = stack.users;
     indicators = (await admin.get(`/api/targets/sheets/${sheetId}`).expect(200)).body.indicators;
@@ -123,12 +75,10 @@ describePg('evaluation page in a real browser', () => {
     await reporter.post(`/api/actuals/sheets/${sheetId}/periods/Q4/submit`).expect(201);
     await head.post(`/api/actuals/sheets/${sheetId}/periods/Q4/confirm`).expect(201);
     await stack.scored(sheetId);
-    browser = await puppeteer.launch(chromiumLaunchOptions(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'));
-    page = await browser.newPage();
-    await page.setViewport(DESKTOP);
+    walk = await BrowserWalk.open(stack.url, 'evaluation');
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
+    await walk?.close();
     await stack?.close();
   });
 
@@ -136,57 +86,57 @@ describePg('evaluation page in a real browser', () => {
     await signIn('tianbao');
     await go(`/sheets/${sheetId}/evaluation`);
     await onForm('evaluation-form');
-    expect(await text('#execution-line')).toContain('预算执行率 50.00%');
+    expect(await walk.text('#execution-line')).toContain('预算执行率 50.00%');
     // the Q4 report's category is the year end's default
-    expect(await value(`#cause_${short.id}`)).toBe('政策或外部变化');
+    expect(await walk.value(`#cause_${short.id}`)).toBe('政策或外部变化');
     // the drafts are text, not a placeholder that looks filled
-    expect(await value('#executionExplanation')).toBe('');
-    expect(await page.$eval('#executionExplanation', (e) => e.getAttribute('placeholder'))).toBeNull();
-    const draft = await text('#draft_execution');
+    expect(await walk.value('#executionExplanation')).toBe('');
+    expect(await walk.page.$eval('#executionExplanation', (e) => e.getAttribute('placeholder'))).toBeNull();
+    const draft = await walk.text('#draft_execution');
     expect(draft.length).toBeGreaterThan(10);
-    await page.type('#goalActual', '全年维稳任务基本完成。');
-    await shot('reporter');
-    expect(await submitVia('button[name=adopt_execution]')).toBe(200);
+    await walk.page.type('#goalActual', '全年维稳任务基本完成。');
+    await walk.shot('reporter');
+    expect(await walk.submit('button[name=adopt_execution]')).toBe(200);
     await onForm('evaluation-form');
-    expect(await value('#executionExplanation')).toBe(draft);
-    expect(await value('#goalActual')).toBe('全年维稳任务基本完成。');
+    expect(await walk.value('#executionExplanation')).toBe(draft);
+    expect(await walk.value('#goalActual')).toBe('全年维稳任务基本完成。');
     expect((await evaluation()).executionExplanation).toBeNull();
     // editable: the unit's own words, saved
-    await page.$eval('#executionExplanation', (e) => {
+    await walk.page.$eval('#executionExplanation', (e) => {
       const box = e as HTMLTextAreaElement;
       box.setSelectionRange(box.value.length, box.value.length);
     });
-    await page.type('#executionExplanation', '另：部分经费年底才拨付。');
-    expect(await submitVia('#save-evaluation')).toBe(200);
+    await walk.page.type('#executionExplanation', '另：部分经费年底才拨付。');
+    expect(await walk.submit('#save-evaluation')).toBe(200);
     await onForm('evaluation-form');
-    expect(await text('#saved-message')).toMatch(/^已保存/);
+    expect(await walk.text('#saved-message')).toMatch(/^已保存/);
     const ev = await evaluation();
     expect(ev.executionExplanation).toBe(`${draft}另：部分经费年底才拨付。`);
     expect(ev.goalActual).toBe('全年维稳任务基本完成。');
     await stack.scored(sheetId);
-    await signOut();
+    await walk.signOut();
   });
 
   it('head: a refusal (explanation missing) keeps everything typed and saves nothing; then saved and submitted at once', async () => {
     await signIn('fuzeren');
     await go(`/sheets/${sheetId}/evaluation`);
     const before = await evaluation();
-    await fill('#goalActual', '全年维稳任务完成，劝返率略低于目标。');
-    await fill('#executionExplanation', '年底集中支付，部分资金次年拨付。改进措施：按季度拨付。');
-    expect(await submitVia('#submit-evaluation')).toBe(422);
+    await walk.fill('#goalActual', '全年维稳任务完成，劝返率略低于目标。');
+    await walk.fill('#executionExplanation', '年底集中支付，部分资金次年拨付。改进措施：按季度拨付。');
+    expect(await walk.submit('#submit-evaluation')).toBe(422);
     await onForm('evaluation-form');
-    expect(await text(`#explanation_${short.id}-error`)).toContain(SHORT);
-    expect(await value('#goalActual')).toBe('全年维稳任务完成，劝返率略低于目标。');
-    expect(await value('#executionExplanation')).toBe('年底集中支付，部分资金次年拨付。改进措施：按季度拨付。');
+    expect(await walk.text(`#explanation_${short.id}-error`)).toContain(SHORT);
+    expect(await walk.value('#goalActual')).toBe('全年维稳任务完成，劝返率略低于目标。');
+    expect(await walk.value('#executionExplanation')).toBe('年底集中支付，部分资金次年拨付。改进措施：按季度拨付。');
     const refused = await evaluation();
     expect(refused.dataVersion).toBe(before.dataVersion);
     expect(refused.goalActual).toBe(before.goalActual);
     expect(refused.status).toBe('draft');
-    await shot('head-refused');
-    await page.type(`#explanation_${short.id}`, '部分劝返对象异地滞留。改进措施：建立属地协作机制。');
-    expect(await submitVia('#submit-evaluation')).toBe(200);
+    await walk.shot('head-refused');
+    await walk.page.type(`#explanation_${short.id}`, '部分劝返对象异地滞留。改进措施：建立属地协作机制。');
+    expect(await walk.submit('#submit-evaluation')).toBe(200);
     await onForm('evaluation-status');
-    expect(await text('#evaluation-status')).toBe('已提交');
+    expect(await walk.text('#evaluation-status')).toBe('已提交');
     const submitted = await evaluation();
     expect(submitted.status).toBe('submitted');
     expect(submitted.goalActual).toBe('全年维稳任务完成，劝返率略低于目标。');
@@ -194,7 +144,7 @@ describePg('evaluation page in a real browser', () => {
     expect(submitted.indicators.find((r) => r.indicatorId === short.id)?.explanationText).toBe(
       '部分劝返对象异地滞留。改进措施：建立属地协作机制。',
     );
-    await signOut();
+    await walk.signOut();
   });
 
   it('evaluator: a score above 分值 or a return without reason saves nothing and keeps every score typed', async () => {
@@ -203,92 +153,91 @@ describePg('evaluation page in a real browser', () => {
     const before = await evaluation();
     const quantitative = indicators.filter((i) => i.targetKind === 'quantitative');
     const [first, over] = quantitative.filter((i) => i !== short);
-    await fill(`#review_${first.id}`, '1');
-    await fill(`#comment_${first.id}`, '佐证材料不足');
-    await fill(`#review_${over.id}`, '99');
-    await fill(`#review_${short.id}`, '2');
-    expect(await submitVia('button[value=save]')).toBe(422);
+    await walk.fill(`#review_${first.id}`, '1');
+    await walk.fill(`#comment_${first.id}`, '佐证材料不足');
+    await walk.fill(`#review_${over.id}`, '99');
+    await walk.fill(`#review_${short.id}`, '2');
+    expect(await walk.submit('button[value=save]')).toBe(422);
     await onForm('review-form');
-    expect(await text(`#review_${over.id}-error`)).toMatch(/评审得分 99 超过该指标分值/);
-    expect(await page.$eval(`#review_${over.id}`, (e) => e.getAttribute('aria-invalid'))).toBe('true');
-    expect(await page.$(`#review_${first.id}-error`)).toBeNull();
-    expect(await value(`#review_${first.id}`)).toBe('1');
-    expect(await value(`#comment_${first.id}`)).toBe('佐证材料不足');
-    expect(await value(`#review_${over.id}`)).toBe('99');
-    expect(await value(`#review_${short.id}`)).toBe('2');
+    expect(await walk.text(`#review_${over.id}-error`)).toMatch(/评审得分 99 超过该指标分值/);
+    expect(await walk.page.$eval(`#review_${over.id}`, (e) => e.getAttribute('aria-invalid'))).toBe('true');
+    expect(await walk.page.$(`#review_${first.id}-error`)).toBeNull();
+    expect(await walk.value(`#review_${first.id}`)).toBe('1');
+    expect(await walk.value(`#comment_${first.id}`)).toBe('佐证材料不足');
+    expect(await walk.value(`#review_${over.id}`)).toBe('99');
+    expect(await walk.value(`#review_${short.id}`)).toBe('2');
     let now = await evaluation();
     expect(now.dataVersion).toBe(before.dataVersion);
     expect(now.indicators.filter((r) => r.reviewerScore !== null)).toEqual([]);
-    await shot('review-over-score');
+    await walk.shot('review-over-score');
     // return without a reason: the same form, the message beside the reason
-    await fill(`#review_${over.id}`, '0.5');
-    expect(await submitVia('button[value=return]')).toBe(422);
+    await walk.fill(`#review_${over.id}`, '0.5');
+    expect(await walk.submit('button[value=return]')).toBe(422);
     await onForm('review-form');
-    expect(await text('#reason-error')).toBe('退回须填写原因');
-    expect(await value(`#review_${over.id}`)).toBe('0.5');
-    expect(await value(`#comment_${first.id}`)).toBe('佐证材料不足');
+    expect(await walk.text('#reason-error')).toBe('退回须填写原因');
+    expect(await walk.value(`#review_${over.id}`)).toBe('0.5');
+    expect(await walk.value(`#comment_${first.id}`)).toBe('佐证材料不足');
     now = await evaluation();
     expect(now.status).toBe('submitted');
     expect(now.indicators.filter((r) => r.reviewerScore !== null)).toEqual([]);
     // corrected: scores and approval in one go
-    expect(await submitVia('button[value=approve]')).toBe(200);
-    expect(await text('#evaluation-status')).toBe('审核通过');
+    expect(await walk.submit('button[value=approve]')).toBe(200);
+    expect(await walk.text('#evaluation-status')).toBe('审核通过');
     now = await evaluation();
     expect(now.indicators.find((r) => r.indicatorId === over.id)?.reviewerScore).toMatch(/^0\.50*$/);
   });
 
   it('evaluator reopens an approved evaluation only with a reason', async () => {
     await onForm('reopen-form');
-    await page.type('#reopen-reason', '   ');
-    expect(await submitVia('#reopen-form button')).toBe(422);
+    await walk.page.type('#reopen-reason', '   ');
+    expect(await walk.submit('#reopen-form button')).toBe(422);
     await onForm('reopen-form');
-    expect(await text('#reopen-reason-error')).toBe('重新打开须填写原因');
+    expect(await walk.text('#reopen-reason-error')).toBe('重新打开须填写原因');
     expect((await evaluation()).status).toBe('approved');
-    await shot('reopen-refused');
-    await fill('#reopen-reason', '年终数据需更正');
-    expect(await submitVia('#reopen-form button')).toBe(200);
-    expect(await text('#evaluation-status')).toBe('已退回');
-    expect(await text('main')).toContain('评审退回：年终数据需更正');
-    await signOut();
+    await walk.shot('reopen-refused');
+    await walk.fill('#reopen-reason', '年终数据需更正');
+    expect(await walk.submit('#reopen-form button')).toBe(200);
+    expect(await walk.text('#evaluation-status')).toBe('已退回');
+    expect(await walk.text('main')).toContain('评审退回：年终数据需更正');
+    await walk.signOut();
   });
 
   it('two tabs: the second save shows the stored and typed values side by side; keeping mine saves it', async () => {
     await signIn('tianbao');
-    const tab2 = await browser.newPage();
-    await tab2.setViewport(DESKTOP);
+    const tab2 = await walk.tab();
     await go(`/sheets/${sheetId}/evaluation`);
     await go(`/sheets/${sheetId}/evaluation`, tab2);
     // a background tab gets no input events: the user switches tabs, and so does the test
-    await page.bringToFront();
-    await fill('#goalActual', '第一个窗口的说明');
-    expect(await submitVia('#save-evaluation')).toBe(200);
-    await tab2.bringToFront();
-    await fill('#goalActual', '第二个窗口的说明', tab2);
-    expect(await submitVia('#save-evaluation', tab2)).toBe(409);
+    await walk.page.bringToFront();
+    await walk.fill('#goalActual', '第一个窗口的说明');
+    expect(await walk.submit('#save-evaluation')).toBe(200);
+    await tab2.page.bringToFront();
+    await tab2.fill('#goalActual', '第二个窗口的说明');
+    expect(await tab2.submit('#save-evaluation')).toBe(409);
     await onForm('evaluation-form', tab2);
-    expect(await text('#stale-fields .stored', tab2)).toBe('第一个窗口的说明');
-    expect(await text('#stale-fields .typed', tab2)).toBe('第二个窗口的说明');
-    expect(await value('#goalActual', tab2)).toBe('第二个窗口的说明');
+    expect(await tab2.text('#stale-fields .stored')).toBe('第一个窗口的说明');
+    expect(await tab2.text('#stale-fields .typed')).toBe('第二个窗口的说明');
+    expect(await tab2.value('#goalActual')).toBe('第二个窗口的说明');
     expect((await evaluation()).goalActual).toBe('第一个窗口的说明');
-    await shot('two-tabs-stale', tab2);
-    expect(await submitVia('#stale-save button[value=save]', tab2)).toBe(200);
+    await tab2.shot('two-tabs-stale');
+    expect(await tab2.submit('#stale-save button[value=save]')).toBe(200);
     expect((await evaluation()).goalActual).toBe('第二个窗口的说明');
     await tab2.close();
-    await page.bringToFront();
+    await walk.page.bringToFront();
   });
 
   it('on a phone, each indicator is a card: no cell squeezed to a few characters per line', async () => {
-    await page.setViewport(PHONE);
+    await walk.page.setViewport(SCREENS.phone);
     await go(`/sheets/${sheetId}/evaluation`);
-    const widths = await page.$$eval('.indicator-cards tbody td, .indicator-cards tbody th', (cells) =>
+    const widths = await walk.page.$$eval('.indicator-cards tbody td, .indicator-cards tbody th', (cells) =>
       // shown cells only (an empty 评审 cell is hidden on a phone)
       cells.filter((c) => c.getClientRects().length > 0).map((c) => c.getBoundingClientRect().width),
     );
     expect(widths.length).toBeGreaterThan(0);
     expect(Math.min(...widths)).toBeGreaterThan(300);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await shot('phone-cards');
-    await page.setViewport(DESKTOP);
+    expect(await walk.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await walk.shot('phone-cards');
+    await walk.page.setViewport(SCREENS.desk);
   });
 
   it('the JSON route writes the 预算执行率 explanation: audited, refused on a stale version, only for the unit', async () => {

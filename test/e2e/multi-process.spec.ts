@@ -10,6 +10,7 @@ import {
 import { ALL_QUEUES, Job, JobProducer, Queue } from '@selfeval/jobs';
 import { AppProcess, healthy, HttpSession, processEnv, randomSecret } from '../helpers/app-processes';
 import { TEST_PASSWORD } from '../helpers/auth';
+import { unfinishedJobs } from '../helpers/job-events';
 import { describePg } from '../helpers/postgres';
 import { Stack, startStack } from '../helpers/stack';
 import { countScored, seedSyntheticYearEnd } from '../helpers/synthetic';
@@ -170,14 +171,7 @@ describePg(`${SHEETS} sheets through 2 API processes and ${WORKERS} worker proce
     expect(countDone(Queue.Scoring)).toBe(SHEETS);
     expect(countDone(Queue.Monitoring)).toBe(SHEETS);
     const producer = stack.app.get(JobProducer);
-    const counts = await producer.counts();
-    for (const q of [Queue.Scoring, Queue.Monitoring, Queue.Reports])
-      expect({ q, failed: counts[q].failed, waiting: counts[q].waiting, active: counts[q].active }).toEqual({
-        q,
-        failed: 0,
-        waiting: 0,
-        active: 0,
-      });
+    expect(await unfinishedJobs(producer, [Queue.Scoring, Queue.Monitoring, Queue.Reports])).toEqual([]);
     const ranBy = new Set<string>();
     for (const q of [Queue.Scoring, Queue.Monitoring, Queue.Reports])
       for (const job of await producer.queue(q).getJobs(['completed'], 0, -1)) ranBy.add(job.processedBy ?? '(none)');

@@ -116,25 +116,7 @@ describePg('report delivery: state per report, fix the address, resend; every re
     const { admin } = stack.users;
     // the seed's unit has no contact e-mail: that is the point of the first test
     expect((await admin.get(`/api/units/${unitId}/profile`).expect(200)).body.contactEmail).toBeNull();
-    for (const sheet of lukou) {
-      const indicators = (await admin.get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as {
-        id: string;
-        targetRaw: string;
-        targetKind: string;
-      }[];
-      const values = indicators.map((i) =>
-        i.targetKind === 'qualitative'
-          ? { indicatorId: i.id, value: i.targetRaw, grade: '达成年度指标' }
-          : { indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') },
-      );
-      const amount = sheet.kind === 'department' ? '246.0975' : sheet.budgetTotal;
-      await admin
-        .put(`/api/actuals/sheets/${sheet.id}/periods/Q4`)
-        .send({ spending: [{ source: '财政拨款', amount }], values })
-        .expect(200);
-      await admin.post(`/api/actuals/sheets/${sheet.id}/periods/Q4/submit`).expect(201);
-    }
-    for (const sheet of lukou) await stack.scored(sheet.id);
+    await stack.yearEndAtTargets(lukou);
     walk = await BrowserWalk.open(stack.url, 'report-delivery');
   }, 180_000);
   afterAll(async () => {

@@ -224,25 +224,7 @@ describePg('单位概况 and 自评报告正文 pages: filled by the unit, print
 
   it('prints 一 部门基本情况 from the profile and 七、八 from the page in the 自评报告 PDF', async () => {
     const { admin: api } = stack.users;
-    for (const sheet of stack.sheets) {
-      const indicators = (await api.get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as {
-        id: string;
-        targetRaw: string;
-        targetKind: string;
-      }[];
-      const values = indicators.map((i) =>
-        i.targetKind === 'qualitative'
-          ? { indicatorId: i.id, value: i.targetRaw, grade: '达成年度指标' }
-          : { indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') },
-      );
-      const amount = sheet.kind === 'department' ? '246.0975' : sheet.budgetTotal;
-      await api
-        .put(`/api/actuals/sheets/${sheet.id}/periods/Q4`)
-        .send({ spending: [{ source: '财政拨款', amount }], values })
-        .expect(200);
-      await api.post(`/api/actuals/sheets/${sheet.id}/periods/Q4/submit`).expect(201);
-    }
-    for (const sheet of stack.sheets) await stack.scored(sheet.id);
+    await stack.yearEndAtTargets(stack.sheets);
     await api.post(`/api/evaluations/${departmentId}/report`).expect(201);
     const pdf = await stack.rendered(departmentId, 'department-report');
     savePage1Png(pdf, 'department-report-unit-profile'); // for a person to look at

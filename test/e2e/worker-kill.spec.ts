@@ -6,6 +6,7 @@ import { MailDeliveryEntity, ReportFileEntity, SelfEvaluationEntity, TargetSheet
 import { EvaluationService } from '@selfeval/evaluation';
 import { Job, jobId, JobProducer, Queue, QUEUE_OF as QUEUE } from '@selfeval/jobs';
 import { TargetsService } from '@selfeval/targets';
+import { unfinishedJobs } from '../helpers/job-events';
 import { describePg } from '../helpers/postgres';
 import { killTree } from '../helpers/processes';
 import { Stack, startStack } from '../helpers/stack';
@@ -131,14 +132,7 @@ describePg(
       expect(new Set(smtp.messages.map((m) => m.subject)).size).toBe(RENDERS);
       expect(smtp.messages.length - RENDERS).toBeLessThanOrEqual(inFlight);
       expect(jobs.completedTwice()).toEqual([]);
-      const counts = await producer.counts();
-      for (const q of [Queue.Scoring, Queue.Reports, Queue.Mail])
-        expect({ q, failed: counts[q].failed, waiting: counts[q].waiting, active: counts[q].active }).toEqual({
-          q,
-          failed: 0,
-          waiting: 0,
-          active: 0,
-        });
+      expect(await unfinishedJobs(producer, [Queue.Scoring, Queue.Reports, Queue.Mail])).toEqual([]);
 
       const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
       for (const c of running) c.kill('SIGTERM');

@@ -21,11 +21,16 @@ export const SCREENS = {
  * links and submits forms, takes screenshots at both sizes. No API calls: what it does, a user can do.
  */
 export class BrowserWalk {
+  /** Runs on every page the walk lands on (after `go` and `submit`), e.g. an accessibility audit. */
+  afterLoad?: () => Promise<void>;
+
   private constructor(
     readonly browser: Browser,
     readonly page: Page,
     readonly base: string,
     private readonly prefix: string,
+    /** false for a second tab: closing it leaves the browser to the walk that opened it */
+    private readonly ownsBrowser = true,
   ) {}
 
   static async open(base: string, prefix: string): Promise<BrowserWalk> {
@@ -35,8 +40,16 @@ export class BrowserWalk {
     return new BrowserWalk(browser, page, base, prefix);
   }
 
+  /** Another tab of the same browser (the same cookies: the same signed-in user); `close()` closes the tab only. */
+  async tab(): Promise<BrowserWalk> {
+    const page = await this.browser.newPage();
+    await page.setViewport(SCREENS.desk);
+    return new BrowserWalk(this.browser, page, this.base, this.prefix, false);
+  }
+
   async close(): Promise<void> {
-    await this.browser.close();
+    if (this.ownsBrowser) await this.browser.close();
+    else await this.page.close();
   }
 
   path(): string {
@@ -45,12 +58,15 @@ export class BrowserWalk {
 
   /** Opens a page by its address (as a bookmark or a typed address would); the HTTP status it answered. */
   async go(url: string): Promise<number | undefined> {
-    return (await this.page.goto(`${this.base}${url}`, { waitUntil: 'load' }))?.status();
+    const res = await this.page.goto(`${this.base}${url}`, { waitUntil: 'load' });
+    await this.afterLoad?.();
+    return res?.status();
   }
 
   /** Clicks what submits a form or follows a link and waits for the next page; the HTTP status it answered. */
   async submit(selector: string): Promise<number | undefined> {
     const [res] = await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), this.page.click(selector)]);
+    await this.afterLoad?.();
     return res?.status();
   }
 

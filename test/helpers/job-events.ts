@@ -1,5 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import { ALL_QUEUES, createRedisConnection, Queue, RedisClient, RedisSettings } from '@selfeval/jobs';
+import { ALL_QUEUES, createRedisConnection, JobProducer, Queue, RedisClient, RedisSettings } from '@selfeval/jobs';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -10,6 +10,14 @@ export function within<T>(promise: Promise<T>, what: string, ms: number): Promis
     timer = setTimeout(() => reject(new Error(`${what}: did not happen within ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The queues among `queues` with jobs failed, waiting or active, and how many: none once every job is done. */
+export async function unfinishedJobs(producer: JobProducer, queues: Queue[]) {
+  const counts = await producer.counts();
+  return queues
+    .map((q) => ({ q, failed: counts[q].failed, waiting: counts[q].waiting, active: counts[q].active }))
+    .filter((c) => c.failed + c.waiting + c.active > 0);
 }
 
 /**

@@ -55,6 +55,16 @@ export interface SheetRow {
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
+/** Spending at the year end in the 渌口 seed: the department 95 % of its 259.05, a project its whole budget. */
+export const lukouSpending = (sheet: SheetRow) => (sheet.kind === 'department' ? '246.0975' : sheet.budgetTotal);
+
+/** The unit's people by name, as a browser signs in (password TEST_PASSWORD) and as pages and PDFs name them. */
+export const NAMED_PEOPLE: StackOptions['names'] = {
+  reporter: { username: 'tianbao', displayName: '张填报' },
+  head: { username: 'fuzeren', displayName: '李负责人' },
+  evaluator: { username: 'pingshen', displayName: '王评审' },
+};
+
 /** The 渌口 seed (a department and two projects) approved, 2026 Q4 open and a worker: the year-end tests' start. */
 export const LUKOU_YEAR_END: StackOptions = { seed: ['004'], approve: true, periods: ['2026/Q4'], worker: true };
 
@@ -165,6 +175,21 @@ export async function startStack(options: StackOptions = {}) {
     const quarter = async (sheetId: string, period: string) =>
       (await admin.get(`/api/actuals/sheets/${sheetId}/periods/${period}`).expect(200)).body;
 
+    /**
+     * The evaluation once the scoring job of its current data version has completed; at once when
+     * its scores are already current at that version (a reviewer's score queues no scoring job).
+     */
+    const scored = async (sheetId: string) => {
+      for (;;) {
+        const ev = await evaluation(sheetId);
+        if (ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion) return ev;
+        const id = jobId(Job.ScoreSheet, ev.id, `v${ev.dataVersion}`);
+        await jobs.done(Queue.Scoring, id, `scoring of sheet ${sheetId} at data version ${ev.dataVersion}`);
+        const now = await evaluation(sheetId);
+        if (now.dataVersion === ev.dataVersion) return now;
+      }
+    };
+
     return {
       app,
       config,
@@ -188,19 +213,33 @@ export async function startStack(options: StackOptions = {}) {
       signIn: (role: Role, opts: { unitCode?: string; displayName?: string; username?: string } = {}) =>
         signedIn(app, role, opts),
 
+      scored,
+
       /**
-       * The evaluation once the scoring job of its current data version has completed; at once when
-       * its scores are already current at that version (a reviewer's score queues no scoring job).
+       * Q4 of each sheet filled by the administrator with every target met (a qualitative indicator 达成年度指标,
+       * its target text as the value) and `amount(sheet)` spent from 财政拨款, submitted, and then scored.
+       * The default spending is the 渌口 seed's: 95 % of the department's budget, a project's whole budget.
        */
-      async scored(sheetId: string) {
-        for (;;) {
-          const ev = await evaluation(sheetId);
-          if (ev.scoreState === 'scored' && ev.scoredVersion === ev.dataVersion) return ev;
-          const id = jobId(Job.ScoreSheet, ev.id, `v${ev.dataVersion}`);
-          await jobs.done(Queue.Scoring, id, `scoring of sheet ${sheetId} at data version ${ev.dataVersion}`);
-          const now = await evaluation(sheetId);
-          if (now.dataVersion === ev.dataVersion) return now;
+      async yearEndAtTargets(of: SheetRow[], amount: (sheet: SheetRow) => string = lukouSpending) {
+        for (const sheet of of) {
+          const indicators = (await admin.get(`/api/targets/sheets/${sheet.id}`).expect(200)).body.indicators as {
+            id: string;
+            targetRaw: string;
+            targetKind: string;
+          }[];
+          const values = indicators.map((i) =>
+            i.targetKind === 'qualitative'
+              ? { indicatorId: i.id, value: i.targetRaw, grade: '达成年度指标' }
+              : { indicatorId: i.id, value: i.targetRaw.replace(/^[≥≤=]/, '') },
+          );
+          const saved = await admin
+            .put(`/api/actuals/sheets/${sheet.id}/periods/Q4`)
+            .send({ spending: [{ source: '财政拨款', amount: amount(sheet) }], values });
+          if (saved.status !== 200)
+            throw new Error(`Q4 of “${sheet.name}” not saved: ${saved.status} ${JSON.stringify(saved.body)}`);
+          await admin.post(`/api/actuals/sheets/${sheet.id}/periods/Q4/submit`).expect(201);
         }
+        for (const sheet of of) await scored(sheet.id);
       },
 
       /** The quarterly report once the 双监控 job of its current data version has completed. */

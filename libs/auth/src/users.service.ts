@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { EvaluatorAssignmentEntity, PasswordResetEntity, UnitEntity, UserAccountEntity } from '@selfeval/db';
 import { hashResetToken } from './password-reset';
-import { DomainError, passwordProblems, Role, ROLES, UnitScope } from '@selfeval/domain';
+import { DomainError, passwordProblems, pick, Role, ROLES, UnitScope } from '@selfeval/domain';
 
 /** What a request knows about its signed-in user. */
 export interface SessionUser {
@@ -31,19 +31,21 @@ export interface PublicUser {
   lastLoginAt: Date | null;
 }
 
+const PUBLIC_USER_FIELDS = [
+  'id',
+  'username',
+  'displayName',
+  'role',
+  'unitId',
+  'email',
+  'mustChangePassword',
+  'active',
+  'createdAt',
+  'lastLoginAt',
+] as const satisfies readonly (keyof PublicUser)[];
+
 export function publicUser(u: UserAccountEntity): PublicUser {
-  return {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    role: u.role,
-    unitId: u.unitId,
-    email: u.email,
-    mustChangePassword: u.mustChangePassword,
-    active: u.active,
-    createdAt: u.createdAt,
-    lastLoginAt: u.lastLoginAt,
-  };
+  return pick(u, PUBLIC_USER_FIELDS);
 }
 
 export interface NewUser {
@@ -253,14 +255,16 @@ export class UsersService {
   }
 }
 
+const SESSION_USER_FIELDS = [
+  'id',
+  'username',
+  'displayName',
+  'role',
+  'unitId',
+  'mustChangePassword',
+  'sessionVersion',
+] as const satisfies readonly (keyof SessionUser)[];
+
 function toSessionUser(u: UserAccountEntity): SessionUser {
-  return {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    role: u.role,
-    unitId: u.unitId,
-    mustChangePassword: u.mustChangePassword,
-    sessionVersion: u.sessionVersion,
-  };
+  return pick(u, SESSION_USER_FIELDS);
 }

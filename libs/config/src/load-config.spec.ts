@@ -1,6 +1,18 @@
 import * as path from 'node:path';
 import { ConfigError, loadConfig } from './load-config';
 
+/** The problems loadConfig names for `env` (none: it loads), one `VARIABLE: message` each; never the secret itself. */
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect((e as Error).message).not.toContain(env.SESSION_SECRET ?? '\u0000');
+    return (e as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+  }
+}
+
 describe('loadConfig', () => {
   it('boots with nothing set: SQLite under DATA_DIR, embedded Redis, .eml outbox', () => {
     const c = loadConfig({});
@@ -63,16 +75,6 @@ describe('loadConfig', () => {
   });
 
   it('refuses production without a strong SESSION_SECRET, and never prints the secret', () => {
-    const problemsOf = (env: NodeJS.ProcessEnv) => {
-      try {
-        loadConfig(env);
-        return [];
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        expect((e as Error).message).not.toContain(env.SESSION_SECRET ?? '\u0000');
-        return (e as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
-      }
-    };
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       expect.stringMatching(/^SESSION_SECRET: 生产环境（NODE_ENV=production）必须设置，至少 32 个字符/),
     ]);
@@ -101,16 +103,6 @@ describe('loadConfig', () => {
   });
 
   describe('Redis deployment', () => {
-    const problemsOf = (env: NodeJS.ProcessEnv) => {
-      try {
-        loadConfig(env);
-        return [];
-      } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return (e as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
-      }
-    };
-
     it('reads a cluster from REDIS_CLUSTER_NODES (spaces and IPv6 in brackets allowed)', () => {
       const c = loadConfig({ REDIS_CLUSTER_NODES: ' redis-1:7000, 10.0.0.12:7001 ,[fd00::13]:7002' });
       expect(c.redisCluster).toEqual([

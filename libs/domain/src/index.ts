@@ -32,3 +32,4 @@ export * from './units/unit-profile';
 export * from './pages/todo';
 export * from './pages/date-format';
 export * from './targets/as-printed';
+export * from './pick';

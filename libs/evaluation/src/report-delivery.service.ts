@@ -4,7 +4,7 @@ import {
   Clock,
   findEvaluation,
   findSheet,
-  findUnit,
+  findSheetAndUnit,
   latestDeliveries,
   latestEvaluationFiles,
   reportCopies,
@@ -80,8 +80,7 @@ export class ReportDeliveryService {
   ) {}
 
   async overview(sheetId: string): Promise<ReportDeliveryOverview> {
-    const sheet = await findSheet(this.ds, sheetId);
-    const unit = await findUnit(this.ds, sheet.unitId);
+    const { sheet, unit } = await findSheetAndUnit(this.ds, sheetId);
     const ev = await findEvaluation(this.ds, sheetId);
     const kinds = reportKindsFor(sheet.kind);
     const files = ev ? await latestEvaluationFiles(this.ds, ev.id, kinds) : [];
@@ -160,8 +159,7 @@ export class ReportDeliveryService {
   ): Promise<{ repeated: boolean; recipient: string; documents: { kind: ReportKind; deliveryId: string }[] }> {
     if (!REQUEST_KEY.test(requestKey ?? ''))
       throw new DomainError('VALIDATION_FAILED', '重新发送的请求编号无效，请刷新页面后重试', { field: 'requestId' });
-    const sheet = await findSheet(this.ds, sheetId);
-    const unit = await findUnit(this.ds, sheet.unitId);
+    const { sheet, unit } = await findSheetAndUnit(this.ds, sheetId);
     const ev = await findEvaluation(this.ds, sheetId);
     const files = ev ? await latestEvaluationFiles(this.ds, ev.id, reportKindsFor(sheet.kind)) : [];
     if (!ev || !files.length)

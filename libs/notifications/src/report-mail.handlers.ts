@@ -6,9 +6,8 @@ import {
   CLOCK,
   Clock,
   ContentStore,
-  ensureDelivery,
-  findSheet,
-  findUnit,
+  ensureAutoDelivery,
+  findSheetAndUnit,
   monitoringResult,
   QuarterReportEntity,
   REPORT_STORE,
@@ -51,12 +50,7 @@ export class ReportMailHandlers {
     const deliveries = this.ds.getRepository(ReportDeliveryEntity);
     const delivery = deliveryId
       ? await deliveries.findOneBy({ id: deliveryId, reportFileId })
-      : await ensureDelivery(this.ds, {
-          reportFileId,
-          requestKey: AUTO_DELIVERY,
-          requestedBy: 'system',
-          requestedAt: this.now(),
-        });
+      : await ensureAutoDelivery(this.ds, reportFileId, this.now());
     if (!delivery) throw new UnrecoverableError(`delivery ${deliveryId} of report file ${reportFileId} not found`);
     if (delivery.status === 'sent') return { sent: 0, skipped: 1, failed: 0 };
     const { sheet, unit, summary } = await this.subjectOf(file);
@@ -137,8 +131,6 @@ export class ReportMailHandlers {
       sheetId = ev.sheetId;
       summary = `自评得分 ${ev.total} 分，等级“${ev.grade}”。`;
     } else throw new UnrecoverableError(`report file ${file.id} belongs to nothing`);
-    const sheet = await findSheet(this.ds, sheetId);
-    const unit = await findUnit(this.ds, sheet.unitId);
-    return { sheet, unit, summary };
+    return { ...(await findSheetAndUnit(this.ds, sheetId)), summary };
   }
 }

@@ -5,6 +5,7 @@ import {
   findQuarterReport,
   findUnit,
   indicatorScores,
+  IndicatorValueEntity,
   indicatorValues,
   monitoringResult,
   QuarterReportEntity,
@@ -14,10 +15,16 @@ import {
   sheetWithIndicators,
   TargetSheetEntity,
 } from '@selfeval/db';
-import { D, outlineForRegion, PERIODS, sheetLabel, staffText } from '@selfeval/domain';
+import { D, outlineForRegion, PERIODS, pick, sheetLabel, staffText } from '@selfeval/domain';
 import type { DepartmentReportSource } from './view-models/department-report';
 import type { MonitoringTableSource } from './view-models/monitoring-table';
 import type { MoneyLine, SelfEvalSource } from './view-models/self-eval-table';
+
+/** The columns that head an indicator's row on every printed form: 一级指标, 二级指标, 三级指标, 指标值. */
+const INDICATOR_HEADING = ['level1', 'level2', 'name', 'targetRaw'] as const;
+
+/** What was reported for an indicator, as the forms print it: the value as typed, or a qualitative one's grade. */
+const reported = (v: IndicatorValueEntity | undefined) => v?.valueRaw ?? v?.grade ?? null;
 
 /** Lines under 年度资金总额, in the order of the published forms; absent figures are left out. */
 function moneyLines(sheet: TargetSheetEntity, spentBySource: Map<string, string>): MoneyLine[] {
@@ -77,17 +84,11 @@ export async function loadSelfEvalSource(ds: DataSource, evaluation: SelfEvaluat
     moneyLines: moneyLines(sheet, spent),
     goal: sheet.goal,
     goalActual: evaluation.goalActual,
-    indicators: indicators.map((ind) => {
-      const v = values.get(ind.id);
-      return {
-        level1: ind.level1,
-        level2: ind.level2,
-        name: ind.name,
-        targetRaw: ind.targetRaw,
-        actualRaw: v?.valueRaw ?? v?.grade ?? null,
-        explanation: rows.get(ind.id)?.explanationText ?? null,
-      };
-    }),
+    indicators: indicators.map((ind) => ({
+      ...pick(ind, INDICATOR_HEADING),
+      actualRaw: reported(values.get(ind.id)),
+      explanation: rows.get(ind.id)?.explanationText ?? null,
+    })),
     score,
     reviewerScores,
     reviewerComments,
@@ -176,11 +177,8 @@ export async function loadMonitoringSource(
       const l = lights.get(i.id);
       const cause = [v?.causeCategory, v?.causeText].filter(Boolean).join('：');
       return {
-        level1: i.level1,
-        level2: i.level2,
-        name: i.name,
-        targetRaw: i.targetRaw,
-        current: v?.valueRaw ?? v?.grade ?? null,
+        ...pick(i, INDICATOR_HEADING),
+        current: reported(v),
         progress: l?.progress ?? null,
         light: l?.light ?? 'none',
         likelihood: v?.likelihood ?? null,

@@ -4,13 +4,11 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import {
-  AUTO_DELIVERY,
   CLOCK,
   Clock,
   ContentStore,
-  ensureDelivery,
-  findSheet,
-  findUnit,
+  ensureAutoDelivery,
+  findSheetAndUnit,
   QuarterReportEntity,
   REPORT_STORE,
   ReportFileCopyEntity,
@@ -116,12 +114,7 @@ export class ReportHandlers implements OnApplicationShutdown {
     }
     if (mail) {
       // 待发送 from now on: the year-end page shows the delivery before the mail job runs
-      const delivery = await ensureDelivery(this.ds, {
-        reportFileId: file.id,
-        requestKey: AUTO_DELIVERY,
-        requestedBy: 'system',
-        requestedAt: this.now(),
-      });
+      const delivery = await ensureAutoDelivery(this.ds, file.id, this.now());
       await this.jobs.enqueue(
         Job.MailReport,
         { reportFileId: file.id, deliveryId: delivery.id },
@@ -141,8 +134,7 @@ export class ReportHandlers implements OnApplicationShutdown {
     // transient: the scoring job for this version has not finished yet; retried with backoff
     if (ev.scoreState !== 'scored' || ev.scoredVersion !== dataVersion)
       throw new Error(`evaluation ${evaluationId} v${dataVersion} not scored yet (${ev.scoreState})`);
-    const sheet = await findSheet(this.ds, ev.sheetId);
-    const unit = await findUnit(this.ds, sheet.unitId);
+    const { sheet, unit } = await findSheetAndUnit(this.ds, ev.sheetId);
     if (!reportKindsFor(sheet.kind).includes(kind))
       throw new UnrecoverableError(`a ${sheet.kind} sheet has no ${kind}`);
     const stem =

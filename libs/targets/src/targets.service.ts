@@ -109,6 +109,18 @@ export function sheetContentHash(sheet: TargetSheet): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
+/** A sheet version still awaiting its decision; SHEET_LOCKED, naming its status, when it is no draft to `decide`. */
+async function findDraftSheet(em: EntityManager, sheetId: string, decide: '批复' | '驳回') {
+  const sheet = await findSheet(em, sheetId);
+  if (sheet.status !== 'draft')
+    throw new DomainError(
+      'SHEET_LOCKED',
+      `“${sheet.name}”第 ${sheet.version} 版当前状态为“${STATUS_NAME[sheet.status]}”，不能${decide}`,
+      { sheet: sheet.name },
+    );
+  return sheet;
+}
+
 /** JSON with object keys sorted, so the same content hashes the same whichever reader built it. */
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -461,13 +473,7 @@ export class TargetsService {
    */
   async approve(sheetId: string, by: string, expected: { plan?: string } = {}) {
     const { approved, moved } = await this.ds.transaction(async (em) => {
-      const sheet = await findSheet(em, sheetId);
-      if (sheet.status !== 'draft')
-        throw new DomainError(
-          'SHEET_LOCKED',
-          `“${sheet.name}”第 ${sheet.version} 版当前状态为“${STATUS_NAME[sheet.status]}”，不能批复`,
-          { sheet: sheet.name },
-        );
+      const sheet = await findDraftSheet(em, sheetId, '批复');
       const review = await this.review(em, sheetId);
       const { current, diff } = review;
       // a new version replaces the targets the approved one was scored against (目标调整)
@@ -602,13 +608,7 @@ export class TargetsService {
     const why = (reason ?? '').trim();
     if (!why) throw new DomainError('VALIDATION_FAILED', '驳回须填写原因', { field: 'reason' });
     return this.ds.transaction(async (em) => {
-      const sheet = await findSheet(em, sheetId);
-      if (sheet.status !== 'draft')
-        throw new DomainError(
-          'SHEET_LOCKED',
-          `“${sheet.name}”第 ${sheet.version} 版当前状态为“${STATUS_NAME[sheet.status]}”，不能驳回`,
-          { sheet: sheet.name },
-        );
+      const sheet = await findDraftSheet(em, sheetId, '驳回');
       await transition(em, {
         entity: TargetSheetEntity,
         id: sheet.id,

@@ -1,6 +1,13 @@
 import { DataSource, In } from 'typeorm';
 import { audit, AuditChange, STALE_VERSION, UnitEntity } from '@selfeval/db';
-import { checkUnitProfile, DomainError, UNIT_PROFILE_FIELDS, UnitProfile, UnitProfileField } from '@selfeval/domain';
+import {
+  checkUnitProfile,
+  DomainError,
+  pick,
+  UNIT_PROFILE_FIELDS,
+  UnitProfile,
+  UnitProfileField,
+} from '@selfeval/domain';
 
 /** A unit's profile as the page and the API show it; `version` is what a save must send back. */
 export interface UnitProfileView extends UnitProfile {
@@ -20,14 +27,7 @@ function view(u: UnitEntity): UnitProfileView {
     name: u.name,
     parentName: u.parentName,
     version: u.profileVersion,
-    functions: u.functions,
-    organization: u.organization,
-    staffQuota: u.staffQuota,
-    staffActual: u.staffActual,
-    staffNotes: u.staffNotes,
-    contactPerson: u.contactPerson,
-    contactPhone: u.contactPhone,
-    contactEmail: u.contactEmail,
+    ...pick(u, FIELDS),
   };
 }
 

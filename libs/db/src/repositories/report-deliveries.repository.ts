@@ -31,6 +31,11 @@ export async function ensureDelivery(
   }
 }
 
+/** The mailing that generating `reportFileId` asks for (AUTO_DELIVERY, by the system), created as 待发送 once. */
+export function ensureAutoDelivery(ds: DataSource, reportFileId: string, at: Date): Promise<ReportDeliveryEntity> {
+  return ensureDelivery(ds, { reportFileId, requestKey: AUTO_DELIVERY, requestedBy: 'system', requestedAt: at });
+}
+
 /** The newest delivery of each file (by request time), for pages and the API. */
 export async function latestDeliveries(
   ds: DataSource | EntityManager,

@@ -32,3 +32,9 @@ export function approvedProjectSheets(db: Db, unitId: string, year: number) {
 export function findUnit(db: Db, unitId: string): Promise<UnitEntity> {
   return db.getRepository(UnitEntity).findOneByOrFail({ id: unitId });
 }
+
+/** A sheet and the unit it belongs to (the subject of a report, its mail and its delivery). */
+export async function findSheetAndUnit(db: Db, sheetId: string) {
+  const sheet = await findSheet(db, sheetId);
+  return { sheet, unit: await findUnit(db, sheet.unitId) };
+}
