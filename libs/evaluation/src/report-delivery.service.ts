@@ -177,8 +177,12 @@ export class ReportDeliveryService {
       this.ds,
       files.map((f) => f.id),
     );
-    if ([...latest.values()].some((d) => IN_FLIGHT.includes(d.status)))
+    if ([...latest.values()].some((d) => IN_FLIGHT.includes(d.status))) {
+      // the in-flight delivery may be this very request's, saved by its twin (a double click) since the check above
+      const twin = await this.requested(files, requestKey);
+      if (twin) return twin;
       throw new DomainError('WORKFLOW_STATE', '报告正在发送，请稍后刷新本页查看发送结果', { field: 'delivery' });
+    }
     const now = this.now();
     let rows: ReportDeliveryEntity[];
     try {
