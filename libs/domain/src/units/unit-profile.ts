@@ -83,14 +83,15 @@ export function checkUnitProfile(input: Record<string, unknown>): {
       continue;
     }
     const text = raw === null ? '' : String(raw).trim();
-    if (rule.choices) {
-      const values = Object.keys(rule.choices);
+    const choices = rule.choices;
+    if (choices) {
+      const values = Object.keys(choices);
       if (!text) profile[field] = values[0];
-      else if (Object.hasOwn(rule.choices, text)) profile[field] = text;
+      else if (Object.hasOwn(choices, text)) profile[field] = text;
       else
         problems.push({
           field,
-          message: `“${rule.label}”只能选择${values.map((v) => `“${rule.choices![v]}”`).join('或')}`,
+          message: `“${rule.label}”只能选择${values.map((v) => `“${choices[v]}”`).join('或')}`,
         });
       continue;
     }

@@ -16,7 +16,10 @@ const INPUTS: Record<
   contactPerson: { type: 'text', hint: '绩效自评工作联系人' },
   contactPhone: { type: 'tel', hint: '如 0731-22881234' },
   contactEmail: { type: 'email', hint: '截止提醒和自评报告发送到这个邮箱' },
-  reportAttachments: { type: 'select', hint: '自评报告邮件总是附 PDF；选择副本时另附 Word 版和 Excel 版（自评表），便于修改和汇总' },
+  reportAttachments: {
+    type: 'select',
+    hint: '自评报告邮件总是附 PDF；选择副本时另附 Word 版和 Excel 版（自评表），便于修改和汇总',
+  },
 };
 
 const GROUPS: { legend: string; fields: UnitProfileField[] }[] = [
