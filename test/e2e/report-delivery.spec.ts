@@ -205,6 +205,8 @@ describePg('report delivery: state per report, fix the address, resend; every re
     expect(walk.path()).toBe(`/sheets/${project.id}/evaluation`);
     await walk.submit('#no-email a');
     expect(walk.path()).toBe(`/units/${unitId}/profile`);
+    // 报告邮件附件 is left at its default: the mail below carries the PDF only
+    expect(await walk.value('#reportAttachments')).toBe('pdf');
     await walk.fill('#contactEmail', 'lukou@example.gov.cn');
     await walk.submit('#profile-form button[type=submit]');
     await walk.go(`/sheets/${project.id}/evaluation`);
@@ -236,6 +238,7 @@ describePg('report delivery: state per report, fix the address, resend; every re
     expect(smtp.messages.filter((m) => m.subject === PROJECT_SUBJECT)).toHaveLength(1);
     expect(mail.to).toMatchObject({ text: 'lukou@example.gov.cn' });
     expect(mail.attachments.map((a) => a.filename)).toEqual([PROJECT_PDF]);
+    expect(mail.text).toContain(`附件为2026年度“${PROJECT}”项目支出绩效自评表（PDF）。`);
     const stored = await binary(stack.users.admin.get(`/api/evaluations/${project.id}/report.pdf`)).expect(200);
     expect(Buffer.compare(mail.attachments[0].content, stored.body as Buffer)).toBe(0);
     // audited once, naming who resent and where to
@@ -346,5 +349,79 @@ describePg('report delivery: state per report, fix the address, resend; every re
     expect(res.body).toMatchObject({ repeated: false, recipient: 'lukou@example.gov.cn' });
     expect(await ds.getRepository(ReportDeliveryEntity).countBy({ requestKey: 'other-unit-try' })).toBe(0);
     await smtp.withSubject(PROJECT_SUBJECT, 2);
+  });
+
+  it('a unit that asks for the Word/Excel copies gets them after the PDF, the bytes of the downloads; a resend follows the setting as it is then', async () => {
+    const { admin, head } = stack.users;
+    const DOCX = PROJECT_PDF.replace(/\.pdf$/, '.docx');
+    const XLSX = PROJECT_PDF.replace(/\.pdf$/, '.xlsx');
+    /** a resend of the 自评表 by the unit's head, and the mail it sends */
+    const resend = async (requestId: string) => {
+      const before = smtp.messages.filter((m) => m.subject === PROJECT_SUBJECT).length;
+      await head.post(`/api/evaluations/${project.id}/report/resend`).send({ requestId }).expect(201);
+      const row = await ds.getRepository(ReportDeliveryEntity).findOneByOrFail({ requestKey: requestId });
+      await stack.jobs.done(Queue.Mail, jobId(Job.MailReport, row.reportFileId, row.id), requestId);
+      return smtp.withSubject(PROJECT_SUBJECT, before + 1);
+    };
+
+    await walk.signIn('fuzeren');
+    await walk.go(`/units/${unitId}/profile`);
+    expect(await walk.page.$$eval('#reportAttachments option', (os) => os.map((o) => o.textContent))).toEqual([
+      '仅 PDF',
+      'PDF 及 Word、Excel 副本',
+    ]);
+    expect(await walk.value('#reportAttachments')).toBe('pdf');
+    await walk.page.select('#reportAttachments', 'with-copies');
+    await walk.submit('#profile-form button[type=submit]');
+    expect(await walk.text('main')).toContain('单位概况已保存');
+    expect(await walk.value('#reportAttachments')).toBe('with-copies');
+    await walk.shot('profile-attachments');
+    const saved = (await admin.get(`/api/units/${unitId}/profile`).expect(200)).body;
+    expect(saved).toMatchObject({ reportAttachments: 'with-copies', contactEmail: 'lukou@example.gov.cn' });
+    // audited by the labels people chose from
+    const audit = await ds
+      .getRepository(AuditLogEntity)
+      .findBy({ entity: 'unit', entityId: unitId, action: 'profile', field: '报告邮件附件' });
+    expect(audit.map((a) => [a.oldValue, a.newValue])).toEqual([['仅 PDF', 'PDF 及 Word、Excel 副本']]);
+
+    const mail = await resend('with-copies-1');
+    expect(mail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+      [PROJECT_PDF, 'application/pdf'],
+      [DOCX, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+      [XLSX, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ]);
+    for (const [i, format] of ['pdf', 'docx', 'xlsx'].entries()) {
+      const stored = await binary(admin.get(`/api/evaluations/${project.id}/report.${format}`)).expect(200);
+      expect(Buffer.compare(mail.attachments[i].content, stored.body as Buffer)).toBe(0);
+    }
+    expect(mail.text).toContain(`附件为2026年度“${PROJECT}”项目支出绩效自评表（PDF、Word、Excel）。`);
+    expect(mail.text).toContain(`Word：${DOCX}`);
+    expect(mail.text).toContain(`Excel：${XLSX}`);
+
+    // a stale save of the choice: both sides by their labels, nothing overwritten
+    await walk.go(`/units/${unitId}/profile`);
+    await admin
+      .put(`/api/units/${unitId}/profile`)
+      .send({ reportAttachments: 'pdf', version: saved.version })
+      .expect(200);
+    await walk.page.select('#reportAttachments', 'with-copies');
+    expect(await walk.submit('#profile-form button[type=submit]')).toBe(409);
+    expect(
+      await walk.page.$$eval('#stale-fields tbody tr', (rows) =>
+        rows.map((r) => Array.from(r.querySelectorAll('th, td'), (c) => c.textContent?.trim())),
+      ),
+    ).toEqual([['报告邮件附件', '仅 PDF', 'PDF 及 Word、Excel 副本']]);
+    expect(await walk.value('#reportAttachments')).toBe('with-copies');
+    // an unknown value is refused, naming the field; nothing changes
+    const bad = await admin.put(`/api/units/${unitId}/profile`).send({ reportAttachments: 'word' }).expect(422);
+    expect(bad.body.message).toContain('“报告邮件附件”只能选择“仅 PDF”或“PDF 及 Word、Excel 副本”');
+
+    // the administrator's 仅 PDF stands: the next resend carries the PDF only
+    expect((await admin.get(`/api/units/${unitId}/profile`).expect(200)).body.reportAttachments).toBe('pdf');
+    const plain = await resend('pdf-only-again-1');
+    expect(plain.attachments.map((a) => a.filename)).toEqual([PROJECT_PDF]);
+    expect(plain.text).toContain('（PDF）。');
+    expect(plain.text).not.toContain('Word');
+    await walk.signOut();
   });
 });

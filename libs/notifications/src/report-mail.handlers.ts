@@ -11,13 +11,24 @@ import {
   monitoringResult,
   QuarterReportEntity,
   REPORT_STORE,
+  reportCopies,
   ReportDeliveryEntity,
   ReportFileEntity,
   SelfEvaluationEntity,
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
-import { Light, LIGHT_LABELS, mailFailureReason, NO_CONTACT_EMAIL, REPORT_KIND_TITLES } from '@selfeval/domain';
+import {
+  copyFormatsOf,
+  Light,
+  LIGHT_LABELS,
+  mailFailureReason,
+  NO_CONTACT_EMAIL,
+  REPORT_FORMAT_LABELS,
+  REPORT_FORMAT_MIME,
+  REPORT_KIND_TITLES,
+  ReportFormat,
+} from '@selfeval/domain';
 import { HandlesJob, Job, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
 import { queueRobotNotice } from './robot-webhook.handlers';
 import { MailService } from '@selfeval/mail';
@@ -85,6 +96,7 @@ export class ReportMailHandlers {
     });
     let outcome: 'sent' | 'skipped';
     try {
+      const attachments = await this.attachmentsOf(file, unit);
       outcome = await this.mail.sendOnce({
         dedupeKey: mailKey,
         to,
@@ -92,13 +104,14 @@ export class ReportMailHandlers {
         text: [
           `${unit.name}：`,
           '',
-          `附件为${title}（PDF）。${summary}`,
+          `附件为${title}（${attachments.map((a) => a.label).join('、')}）。${summary}`,
+          '',
+          '附件：',
+          ...attachments.map((a) => `${a.label}：${a.filename}`),
           '',
           '（本邮件由系统自动发送，请勿回复。）',
         ].join('\n'),
-        attachments: [
-          { filename: file.fileName, content: this.store.read(file.sha256), contentType: 'application/pdf' },
-        ],
+        attachments: attachments.map(({ filename, content, contentType }) => ({ filename, content, contentType })),
       });
     } catch (e) {
       const { reason, permanent } = mailFailureReason(e, to);
@@ -113,6 +126,29 @@ export class ReportMailHandlers {
     }
     await deliveries.update(delivery.id, { status: 'sent', error: null, finishedAt: this.now() });
     return outcome === 'sent' ? { sent: 1, skipped: 0, failed: 0 } : { sent: 0, skipped: 1, failed: 0 };
+  }
+
+  /**
+   * The PDF, then — when the unit's 报告邮件附件 asks for them (read at send time, so a resend follows the
+   * setting as it is now) — the Word/Excel copies stored with this file, in the order the page lists them.
+   */
+  private async attachmentsOf(
+    file: ReportFileEntity,
+    unit: UnitEntity,
+  ): Promise<{ label: string; filename: string; content: Buffer; contentType: string }[]> {
+    const pdf = { format: 'pdf' as ReportFormat, fileName: file.fileName, sha256: file.sha256 };
+    const copies =
+      unit.reportAttachments === 'with-copies'
+        ? (await reportCopies(this.ds, [file.id]))
+            .filter((c) => copyFormatsOf(file.kind).includes(c.format))
+            .sort((a, b) => copyFormatsOf(file.kind).indexOf(a.format) - copyFormatsOf(file.kind).indexOf(b.format))
+        : [];
+    return [pdf, ...copies].map((d) => ({
+      label: REPORT_FORMAT_LABELS[d.format],
+      filename: d.fileName,
+      content: this.store.read(d.sha256),
+      contentType: REPORT_FORMAT_MIME[d.format],
+    }));
   }
 
   private async subjectOf(

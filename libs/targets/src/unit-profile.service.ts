@@ -4,6 +4,7 @@ import {
   checkUnitProfile,
   DomainError,
   pick,
+  profileValueText,
   UNIT_PROFILE_FIELDS,
   UnitProfile,
   UnitProfileField,
@@ -80,7 +81,12 @@ export class UnitProfileService {
         if (!(field in profile)) continue;
         const next = profile[field] ?? null;
         if (shown(next) === shown(unit[field])) continue;
-        changes.push([UNIT_PROFILE_FIELDS[field].label, shown(unit[field]), shown(next)]);
+        // a choice is audited by its label (仅 PDF), not its stored value
+        changes.push([
+          UNIT_PROFILE_FIELDS[field].label,
+          profileValueText(field, unit[field]),
+          profileValueText(field, next),
+        ]);
         Object.assign(set, { [field]: next });
       }
       if (!changes.length) return view(unit);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import { REPORT_ATTACHMENT_CHOICES } from '@selfeval/domain';
 import { UnitProfileService } from '@selfeval/targets';
 import { Actor, Allow, UNIT } from '../auth/access.decorators';
 import { ApiErrors, ApiSignedInErrors } from '../openapi/error-response';
@@ -35,6 +36,13 @@ class UnitProfileDto {
   @ApiPropertyOptional({ description: '联系邮箱：截止提醒和报告邮件发到这里', example: 'lukou@example.gov.cn' })
   @IsOptional()
   contactEmail?: string | null;
+  @ApiPropertyOptional({
+    description: '报告邮件附件：pdf 仅 PDF（默认），with-copies PDF 及 Word、Excel 副本；其他值返回 422',
+    enum: Object.keys(REPORT_ATTACHMENT_CHOICES),
+    example: 'with-copies',
+  })
+  @IsOptional()
+  reportAttachments?: string | null;
 }
 
 /** 单位概况: read by the unit, its evaluator and administrators; changed by the unit (填报人, 负责人) and administrators. */

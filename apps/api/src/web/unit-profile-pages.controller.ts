@@ -1,6 +1,7 @@
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { UNIT_PROFILE_FIELDS, UnitProfileField } from '@selfeval/domain';
 import { UnitProfileService } from '@selfeval/targets';
 import { Actor, Allow, CurrentActor, RequestActor, scopedUnitIds, UNIT } from '../auth/access.decorators';
 import { WebViews } from './web-views';
@@ -9,16 +10,7 @@ import { postedVersion } from './view-models/stale-save';
 import { buildUnitProfilePageVM } from './view-models/unit-profile-page.view-model';
 import { handleForm, isStaleSave } from './form-errors';
 
-const FIELDS = [
-  'functions',
-  'organization',
-  'staffQuota',
-  'staffActual',
-  'staffNotes',
-  'contactPerson',
-  'contactPhone',
-  'contactEmail',
-] as const;
+const FIELDS = Object.keys(UNIT_PROFILE_FIELDS) as UnitProfileField[];
 
 /** 单位概况 pages: the units of the user's scope, and one unit's profile form (thin over UnitProfileService). */
 // pages, not JSON: kept out of the OpenAPI document

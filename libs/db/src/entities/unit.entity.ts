@@ -1,3 +1,4 @@
+import type { ReportAttachments } from '@selfeval/domain';
 import { Column, CreateDateColumn, Entity } from 'typeorm';
 import { WithUuid } from './with-uuid';
 
@@ -23,6 +24,9 @@ export class UnitEntity extends WithUuid {
   @Column({ type: 'text', nullable: true, name: 'staff_notes' }) staffNotes!: string | null;
   @Column({ type: 'varchar', length: 50, nullable: true, name: 'contact_person' }) contactPerson!: string | null;
   @Column({ type: 'varchar', length: 40, nullable: true, name: 'contact_phone' }) contactPhone!: string | null;
+  /** 报告邮件附件 (migration 1733400000000): the PDF only, or with its Word/Excel copies */
+  @Column({ type: 'varchar', length: 20, default: 'pdf', name: 'report_attachments' })
+  reportAttachments!: ReportAttachments;
   /** bumped by every profile save: a save on top of a version the user did not read is refused */
   @Column({ type: 'integer', default: 0, name: 'profile_version' }) profileVersion!: number;
   @CreateDateColumn({ name: 'created_at' }) createdAt!: Date;

@@ -10,6 +10,7 @@ import { SessionsExactDecimals1732800000000 } from './1732800000000-sessions-exa
 import { UnitWebhook1732950000000 } from './1732950000000-unit-webhook';
 import { UnitProfile1733100000000 } from './1733100000000-unit-profile';
 import { ReportDelivery1733300000000 } from './1733300000000-report-delivery';
+import { ReportAttachments1733400000000 } from './1733400000000-report-attachments';
 
 /** Listed by hand, oldest first: ts-jest and the compiled app load the same list (no dist globs). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   UnitWebhook1732950000000,
   UnitProfile1733100000000,
   ReportDelivery1733300000000,
+  ReportAttachments1733400000000,
 ];

@@ -1,4 +1,4 @@
-import { checkUnitProfile, staffText } from './unit-profile';
+import { checkUnitProfile, profileValueText, staffText } from './unit-profile';
 
 describe('单位概况: the profile a unit fills on its page', () => {
   it('trims, empties to null, reads counts (also full-width digits) and keeps fields not posted out', () => {
@@ -47,6 +47,35 @@ describe('单位概况: the profile a unit fills on its page', () => {
     for (const bad of ['a@b', 'a b@c.cn', 'a@b.cn, c@d.cn', '<a@b.cn>', 'a@b.cn\nBcc: x@y.cn'])
       expect(checkUnitProfile({ contactEmail: bad }).problems).toHaveLength(1);
     expect(checkUnitProfile({ contactEmail: 'xf.lukou@zhuzhou.gov.cn' }).problems).toEqual([]);
+  });
+
+  it('报告邮件附件 is a choice: one of its values, empty is the default 仅 PDF, anything else is refused by name', () => {
+    expect(checkUnitProfile({ reportAttachments: 'with-copies' })).toEqual({
+      profile: { reportAttachments: 'with-copies' },
+      problems: [],
+    });
+    expect(checkUnitProfile({ reportAttachments: ' pdf ' }).profile).toEqual({ reportAttachments: 'pdf' });
+    for (const empty of ['', null, '  '])
+      expect(checkUnitProfile({ reportAttachments: empty }).profile).toEqual({ reportAttachments: 'pdf' });
+    for (const bad of ['word', 'PDF', 'toString', '__proto__', 1]) {
+      const { profile, problems } = checkUnitProfile({ reportAttachments: bad });
+      expect(profile).toEqual({});
+      expect(problems).toEqual([
+        { field: 'reportAttachments', message: '“报告邮件附件”只能选择“仅 PDF”或“PDF 及 Word、Excel 副本”' },
+      ]);
+    }
+    expect(checkUnitProfile({ reportAttachments: ['pdf'] }).problems).toEqual([
+      { field: 'reportAttachments', message: '“报告邮件附件”应为文字' },
+    ]);
+    // not posted: not changed
+    expect(checkUnitProfile({ contactPerson: '李华' }).profile).toEqual({ contactPerson: '李华' });
+  });
+
+  it('shows a choice by its label (audit, stale save) and other values as they are', () => {
+    expect(profileValueText('reportAttachments', 'with-copies')).toBe('PDF 及 Word、Excel 副本');
+    expect(profileValueText('reportAttachments', 'pdf')).toBe('仅 PDF');
+    expect(profileValueText('staffQuota', 15)).toBe('15');
+    expect(profileValueText('contactEmail', null)).toBeNull();
   });
 
   it('prints 人员情况 as the reports do: 编制数, 实有人数, then the unit’s own words', () => {

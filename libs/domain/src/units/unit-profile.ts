@@ -17,15 +17,23 @@ export interface UnitProfile {
   contactPerson: string | null;
   contactPhone: string | null;
   contactEmail: string | null;
+  /** 报告邮件附件: the PDF only, or the PDF and its Word/Excel copies */
+  reportAttachments: ReportAttachments;
 }
 
 export type UnitProfileField = keyof UnitProfile;
 
+/** 报告邮件附件 (issue 15): the report mail carries the PDF, and on request its Word/Excel copies after it. */
+export const REPORT_ATTACHMENT_CHOICES = { pdf: '仅 PDF', 'with-copies': 'PDF 及 Word、Excel 副本' } as const;
+export type ReportAttachments = keyof typeof REPORT_ATTACHMENT_CHOICES;
+
 interface FieldRule {
   label: string;
-  kind: 'text' | 'count' | 'phone' | 'email';
-  /** characters for text; digits for a count */
+  kind: 'text' | 'count' | 'phone' | 'email' | 'choice';
+  /** characters for text; digits for a count; the longest value for a choice */
   max: number;
+  /** a choice: its values and their Chinese labels, the first one the default (an empty post picks it) */
+  choices?: Readonly<Record<string, string>>;
 }
 
 /** Every field of the profile form: its Chinese label, what it holds and its length limit. */
@@ -38,7 +46,15 @@ export const UNIT_PROFILE_FIELDS: Record<UnitProfileField, FieldRule> = {
   contactPerson: { label: '联系人', kind: 'text', max: 50 },
   contactPhone: { label: '联系电话', kind: 'phone', max: 40 },
   contactEmail: { label: '联系邮箱', kind: 'email', max: 200 },
+  reportAttachments: { label: '报告邮件附件', kind: 'choice', max: 20, choices: REPORT_ATTACHMENT_CHOICES },
 };
+
+/** A stored value as people read it: a choice by its label, anything else as it is. */
+export function profileValueText(field: UnitProfileField, value: string | number | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const choices = UNIT_PROFILE_FIELDS[field].choices;
+  return choices?.[String(value)] ?? String(value);
+}
 
 // one address, no spaces or angle brackets (it goes into a mail header), a dot in the domain
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]+$/;
@@ -67,6 +83,18 @@ export function checkUnitProfile(input: Record<string, unknown>): {
       continue;
     }
     const text = raw === null ? '' : String(raw).trim();
+    const choices = rule.choices;
+    if (choices) {
+      const values = Object.keys(choices);
+      if (!text) profile[field] = values[0];
+      else if (Object.hasOwn(choices, text)) profile[field] = text;
+      else
+        problems.push({
+          field,
+          message: `“${rule.label}”只能选择${values.map((v) => `“${choices[v]}”`).join('或')}`,
+        });
+      continue;
+    }
     if (!text) {
       profile[field] = null;
       continue;
