@@ -7,6 +7,7 @@ import {
   dataSourceOptions,
   IndicatorEntity,
   MIGRATIONS,
+  migrateOnce,
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
@@ -155,4 +156,23 @@ migrationSuite('migrations on SQLite', async () => ({
 
 describePg('PostgreSQL', () => {
   migrationSuite('migrations on PostgreSQL', createPgSchema);
+
+  it('two processes migrating one empty database at once: one applies every migration, the other finds none', async () => {
+    const { db, drop } = await createPgSchema();
+    const sources = [createDataSource(db), createDataSource(db)];
+    try {
+      await Promise.all(sources.map((ds) => ds.initialize()));
+      // without the lock the second process fails: duplicate key … "pg_type_typname_nsp_index"
+      const ran = await Promise.all(sources.map((ds) => migrateOnce(ds)));
+      expect(ran.map((r) => r.length).sort((a, b) => a - b)).toEqual([0, MIGRATIONS.length]);
+      expect(await tablesPresent(sources[0])).toEqual(TABLES);
+      const applied = (await sources[0].query(`SELECT count(*)::int AS n FROM ${db.schema}.migrations`)) as {
+        n: number;
+      }[];
+      expect(applied[0].n).toBe(MIGRATIONS.length);
+    } finally {
+      for (const ds of sources) if (ds.isInitialized) await ds.destroy();
+      await drop();
+    }
+  });
 });

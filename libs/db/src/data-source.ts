@@ -55,10 +55,33 @@ export function withSqliteTransactionQueue(ds: DataSource): DataSource {
   return ds;
 }
 
+/** Any fixed number: the PostgreSQL advisory lock that lets one process at a time migrate a database. */
+const MIGRATION_LOCK = 7_315_002_026;
+
+/**
+ * Applies pending migrations, one process at a time: several API processes starting together on an empty PostgreSQL
+ * database would otherwise both create the same tables. The lock is held on a connection of its own (a session lock),
+ * so the migrations run as usual; the second process finds nothing left to do. SQLite has one writer anyway.
+ */
+export async function migrateOnce(ds: DataSource) {
+  if (ds.options.type !== 'postgres') return ds.runMigrations({ transaction: 'each' });
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      return await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
 /** Opens the database and applies pending migrations. */
 export async function openDatabase(db: DatabaseConfig): Promise<DataSource> {
   const ds = createDataSource(db);
   await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  await migrateOnce(ds);
   return ds;
 }

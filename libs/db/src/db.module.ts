@@ -2,14 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, withSqliteTransactionQueue } from './data-source';
+import { dataSourceOptions, migrateOnce, withSqliteTransactionQueue } from './data-source';
 import { CLOCK, EVIDENCE_STORE, REPORT_STORE, STORE_PROVIDERS } from './stores';
 
 @Module({})
 export class DbModule {
   /**
-   * The API (and the all-in-one process) migrate on boot; workers never do, so several
-   * processes starting together do not race on the migrations table.
+   * The API (and the all-in-one process) migrate on boot, one process at a time (migrateOnce); workers never do.
    */
   static forRoot(options: { runMigrations: boolean }): DynamicModule {
     return {
@@ -23,12 +22,13 @@ export class DbModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
             ...dataSourceOptions(config.database),
-            migrationsRun: options.runMigrations,
             migrationsTransactionMode: 'each' as const,
           }),
-          dataSourceFactory: async (options) => {
-            if (!options) throw new Error('no data source options');
-            return withSqliteTransactionQueue(new DataSource(options)).initialize();
+          dataSourceFactory: async (dsOptions) => {
+            if (!dsOptions) throw new Error('no data source options');
+            const ds = await withSqliteTransactionQueue(new DataSource(dsOptions)).initialize();
+            if (options.runMigrations) await migrateOnce(ds);
+            return ds;
           },
         }),
       ],
