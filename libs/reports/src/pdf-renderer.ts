@@ -160,7 +160,7 @@ export class PdfRenderer {
     else this.idle.push(page);
   }
 
-  async render(html: string, opts: PdfOptions = {}): Promise<Buffer> {
+  async render(html: string, opts: PdfOptions = {}, retried = false): Promise<Buffer> {
     if ((this.options.maxRendersPerBrowser ?? 500) <= this.renders) this.retire();
     const page = await this.acquire();
     this.renders++;
@@ -191,6 +191,15 @@ export class PdfRenderer {
       this.release(page);
       return Buffer.from(pdf);
     } catch (e) {
+      clearTimeout(timer);
+      const browser = page.browser();
+      if (!browser.connected) {
+        // the browser died under this render (killed, crashed) before its 'disconnected' event reset the pool:
+        // forget it now and render once more on a new one
+        if (this.current === browser) this.reset();
+        if (!retried) return this.render(html, opts, true);
+        throw e;
+      }
       // a page that failed or hung is not reused
       if (page.browser() === this.current) {
         this.created = Math.max(0, this.created - 1);
