@@ -93,8 +93,8 @@ describePg('upload limits through the real app: rows, indicators, zip bombs, an 
   const figures: string[] = [];
 
   beforeAll(async () => {
-    // the warm-up below transpiles the parsers on the nice-19 parse thread: on a loaded CI machine that alone can
-    // take longer than production's 120 s stuck-parse limit (the figures measured below are printed, not judged)
+    // the parse worker transpiles the parsers with ts-node when it starts: on a loaded CI machine that can take
+    // longer than production's 120 s stuck-parse limit (the figures measured below are printed, not judged)
     process.env.SELFEVAL_PARSE_TIMEOUT_MS = '900000';
     stack = await startStack({ listen: true, seed: ['003'], periods: ['2024/Q1'] });
     port = Number(new URL(stack.url).port);

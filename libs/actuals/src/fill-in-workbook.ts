@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { cellText, loadWorkbook, parseOffThread, runOffThread } from '@selfeval/targets';
+import { cellText, loadWorkbook, parseOffThread, registerOffThreadModule, runOffThread } from '@selfeval/targets';
 import {
   CAUSE_CATEGORIES,
   DomainError,
@@ -11,6 +11,9 @@ import {
   QuarterReportInput,
   Target,
 } from '@selfeval/domain';
+
+// the parse worker loads this module when it starts (see off-thread.ts)
+registerOffThreadModule(__filename);
 
 export interface FillInSheet {
   sheetId: string;

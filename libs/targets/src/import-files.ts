@@ -9,8 +9,11 @@ import {
 } from '@selfeval/domain';
 import { importDocx } from './formats/docx-reader';
 import { importTemplateXlsx } from './formats/xlsx-template';
-import { parseOffThread, runOffThread } from './off-thread';
+import { parseOffThread, registerOffThreadModule, runOffThread } from './off-thread';
 import type { StoredSheetSummary, TargetsService } from './targets.service';
+
+// the parse worker loads this module when it starts (see off-thread.ts)
+registerOffThreadModule(__filename);
 
 export interface ImportedFile {
   name: string;

@@ -14,7 +14,7 @@ import { declaredUnpackedBytes } from './formats/zip-guard';
 const HEAP_MB = 1024;
 /**
  * A parse that takes longer is stuck. SELFEVAL_PARSE_TIMEOUT_MS overrides it for test runs, where the first parse on
- * the worker also transpiles the parser modules with ts-node at nice 19 — minutes on a machine whose cores are busy.
+ * the worker also transpiles the parser modules with ts-node when it starts — slow on a machine whose cores are busy.
  */
 const taskTimeoutMs = () => Number(process.env.SELFEVAL_PARSE_TIMEOUT_MS) || 120_000;
 
@@ -42,13 +42,17 @@ type Reply =
 // CommonJS script run by the worker: loads the module asked for and calls the function.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+for (const hook of workerData.hooks) require(hook);
+// the parser modules load (under ts-node: are transpiled) at normal priority, before the drop below:
+// at nice 19 beside busy cores, loading alone took minutes
+for (const module of workerData.preload) require(module);
 // lowest CPU priority for this thread only (Linux: setpriority on the thread id), so on a busy
-// machine request handling on the main thread wins the CPU over a long parse
+// machine request handling on the main thread wins the CPU over a long parse. Unprivileged, it
+// cannot be raised again, hence the preload above.
 try {
   const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
   require('node:os').setPriority(tid, 19);
 } catch {}
-for (const hook of workerData.hooks) require(hook);
 parentPort.on('message', async ({ id, module, fn, args }) => {
   try {
     const result = await require(module)[fn](...args);
@@ -63,6 +67,13 @@ parentPort.on('message', async ({ id, module, fn, args }) => {
 
 let worker: Worker | null = null;
 let nextId = 1;
+/** Modules whose functions run on the worker; it loads them all when it starts. */
+const parserModules = new Set<string>();
+
+/** Declares a module as one the worker runs functions of (call at its top level with `__filename`). */
+export function registerOffThreadModule(module: string): void {
+  parserModules.add(module);
+}
 const pending = new Map<number, Pending>();
 
 /**
@@ -78,6 +89,7 @@ export function parseOffThread(bytes: Uint8Array): boolean {
 
 /** Calls `module[fn](...args)` on the parse worker; a DomainError thrown there is thrown here. */
 export function runOffThread<T>(module: string, fn: string, args: unknown[], file: string): Promise<T> {
+  parserModules.add(module);
   const w = worker ?? startWorker();
   const id = nextId++;
   return new Promise<T>((resolve, reject) => {
@@ -101,7 +113,7 @@ export async function stopOffThreadWorker(): Promise<void> {
 function startWorker(): Worker {
   const w = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { hooks: moduleHooks() },
+    workerData: { hooks: moduleHooks(), preload: [...parserModules] },
     resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
     // the parent's -r hooks are passed explicitly (workerData.hooks); inherited flags could be --inspect etc.
     execArgv: [],
