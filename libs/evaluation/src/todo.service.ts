@@ -1,11 +1,10 @@
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import {
   Clock,
+  failedCurrentDeliveries,
   MailDeliveryEntity,
   PeriodReopenEntity,
   QuarterReportEntity,
-  ReportDeliveryEntity,
-  ReportFileEntity,
   ReportPeriodEntity,
   SelfEvaluationEntity,
   TargetSheetEntity,
@@ -13,7 +12,6 @@ import {
 } from '@selfeval/db';
 import {
   REPORT_KIND_TITLES,
-  ReportKind,
   Role,
   selectTodos,
   sheetLabel,
@@ -57,44 +55,7 @@ export class TodoService {
    * evaluation (a later successful resend or a newer file clears it).
    */
   async failedReports(limit = 200): Promise<NonNullable<TodoFacts['failedReports']>> {
-    const rows = await this.ds
-      .getRepository(ReportDeliveryEntity)
-      .createQueryBuilder('d')
-      .innerJoin(ReportFileEntity, 'f', 'f.id = d.report_file_id')
-      .innerJoin(SelfEvaluationEntity, 'e', 'e.id = f.evaluation_id')
-      .innerJoin(TargetSheetEntity, 's', 's.id = e.sheet_id')
-      .innerJoin(UnitEntity, 'u', 'u.id = s.unit_id')
-      .select([
-        's.id AS "sheetId"',
-        'u.name AS "unitName"',
-        's.year AS "year"',
-        's.kind AS "kind"',
-        's.name AS "name"',
-        'f.kind AS "document"',
-        'd.recipient AS "recipient"',
-        'd.error AS "error"',
-      ])
-      .where("d.status = 'failed'")
-      .andWhere(
-        'NOT EXISTS (SELECT 1 FROM report_delivery d2 WHERE d2.report_file_id = d.report_file_id AND ' +
-          '(d2.requested_at > d.requested_at OR (d2.requested_at = d.requested_at AND d2.id > d.id)))',
-      )
-      .andWhere(
-        'NOT EXISTS (SELECT 1 FROM report_file f2 WHERE f2.evaluation_id = f.evaluation_id AND f2.kind = f.kind AND ' +
-          'f2.created_at > f.created_at)',
-      )
-      .orderBy('d.requested_at', 'DESC')
-      .limit(limit)
-      .getRawMany<{
-        sheetId: string;
-        unitName: string;
-        year: number;
-        kind: string;
-        name: string;
-        document: ReportKind;
-        recipient: string | null;
-        error: string | null;
-      }>();
+    const rows = await failedCurrentDeliveries(this.ds, limit);
     return rows.map((r) => ({
       sheetId: r.sheetId,
       title: `${r.unitName} · ${r.year} 年 ${sheetLabel(r)}`,

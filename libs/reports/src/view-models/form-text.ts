@@ -1,6 +1,3 @@
-// officialSigns and withUnit live in libs/domain (the pages print actuals the same way)
-export { officialSigns, withUnit } from '@selfeval/domain';
-
 /** Words a form label may break after; a line never breaks inside one of them. */
 const WORDS = [
   '服务对象',

@@ -1,5 +1,14 @@
-import { D, Light, LIGHT_LABELS as LIGHT_TEXT, parseTarget, SHEET_KIND_NAME, STATUS_NAME } from '@selfeval/domain';
-import { LevelCells, officialSigns, withLevelCells, withUnit } from './form-text';
+import {
+  D,
+  Light,
+  LIGHT_LABELS as LIGHT_TEXT,
+  officialSigns,
+  parseTarget,
+  SHEET_KIND_NAME,
+  STATUS_NAME,
+  withUnit,
+} from '@selfeval/domain';
+import { LevelCells, withLevelCells } from './form-text';
 
 export interface MonitoringTableSource {
   year: number;

@@ -1,7 +1,7 @@
 import type { ExecutionScore, SheetScore } from '@selfeval/domain';
-import { D, finalResult, parseTarget, round2, SHEET_KIND_NAME } from '@selfeval/domain';
+import { D, finalResult, officialSigns, parseTarget, round2, SHEET_KIND_NAME, withUnit } from '@selfeval/domain';
 import { completeByDifference, FUND_ROWS, FundKey, fundKeyOfLabel, MoneyFigures } from './fund-rows';
-import { LevelCells, officialSigns, withLevelCells, withUnit } from './form-text';
+import { LevelCells, withLevelCells } from './form-text';
 
 /** A money row as report-data reads it today (label-keyed); mapped onto the form's fixed rows. */
 export interface MoneyLine {
