@@ -70,7 +70,7 @@ describePg('绩效自评表, 自评报告 and 监控表 PDFs rendered by worker 
       'the robot notice',
     );
     expect(notice).toBe(
-      '【绩效自评】株洲市渌口区信访局：2026年度“驻京维稳工作组专项”项目支出绩效自评表已生成。自评得分 99.50 分，等级“优”。\n请登录绩效自评系统下载 PDF。',
+      '【绩效自评】株洲市渌口区信访局：2026年度“驻京维稳工作组专项”项目支出绩效自评表已生成。自评得分 99.50 分，等级“优”。\n请登录绩效自评系统下载（PDF、Word、Excel）。',
     );
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0].filename).toBe('株洲市渌口区信访局-驻京维稳工作组专项-2026年度项目支出绩效自评表.pdf');

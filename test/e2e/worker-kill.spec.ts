@@ -39,6 +39,8 @@ describePg(
             DATA_DIR: config.dataDir,
             SMTP_URL: config.mail.smtpUrl,
             JOB_LOCK_SECONDS: '3',
+            // a mail in flight at the kill is taken over after this (production: 120 s)
+            MAIL_LEASE_SECONDS: '15',
             WORKER_CONCURRENCY: '4',
             LOG_LEVEL: process.env.FAULT_TRACE ? 'warn' : 'silent',
             NODE_ENV: 'test',

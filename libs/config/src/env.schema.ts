@@ -73,6 +73,13 @@ export class Env {
   @IsString()
   MAIL_FROM = 'selfeval <selfeval@localhost>';
 
+  /** Seconds one process holds a mail it is sending; another takes it over only after this (a dead sender's mail). */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt({ message: '必须是 5–3600 的整数' })
+  @Min(5, { message: '必须是 5–3600 的整数' })
+  @Max(3600, { message: '必须是 5–3600 的整数' })
+  MAIL_LEASE_SECONDS = 120;
+
   @IsString()
   CHROMIUM_PATH = '/usr/bin/chromium';
 

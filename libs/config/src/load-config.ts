@@ -43,7 +43,7 @@ export interface AppConfig {
   redisSentinel?: { sentinels: RedisNode[]; name: string };
   redisServerBin: string;
   queuePrefix: string;
-  mail: { smtpUrl?: string; from: string; outboxDir: string };
+  mail: { smtpUrl?: string; from: string; outboxDir: string; leaseMs: number };
   chromiumPath: string;
   logLevel: string;
   /** pretty: one readable line per request (development); json: pino lines (production, tests) */
@@ -99,7 +99,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     ...redis,
     redisServerBin: env.REDIS_SERVER_BIN,
     queuePrefix: env.QUEUE_PREFIX,
-    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, outboxDir: path.join(dataDir, 'outbox') },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      outboxDir: path.join(dataDir, 'outbox'),
+      leaseMs: env.MAIL_LEASE_SECONDS * 1000,
+    },
     chromiumPath: env.CHROMIUM_PATH,
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),

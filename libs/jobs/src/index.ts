@@ -7,3 +7,4 @@ export * from './jobs.tokens';
 export * from './redis-connection';
 export * from './embedded-redis';
 export * from './job-requests';
+export * from './retry-later';

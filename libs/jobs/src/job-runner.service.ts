@@ -1,12 +1,13 @@
 import * as os from 'node:os';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { Job as BullJob, Worker } from 'bullmq';
+import { Job as BullJob, DelayedError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
 import { HANDLES_JOB } from './handles-job.decorator';
 import { ALL_QUEUES, Job, jobsOfQueue, Queue } from './job-registry';
 import { REDIS_CONNECTION } from './jobs.tokens';
 import type { RedisClient } from './redis-connection';
+import { RetryLater } from './retry-later';
 import { withDeadline } from './with-deadline';
 
 type Handler = (data: unknown, job: BullJob) => Promise<unknown>;
@@ -60,12 +61,18 @@ export class JobRunner implements OnApplicationShutdown {
     for (const queue of queues) {
       const worker = new Worker(
         queue,
-        async (job) => {
+        async (job, token) => {
           const handler = handlers.get(job.name as Job);
           if (!handler || !jobsOfQueue(queue).includes(job.name as Job)) {
             throw new Error(`unknown job "${job.name}" on queue "${queue}"`);
           }
-          return handler(job.data, job);
+          try {
+            return await handler(job.data, job);
+          } catch (e) {
+            if (!(e instanceof RetryLater) || !token) throw e;
+            await job.moveToDelayed(Math.max(e.at.getTime(), Date.now() + 100), token);
+            throw new DelayedError(e.message);
+          }
         },
         {
           connection: this.duplicateConnection(),

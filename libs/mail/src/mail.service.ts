@@ -5,6 +5,7 @@ import type Mail from 'nodemailer/lib/mailer';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { AppConfig } from '@selfeval/config';
 import { MailDeliveryEntity } from '@selfeval/db';
+import { RetryLater } from '@selfeval/jobs';
 
 export interface OutgoingMail {
   /** one delivery per key: a retried job with the same key never sends again */
@@ -18,7 +19,8 @@ export interface OutgoingMail {
 
 /**
  * Sends mail over SMTP_URL, or writes .eml files under DATA_DIR/outbox when it is unset.
- * A mail_delivery row per dedupe key makes delivery at most once per key among finished attempts;
+ * A mail_delivery row per dedupe key makes delivery at most once per key among finished attempts, and one
+ * process at a time sends it (a lease, MAIL_LEASE_SECONDS);
  * the Message-ID is derived from the key, so if a worker dies between the relay's "250 OK" and our
  * commit, the resend carries the same Message-ID and mail systems drop it as a duplicate.
  */
@@ -41,29 +43,8 @@ export class MailService {
     const repo = this.ds.getRepository(MailDeliveryEntity);
     const domain = (this.config.mail.from.match(/@([^>\s]+)/)?.[1] ?? 'selfeval.local').toLowerCase();
     const messageId = `<${mail.dedupeKey.replace(/[^A-Za-z0-9._-]/g, '_')}@${domain}>`;
-    let row = await repo.findOneBy({ dedupeKey: mail.dedupeKey });
-    if (row?.status === 'sent') return 'skipped';
-    if (!row) {
-      try {
-        row = await repo.save(
-          repo.create({
-            dedupeKey: mail.dedupeKey,
-            recipient: mail.to,
-            subject: mail.subject.slice(0, 300),
-            status: 'sending',
-            messageId,
-            error: null,
-            attempts: 0,
-            sentAt: null,
-          }),
-        );
-      } catch (e) {
-        // another worker inserted the same key first: it owns this delivery
-        if (e instanceof QueryFailedError) return 'skipped';
-        throw e;
-      }
-    }
-    row.attempts += 1;
+    const row = await this.claim(mail, messageId);
+    if (row === 'sent') return 'skipped';
     try {
       const info = await this.transporter().sendMail({
         from: this.config.mail.from,
@@ -79,14 +60,57 @@ export class MailService {
         const file = path.join(this.config.mail.outboxDir, `${mail.dedupeKey.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
         fs.writeFileSync(file, (info as unknown as { message: Buffer }).message);
       }
-      Object.assign(row, { status: 'sent', sentAt: new Date(), error: null });
-      await repo.save(row);
+      await repo.update(row.id, { status: 'sent', sentAt: new Date(), error: null, leaseUntil: null });
       return 'sent';
     } catch (e) {
-      Object.assign(row, { status: 'failed', error: (e as Error).message.slice(0, 2000) });
-      await repo.save(row);
+      await repo.update(row.id, { status: 'failed', error: (e as Error).message.slice(0, 2000), leaseUntil: null });
       throw e; // transient: the job retries with backoff
     }
+  }
+
+  /**
+   * Takes the mail of this key for this process, in one conditional write: a new key, a failed attempt, or a
+   * 发送中 whose sender's lease ran out (the process died mid-send). While another process holds it, the job waits
+   * (RetryLater) instead of sending the same mail at the same time — a job BullMQ wrongly thought stalled on a busy
+   * machine sent duplicates before.
+   */
+  private async claim(mail: OutgoingMail, messageId: string): Promise<MailDeliveryEntity | 'sent'> {
+    const repo = this.ds.getRepository(MailDeliveryEntity);
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + this.config.mail.leaseMs);
+    const existing = await repo.findOneBy({ dedupeKey: mail.dedupeKey });
+    if (existing?.status === 'sent') return 'sent';
+    if (!existing) {
+      try {
+        return await repo.save(
+          repo.create({
+            dedupeKey: mail.dedupeKey,
+            recipient: mail.to,
+            subject: mail.subject.slice(0, 300),
+            status: 'sending',
+            messageId,
+            error: null,
+            attempts: 1,
+            sentAt: null,
+            leaseUntil,
+          }),
+        );
+      } catch (e) {
+        // another process inserted the same key first: it holds the mail (unless it is already done)
+        if (!(e instanceof QueryFailedError)) throw e;
+      }
+    }
+    const taken = await repo
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'sending', leaseUntil, attempts: () => 'attempts + 1' })
+      .where('dedupe_key = :key', { key: mail.dedupeKey })
+      .andWhere("(status = 'failed' OR (status = 'sending' AND (lease_until IS NULL OR lease_until < :now)))", { now })
+      .execute();
+    const row = await repo.findOneByOrFail({ dedupeKey: mail.dedupeKey });
+    if (taken.affected) return row;
+    if (row.status === 'sent') return 'sent';
+    throw new RetryLater(`邮件 ${mail.dedupeKey} 正由另一进程发送`, row.leaseUntil ?? leaseUntil);
   }
 
   close(): void {

@@ -28,10 +28,15 @@ import {
   REPORT_FORMAT_MIME,
   REPORT_KIND_TITLES,
   ReportFormat,
+  ReportKind,
 } from '@selfeval/domain';
-import { HandlesJob, Job, JobPayload, JobProducer, JobResult } from '@selfeval/jobs';
+import { HandlesJob, Job, JobPayload, JobProducer, JobResult, RetryLater } from '@selfeval/jobs';
 import { queueRobotNotice } from './robot-webhook.handlers';
 import { MailService } from '@selfeval/mail';
+
+/** What the evaluation page offers for download, as the robot notice names it: PDF、Word、Excel. */
+const formatsOffered = (kind: ReportKind) =>
+  (['pdf', ...copyFormatsOf(kind)] as ReportFormat[]).map((f) => REPORT_FORMAT_LABELS[f]).join('、');
 
 @Injectable()
 export class ReportMailHandlers {
@@ -73,7 +78,7 @@ export class ReportMailHandlers {
         this.jobs,
         unit,
         `robot-report-${file.id}`,
-        `【绩效自评】${unit.name}：${title}已生成。${summary}\n请登录绩效自评系统下载 PDF。`,
+        `【绩效自评】${unit.name}：${title}已生成。${summary}\n请登录绩效自评系统下载（${formatsOffered(file.kind)}）。`,
       );
     if (!unit.contactEmail) {
       await deliveries.update(delivery.id, {
@@ -114,6 +119,7 @@ export class ReportMailHandlers {
         attachments: attachments.map(({ filename, content, contentType }) => ({ filename, content, contentType })),
       });
     } catch (e) {
+      if (e instanceof RetryLater) throw e; // another process is sending it: the delivery stays 发送中
       const { reason, permanent } = mailFailureReason(e, to);
       // BullMQ tries again with backoff: until the last attempt the delivery stays 发送中 with the reason beside it
       const final = permanent || !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

@@ -135,5 +135,7 @@ export class MailDeliveryEntity extends WithUuid {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @Column({ type: 'integer' }) attempts!: number;
   @Column({ type: Date, nullable: true, name: 'sent_at' }) sentAt!: Date | null;
+  /** while 发送中: until when the sending process holds it (after that another may take it over) */
+  @Column({ type: Date, nullable: true, name: 'lease_until' }) leaseUntil!: Date | null;
   @CreateDateColumn({ name: 'created_at' }) createdAt!: Date;
 }

@@ -11,6 +11,7 @@ import { UnitWebhook1732950000000 } from './1732950000000-unit-webhook';
 import { UnitProfile1733100000000 } from './1733100000000-unit-profile';
 import { ReportDelivery1733300000000 } from './1733300000000-report-delivery';
 import { ReportAttachments1733400000000 } from './1733400000000-report-attachments';
+import { MailLease1733500000000 } from './1733500000000-mail-lease';
 
 /** Listed by hand, oldest first: ts-jest and the compiled app load the same list (no dist globs). */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   UnitProfile1733100000000,
   ReportDelivery1733300000000,
   ReportAttachments1733400000000,
+  MailLease1733500000000,
 ];
