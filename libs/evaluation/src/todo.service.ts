@@ -10,14 +10,7 @@ import {
   TargetSheetEntity,
   UnitEntity,
 } from '@selfeval/db';
-import {
-  REPORT_KIND_TITLES,
-  Role,
-  selectTodos,
-  sheetLabel,
-  TodoFacts,
-  TodoSection,
-} from '@selfeval/domain';
+import { REPORT_KIND_TITLES, Role, selectTodos, sheetLabel, TodoFacts, TodoSection } from '@selfeval/domain';
 import { ALL_QUEUES, JobProducer, QUEUE_LABELS } from '@selfeval/jobs';
 
 /** How many failed mails the administrator's home lists one by one (the count says how many there are). */
