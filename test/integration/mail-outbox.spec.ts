@@ -18,7 +18,7 @@ describe('MailService without SMTP_URL', () => {
       dedupeKey: 'reminder-u1-2024-Q1',
       to: 'unit@example.gov.cn',
       subject: '【绩效运行监控】填报提醒',
-      text: '请在截止日前提交。',
+      body: { text: '请在截止日前提交。' },
     };
     expect(await mail.sendOnce(msg)).toBe('sent');
     expect(await mail.sendOnce(msg)).toBe('skipped');

@@ -7,14 +7,31 @@ import type { AppConfig } from '@selfeval/config';
 import { MailDeliveryEntity } from '@selfeval/db';
 import { RetryLater } from '@selfeval/jobs';
 
+export interface MailBody {
+  text: string;
+  html?: string;
+  attachments?: Mail.Attachment[];
+}
+
+/** What the mail_delivery row of a delivery records (shown on the administrator's mail page). */
+export interface DeliveryRecord {
+  dedupeKey: string;
+  recipient: string;
+  subject: string;
+  /** '' for a group-robot notice */
+  messageId: string;
+}
+
 export interface OutgoingMail {
   /** one delivery per key: a retried job with the same key never sends again */
   dedupeKey: string;
   to: string;
   subject: string;
-  text: string;
-  html?: string;
-  attachments?: Mail.Attachment[];
+  /**
+   * The body, or how to make it: a function runs only once this process holds the mail, so what it does (a
+   * password-reset token issued, retiring the previous one) is not done by a process that then does not send.
+   */
+  body: MailBody | (() => Promise<MailBody>);
 }
 
 /**
@@ -40,55 +57,70 @@ export class MailService {
   }
 
   async sendOnce(mail: OutgoingMail): Promise<'sent' | 'skipped'> {
-    const repo = this.ds.getRepository(MailDeliveryEntity);
     const domain = (this.config.mail.from.match(/@([^>\s]+)/)?.[1] ?? 'selfeval.local').toLowerCase();
     const messageId = `<${mail.dedupeKey.replace(/[^A-Za-z0-9._-]/g, '_')}@${domain}>`;
-    const row = await this.claim(mail, messageId);
-    if (row === 'sent') return 'skipped';
-    try {
-      const info = await this.transporter().sendMail({
-        from: this.config.mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        attachments: mail.attachments,
-        messageId,
-      });
-      if (!this.config.mail.smtpUrl) {
-        fs.mkdirSync(this.config.mail.outboxDir, { recursive: true });
-        const file = path.join(this.config.mail.outboxDir, `${mail.dedupeKey.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
-        fs.writeFileSync(file, (info as unknown as { message: Buffer }).message);
-      }
-      await repo.update(row.id, { status: 'sent', sentAt: new Date(), error: null, leaseUntil: null });
-      return 'sent';
-    } catch (e) {
-      await repo.update(row.id, { status: 'failed', error: (e as Error).message.slice(0, 2000), leaseUntil: null });
-      throw e; // transient: the job retries with backoff
-    }
+    return this.deliverOnce(
+      { dedupeKey: mail.dedupeKey, recipient: mail.to, subject: mail.subject, messageId },
+      async () => {
+        const { text, html, attachments } = typeof mail.body === 'function' ? await mail.body() : mail.body;
+        const info = await this.transporter().sendMail({
+          from: this.config.mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text,
+          html,
+          attachments,
+          messageId,
+        });
+        if (!this.config.mail.smtpUrl) {
+          fs.mkdirSync(this.config.mail.outboxDir, { recursive: true });
+          const file = path.join(this.config.mail.outboxDir, `${mail.dedupeKey.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+          fs.writeFileSync(file, (info as unknown as { message: Buffer }).message);
+        }
+      },
+    );
   }
 
   /**
-   * Takes the mail of this key for this process, in one conditional write: a new key, a failed attempt, or a
-   * 发送中 whose sender's lease ran out (the process died mid-send). While another process holds it, the job waits
-   * (RetryLater) instead of sending the same mail at the same time — a job BullMQ wrongly thought stalled on a busy
-   * machine sent duplicates before.
+   * Runs `deliver` once per dedupe key, whichever process asks (mails and group-robot notices share the
+   * mail_delivery table): 'skipped' when it was delivered before; a failure is recorded on the row and thrown, so
+   * the job retries with backoff.
    */
-  private async claim(mail: OutgoingMail, messageId: string): Promise<MailDeliveryEntity | 'sent'> {
+  async deliverOnce(record: DeliveryRecord, deliver: () => Promise<void>): Promise<'sent' | 'skipped'> {
+    const repo = this.ds.getRepository(MailDeliveryEntity);
+    const row = await this.claim(record);
+    if (row === 'sent') return 'skipped';
+    try {
+      await deliver();
+    } catch (e) {
+      await repo.update(row.id, { status: 'failed', error: (e as Error).message.slice(0, 2000), leaseUntil: null });
+      throw e;
+    }
+    await repo.update(row.id, { status: 'sent', sentAt: new Date(), error: null, leaseUntil: null });
+    return 'sent';
+  }
+
+  /**
+   * Takes the delivery of this key for this process, in one conditional write: a new key, a failed attempt, or a
+   * 发送中 whose sender's lease ran out (the process died mid-send). While another process holds it, the job waits
+   * (RetryLater) instead of delivering the same thing at the same time — a job BullMQ wrongly thought stalled on a
+   * busy machine sent duplicates before.
+   */
+  private async claim(record: DeliveryRecord): Promise<MailDeliveryEntity | 'sent'> {
     const repo = this.ds.getRepository(MailDeliveryEntity);
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + this.config.mail.leaseMs);
-    const existing = await repo.findOneBy({ dedupeKey: mail.dedupeKey });
+    const existing = await repo.findOneBy({ dedupeKey: record.dedupeKey });
     if (existing?.status === 'sent') return 'sent';
     if (!existing) {
       try {
         return await repo.save(
           repo.create({
-            dedupeKey: mail.dedupeKey,
-            recipient: mail.to,
-            subject: mail.subject.slice(0, 300),
+            dedupeKey: record.dedupeKey,
+            recipient: record.recipient.slice(0, 200),
+            subject: record.subject.slice(0, 300),
             status: 'sending',
-            messageId,
+            messageId: record.messageId,
             error: null,
             attempts: 1,
             sentAt: null,
@@ -96,7 +128,7 @@ export class MailService {
           }),
         );
       } catch (e) {
-        // another process inserted the same key first: it holds the mail (unless it is already done)
+        // another process inserted the same key first: it holds the delivery (unless it is already done)
         if (!(e instanceof QueryFailedError)) throw e;
       }
     }
@@ -104,13 +136,13 @@ export class MailService {
       .createQueryBuilder()
       .update()
       .set({ status: 'sending', leaseUntil, attempts: () => 'attempts + 1' })
-      .where('dedupe_key = :key', { key: mail.dedupeKey })
+      .where('dedupe_key = :key', { key: record.dedupeKey })
       .andWhere("(status = 'failed' OR (status = 'sending' AND (lease_until IS NULL OR lease_until < :now)))", { now })
       .execute();
-    const row = await repo.findOneByOrFail({ dedupeKey: mail.dedupeKey });
+    const row = await repo.findOneByOrFail({ dedupeKey: record.dedupeKey });
     if (taken.affected) return row;
     if (row.status === 'sent') return 'sent';
-    throw new RetryLater(`邮件 ${mail.dedupeKey} 正由另一进程发送`, row.leaseUntil ?? leaseUntil);
+    throw new RetryLater(`${record.recipient}：${record.dedupeKey} 正由另一进程发送`, row.leaseUntil ?? leaseUntil);
   }
 
   close(): void {

@@ -59,7 +59,7 @@ export class ReminderHandlers implements OnApplicationBootstrap {
         dedupeKey,
         to: r.email,
         subject,
-        text: [`${r.unitName}：`, '', ...body, '', '（本邮件由系统自动发送，请勿回复。）'].join('\n'),
+        body: { text: [`${r.unitName}：`, '', ...body, '', '（本邮件由系统自动发送，请勿回复。）'].join('\n') },
       });
       if (outcome === 'sent') sent++;
       else skipped++;

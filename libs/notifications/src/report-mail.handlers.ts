@@ -106,17 +106,19 @@ export class ReportMailHandlers {
         dedupeKey: mailKey,
         to,
         subject: `【绩效自评】${title}`,
-        text: [
-          `${unit.name}：`,
-          '',
-          `附件为${title}（${attachments.map((a) => a.label).join('、')}）。${summary}`,
-          '',
-          '附件：',
-          ...attachments.map((a) => `${a.label}：${a.filename}`),
-          '',
-          '（本邮件由系统自动发送，请勿回复。）',
-        ].join('\n'),
-        attachments: attachments.map(({ filename, content, contentType }) => ({ filename, content, contentType })),
+        body: {
+          text: [
+            `${unit.name}：`,
+            '',
+            `附件为${title}（${attachments.map((a) => a.label).join('、')}）。${summary}`,
+            '',
+            '附件：',
+            ...attachments.map((a) => `${a.label}：${a.filename}`),
+            '',
+            '（本邮件由系统自动发送，请勿回复。）',
+          ].join('\n'),
+          attachments: attachments.map(({ filename, content, contentType }) => ({ filename, content, contentType })),
+        },
       });
     } catch (e) {
       if (e instanceof RetryLater) throw e; // another process is sending it: the delivery stays 发送中

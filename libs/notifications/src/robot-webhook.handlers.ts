@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { QueryFailedError, DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@selfeval/config';
-import { MailDeliveryEntity, UnitEntity } from '@selfeval/db';
+import { UnitEntity } from '@selfeval/db';
 import { robotOf, robotTextMessage, ROBOT_LABELS } from '@selfeval/domain';
 import { HandlesJob, Job, JobPayload, JobProducer, JobResult, jobId } from '@selfeval/jobs';
+import { MailService } from '@selfeval/mail';
 
 /**
  * Notices to a unit's 企业微信 / 钉钉 group robot. A failed POST (timeout, redirect, HTTP error, the
@@ -16,6 +17,7 @@ export class RobotWebhookHandlers {
 
   constructor(
     private readonly ds: DataSource,
+    private readonly mail: MailService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -23,46 +25,22 @@ export class RobotWebhookHandlers {
   async send({ unitId, dedupeKey, text }: JobPayload[Job.SendWebhook]): Promise<JobResult[Job.SendWebhook]> {
     const unit = await this.ds.getRepository(UnitEntity).findOneBy({ id: unitId });
     if (!unit?.webhookUrl) return 'skipped'; // removed since the notice was queued
-    const kind = robotOf(unit.webhookUrl, { allowLoopback: this.config.webhooks.allowLoopback });
+    const url = unit.webhookUrl;
+    const kind = robotOf(url, { allowLoopback: this.config.webhooks.allowLoopback });
     // deliveries share the mail table: one row per key, so a notice reaches a group once
-    const repo = this.ds.getRepository(MailDeliveryEntity);
-    let row = await repo.findOneBy({ dedupeKey });
-    if (row?.status === 'sent') return 'skipped';
-    if (!row) {
-      try {
-        row = await repo.save(
-          repo.create({
-            dedupeKey,
-            // the address holds the robot's key: never stored twice, never logged
-            recipient: `${ROBOT_LABELS[kind]}（${unit.name}）`.slice(0, 200),
-            subject: text.split('\n')[0].slice(0, 300),
-            status: 'sending',
-            messageId: '',
-            error: null,
-            attempts: 0,
-            sentAt: null,
-          }),
-        );
-      } catch (e) {
-        if (e instanceof QueryFailedError) return 'skipped'; // another worker owns this key
-        throw e;
-      }
-    }
-    row.attempts += 1;
-    try {
-      await this.post(unit.webhookUrl, text);
-    } catch (e) {
-      row.status = 'failed';
-      row.error = e instanceof Error ? e.message : String(e);
-      await repo.save(row);
-      this.logger.warn(`${ROBOT_LABELS[kind]}（${unit.name}）通知失败：${row.error}`);
-      throw e;
-    }
-    row.status = 'sent';
-    row.error = null;
-    row.sentAt = new Date();
-    await repo.save(row);
-    return 'sent';
+    const label = `${ROBOT_LABELS[kind]}（${unit.name}）`;
+    return this.mail.deliverOnce(
+      // the address holds the robot's key: never stored twice, never logged
+      { dedupeKey, recipient: label, subject: text.split('\n')[0], messageId: '' },
+      async () => {
+        try {
+          await this.post(url, text);
+        } catch (e) {
+          this.logger.warn(`${label}通知失败：${e instanceof Error ? e.message : String(e)}`);
+          throw e;
+        }
+      },
+    );
   }
 
   /** One POST: a timeout, no redirects followed, success only on HTTP 200 with errcode 0. */
